@@ -1,0 +1,75 @@
+/**
+ * Scenarios are data-only objects: a workload that is driven identically against every
+ * strategy. A scenario with `steps` is a sweep: every step is one run per strategy, with the
+ * step's overrides applied on top of the base parameters.
+ */
+import type { StrategyId } from "../src/strategies.ts";
+
+/** How publish times are spaced. Both are open-model: the schedule never waits for delivery. */
+export type PublishModel = "poisson" | "fixed";
+
+/** Who receives one publish event. */
+export type Fanout =
+  /** Each publish goes to one user, chosen round-robin so every user gets the same rate. */
+  | "per-user"
+  /** Each publish event sends one notification to every user at the same intended time. */
+  | "all-users";
+
+/** Parameters of one run. Every field is resolved (no defaults left) before a run starts. */
+export interface ScenarioParams {
+  /** Simulated clients; one client per user id. */
+  clients: number;
+  /** Notifications per user per second (per-user fanout) or publish events per second (all-users). 0 = none. */
+  ratePerSec: number;
+  publishModel: PublishModel;
+  fanout: Fanout;
+  /** Short-polling interval between the end of one poll and the start of the next, in ms (jittered ±jitterRatio). */
+  shortPollIntervalMs: number;
+  /** Relative jitter on the short-polling interval, 0..1 (0.1 = ±10 %). */
+  jitterRatio: number;
+  /** Long-poll hold the client asks for (`timeoutMs` query parameter). */
+  longPollHoldMs: number;
+  /** Time over which clients are connected, evenly spaced. */
+  rampMs: number;
+  /** Publishing runs but nothing is measured; discarded. */
+  warmupMs: number;
+  /** The measured window. */
+  durationMs: number;
+  /** After publishing stops: the longest wait for every expected notification to arrive. */
+  drainMs: number;
+  /** Size of the notification's `message` text in bytes. */
+  payloadBytes: number;
+}
+
+/** One point of a sweep: overrides applied on top of the base params. */
+export interface ScenarioStep {
+  /** Short label for tables and chart ticks, e.g. "1000 clients", "0.1/s", "250 ms". */
+  label: string;
+  /** The swept parameter's value, in that parameter's unit (for the x axis). */
+  value: number;
+  overrides: Partial<ScenarioParams>;
+}
+
+export interface Scenario {
+  /** kebab-case id, used on the CLI (`--scenario`) and in results. */
+  id: string;
+  /** One sentence: the question this scenario answers. */
+  description: string;
+  params: ScenarioParams;
+  /** Present for sweeps (ramp, rate-sweep, interval-sweep). */
+  sweep?: {
+    /** The parameter the steps vary, e.g. "clients". */
+    parameter: keyof ScenarioParams;
+    /** Axis title with unit, e.g. "clients", "notifications per user per second". */
+    axisTitle: string;
+    steps: ScenarioStep[];
+  };
+  /** Strategies this scenario applies to; default all three. */
+  strategies?: readonly StrategyId[];
+  /** The `--quick` form: seconds, few clients. Applied on top of params (and of every step). */
+  quick: {
+    params: Partial<ScenarioParams>;
+    /** Optional replacement steps for sweeps (fewer, smaller). */
+    steps?: ScenarioStep[];
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The results file (`reports/<run>/results.json`): one versioned JSON document per bench run.
+ * The report reads only this schema; it never imports the driver or the servers.
+ * Units are in the field names. `null` means "not measurable for this run" (for example a
+ * per-delivered ratio when nothing was delivered), never zero.
+ */
+import type { Fanout, PublishModel } from "../../scenarios/types.ts";
+import type { StrategyId } from "../strategies.ts";
+
+export const RESULTS_SCHEMA_VERSION = 1 as const;
+
+export interface BenchResults {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tool: { name: "push-vs-poll"; version: string };
+  /** ISO 8601 time the run started. */
+  createdAt: string;
+  environment: EnvironmentInfo;
+  method: MethodInfo;
+  runs: RunResult[];
+}
+
+export interface EnvironmentInfo {
+  nodeVersion: string;
+  /** e.g. "Linux 6.1.0-18-amd64". */
+  os: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  redisVersion: string;
+  /** null when not run from a git checkout. */
+  gitSha: string | null;
+}
+
+export interface MethodInfo {
+  /** e.g. "push-vs-poll driver (node:http clients, in-process publisher)". */
+  tool: string;
+  quick: boolean;
+  /** The CLI arguments as given, for reproduction. */
+  argv: string[];
+  scenarios: string[];
+  strategies: StrategyId[];
+  /** "managed" (spawned redis-server) or "external" (REDIS_URL / --redis-url). */
+  redis: "managed" | "external";
+}
+
+export interface ResolvedParams {
+  clients: number;
+  ratePerSec: number;
+  publishModel: PublishModel;
+  fanout: Fanout;
+  shortPollIntervalMs: number;
+  jitterRatio: number;
+  longPollHoldMs: number;
+  rampMs: number;
+  warmupMs: number;
+  durationMs: number;
+  drainMs: number;
+  payloadBytes: number;
+}
+
+export interface RunResult {
+  scenario: string;
+  /** Present for sweep steps. */
+  step: { parameter: string; label: string; value: number } | null;
+  strategy: StrategyId;
+  params: ResolvedParams;
+  /** false when the numbers must not be trusted; `invalidReasons` says why. */
+  valid: boolean;
+  invalidReasons: string[];
+  /** Things worth knowing that do not invalidate the run. */
+  warnings: string[];
+  timing: {
+    startedAt: string;
+    /** Actual length of the measured window. */
+    measuredMs: number;
+    /** Actual drain time until all expected notifications arrived (or drainMs when not). */
+    drainedMs: number;
+  };
+  delivery: DeliveryStats;
+  latency: LatencyStats;
+  /** Client-side counts over the measured window. */
+  http: HttpStats;
+  /** Over the measured window; null when nothing was delivered in it. */
+  perDelivered: { requests: number | null; bytes: number | null };
+  server: ServerCost;
+  redis: RedisCost;
+  driver: DriverCost;
+}
+
+/** Over the whole run (warm-up + window + drain): every published seq per user is accounted for. */
+export interface DeliveryStats {
+  /** Notifications published (one per user per fanout). */
+  published: number;
+  /** Notifications the clients should have received (= published: every client connects before publishing starts). */
+  expected: number;
+  /** Distinct expected notifications received. */
+  delivered: number;
+  /** Expected but never received by the end of the drain. */
+  lost: number;
+  /** Received more than once. */
+  duplicates: number;
+  /** Received after a higher seq of the same user. */
+  reordered: number;
+  /** Deliveries whose receipt fell in the measured window. */
+  deliveredInWindow: number;
+}
+
+/** Publish-to-receive latency from the *intended* send time, measured-window receipts only. */
+export interface LatencyStats {
+  count: number;
+  minUs: number | null;
+  meanUs: number | null;
+  p50Us: number | null;
+  p90Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
+  maxUs: number | null;
+  /** HdrHistogram (hdr-histogram-js) compressed base64 encoding, microsecond values. */
+  histogram: string;
+}
+
+export interface HttpStats {
+  /** HTTP requests sent (an SSE stream counts one request per (re)connect). */
+  requests: number;
+  /** Responses that carried no notification (polls that returned nothing). */
+  emptyResponses: number;
+  /** Failed requests: network errors and non-2xx answers. */
+  errors: number;
+  /** TCP connections opened by the clients. */
+  connectionsOpened: number;
+  /** Bytes written to client sockets (headers included). */
+  bytesSent: number;
+  /** Bytes read from client sockets (headers included). */
+  bytesReceived: number;
+  /** SSE reconnects (0 for polling). */
+  reconnects: number;
+  /** Requests per client per minute over the window: what waiting costs when idle. */
+  requestsPerClientMinute: number;
+}
+
+export interface ServerCost {
+  /** user + sys CPU over the measured window. */
+  cpuSeconds: number;
+  /** cpuSeconds / window length: 1.0 = one core busy. */
+  cpuUtilization: number;
+  /** Server CPU ms per 1,000 deliveries in the window; null when none. */
+  cpuMsPer1000Deliveries: number | null;
+  peakRssBytes: number;
+  meanRssBytes: number;
+  /** RSS at window end before clients connected vs after, divided by open connections; null when < 1 connection. */
+  rssPerConnectionBytes: number | null;
+  /** Peak open TCP connections seen by the server. */
+  openConnections: number;
+  openFds: number;
+  eventLoopDelayP99Ms: number | null;
+}
+
+export interface RedisCost {
+  /** Commands processed during the measured window (INFO delta). */
+  commands: number;
+  /** used_cpu_sys + used_cpu_user delta over the window. */
+  cpuSeconds: number;
+  usedMemoryBytes: number;
+  connectedClients: number;
+}
+
+export interface DriverCost {
+  cpuSeconds: number;
+  /** cpuSeconds / window length. The driver is one Node process: near 1.0 means it was the bottleneck. */
+  cpuUtilization: number;
+  eventLoopDelayP99Ms: number;
+  rssBytes: number;
+  /** Driver RSS growth from before clients connected, divided by clients. */
+  rssPerClientBytes: number | null;
+}
