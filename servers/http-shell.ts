@@ -1,0 +1,158 @@
+/**
+ * The Express 5 shell all three servers share: publish, health and metrics routes, JSON errors,
+ * socket accounting and graceful shutdown. Only the delivery route differs per strategy.
+ */
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type Request, type Response } from "express";
+import type { NotificationSource } from "../src/notifications/index.ts";
+import type { StrategyId } from "../src/strategies.ts";
+import { errorHandler, notFoundHandler, sendUnavailable } from "./http-errors.ts";
+import { routeInstallers } from "./registry.ts";
+import { BODY_LIMIT_BYTES, parsePayload, parseUserId } from "./request-validation.ts";
+import { createServerMetrics } from "./server-metrics.ts";
+import type { ResolvedServerOptions, StrategyContext } from "./strategy-context.ts";
+
+export interface ServerOptions {
+  strategy: StrategyId;
+  /** Shared notification source; the server never closes it (its owner does). */
+  source: NotificationSource;
+  /** SSE heartbeat comment interval, in ms (default 15000). */
+  heartbeatMs?: number;
+  /** Most notifications per response / per SSE batch (default 100). */
+  pageSize?: number;
+  /** Long-poll hold when the request gives no timeoutMs, in ms (default 25000). */
+  defaultPollTimeoutMs?: number;
+  /** The `retry:` reconnect hint sent to SSE clients, in ms (default 2000). */
+  sseRetryMs?: number;
+  /** An SSE stream whose unsent buffer exceeds this many bytes is closed (default 1 MiB). */
+  sseMaxBufferedBytes?: number;
+  /** An SSE stream that stays unable to write for this many ms is closed (default 30000). */
+  sseMaxStallMs?: number;
+  /** Where operational messages go, one line each (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface PushVsPollServer {
+  server: Server;
+  /** Starts listening (port 0 = any free port); resolves to the base URL, e.g. http://127.0.0.1:3000. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting, answers held polls, ends streams, closes sockets. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Connections still open this long after close() began are cut. */
+const SHUTDOWN_GRACE_MS = 2000;
+
+export function createServer(options: ServerOptions): PushVsPollServer {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const resolved: ResolvedServerOptions = {
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    pageSize: options.pageSize ?? 100,
+    defaultPollTimeoutMs: options.defaultPollTimeoutMs ?? 25_000,
+    sseRetryMs: options.sseRetryMs ?? 2000,
+    sseMaxBufferedBytes: options.sseMaxBufferedBytes ?? 1024 * 1024,
+    sseMaxStallMs: options.sseMaxStallMs ?? 30_000,
+  };
+  const metrics = createServerMetrics();
+  const closers = new Set<() => void>();
+  let shuttingDown = false;
+  const context: StrategyContext = {
+    source: options.source,
+    metrics,
+    options: resolved,
+    onShutdown(closer) {
+      closers.add(closer);
+      return () => closers.delete(closer);
+    },
+    isShuttingDown: () => shuttingDown,
+    log,
+  };
+
+  const app = express();
+  // No ETag: every poll should carry its full body, as a naive client would see it.
+  app.set("etag", false);
+  app.set("x-powered-by", false);
+  app.use((req: Request, res: Response, next) => {
+    res.once("close", () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
+      metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+    });
+    if (shuttingDown) res.setHeader("Connection", "close");
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      if (!options.source.isHealthy()) throw new Error("not connected");
+      await options.source.ping();
+      res.json({ ok: true });
+    } catch {
+      res.setHeader("Retry-After", "1");
+      res
+        .status(503)
+        .json({ ok: false, error: "redis unavailable", detail: "Redis does not answer" });
+    }
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.setHeader("Content-Type", metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
+  app.post(
+    "/api/notifications/:userId",
+    express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true }),
+    async (req, res) => {
+      const userId = parseUserId(req);
+      const payload = parsePayload(req.body);
+      try {
+        const notification = await options.source.publish(userId, payload);
+        res.status(201).json({ id: notification.id, seq: notification.seq });
+      } catch {
+        sendUnavailable(res);
+      }
+    },
+  );
+
+  routeInstallers[options.strategy](app, context);
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const server = createHttpServer({ noDelay: true }, app);
+  metrics.trackSockets(server);
+  // Held long polls may last 120 s; Node's per-socket idle timeout is off by default, keep it so.
+  server.timeout = 0;
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    listen(port, host = "127.0.0.1") {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        const closed = new Promise<void>((resolve) => {
+          if (!server.listening) resolve();
+          else server.close(() => resolve());
+        });
+        for (const closer of [...closers]) closer();
+        closers.clear();
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}

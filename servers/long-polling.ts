@@ -1,0 +1,74 @@
+/**
+ * Long polling: GET /api/notifications/:userId/poll?after=<cursor>&timeoutMs=<n> holds the
+ * request until something lies after the cursor, or answers an empty page with the same cursor
+ * when the hold ends (timeout or shutdown). A Redis outage during the hold keeps holding: the
+ * follower re-reads from the cursor once Redis is back.
+ */
+import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
+import { sendUnavailable } from "./http-errors.ts";
+import { parseCursor, parseTimeoutMs, parseUserId, singleQuery } from "./request-validation.ts";
+import type { RouteInstaller } from "./strategy-context.ts";
+
+export const installLongPolling: RouteInstaller = (app, context) => {
+  const { source, metrics, options } = context;
+  app.get("/api/notifications/:userId/poll", async (req, res) => {
+    const userId = parseUserId(req);
+    const after = singleQuery(req, "after");
+    const cursor = after === undefined ? undefined : parseCursor(after, "after");
+    const timeoutMs = parseTimeoutMs(singleQuery(req, "timeoutMs"), options.defaultPollTimeoutMs);
+
+    let answered = false;
+    const cleanups: (() => void)[] = [];
+    const answer = (result: ReadResult) => {
+      if (answered) return;
+      answered = true;
+      for (const cleanup of cleanups) cleanup();
+      if (res.writableEnded || res.destroyed) return;
+      if (context.isShuttingDown()) res.setHeader("Connection", "close");
+      metrics.notificationsDelivered.inc(result.notifications.length);
+      res.json(result);
+    };
+
+    const follower = new CursorFollower({
+      source,
+      userId,
+      // Without a cursor: the newest page at once if there is one, else wait from the start.
+      from: cursor === undefined ? { latest: options.pageSize } : { after: cursor },
+      pageSize: options.pageSize,
+      onBatch: (batch) => answer(batch),
+    });
+    cleanups.push(() => follower.stop());
+
+    let first: ReadResult;
+    try {
+      first = await follower.start();
+    } catch {
+      answered = true;
+      sendUnavailable(res);
+      return;
+    }
+    if (first.notifications.length > 0 || timeoutMs === 0 || context.isShuttingDown()) {
+      answer(first);
+      return;
+    }
+    // Hold. `first.cursor` is "0-0" for a user without notifications and `after` otherwise.
+    const empty = (): ReadResult => ({
+      notifications: [],
+      cursor: first.cursor,
+      count: first.count,
+    });
+    metrics.heldPolls.inc();
+    cleanups.push(() => metrics.heldPolls.dec());
+    const timer = setTimeout(() => answer(empty()), timeoutMs);
+    cleanups.push(() => clearTimeout(timer));
+    cleanups.push(context.onShutdown(() => answer(empty())));
+    const onClientGone = () => {
+      if (!answered) {
+        answered = true;
+        for (const cleanup of cleanups) cleanup();
+      }
+    };
+    res.once("close", onClientGone);
+    follower.run();
+  });
+};

@@ -1,0 +1,12 @@
+/** Strategy id -> the route installer of that server. The one place a new strategy is added. */
+import type { StrategyId } from "../src/strategies.ts";
+import { installLongPolling } from "./long-polling.ts";
+import { installShortPolling } from "./short-polling.ts";
+import { installSse } from "./sse.ts";
+import type { RouteInstaller } from "./strategy-context.ts";
+
+export const routeInstallers: Record<StrategyId, RouteInstaller> = {
+  "short-polling": installShortPolling,
+  "long-polling": installLongPolling,
+  sse: installSse,
+};

@@ -1,0 +1,187 @@
+/** Contract cases: bad input, SSE wire format, health and metrics. */
+import { request } from "node:http";
+import { expect } from "vitest";
+import type { StrategyId } from "../../src/strategies.ts";
+import type { ConformanceCase } from "./case-context.ts";
+import { postJson } from "./delivery-clients.ts";
+import { SseTestReader } from "./sse-test-reader.ts";
+
+/** The delivery route of a strategy for `user`, plus an optional query string. */
+function deliveryPath(strategy: StrategyId, user: string, query = ""): string {
+  const suffix = strategy === "sse" ? "/sse" : strategy === "long-polling" ? "/poll" : "";
+  return `/api/notifications/${user}${suffix}${query}`;
+}
+
+/** Raw GET so that oddities fetch() would refuse still reach the server. */
+function rawGet(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"] ?? "", body }),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function expectJsonError(answer: { status: number; type: string; body: string }, status: number) {
+  expect(answer.status, answer.body).toBe(status);
+  expect(answer.type).toMatch(/^application\/json/);
+  const parsed = JSON.parse(answer.body) as { error?: unknown; detail?: unknown };
+  expect(typeof parsed.error).toBe("string");
+  expect(typeof parsed.detail).toBe("string");
+  expect(answer.body).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+}
+
+export const contractCases: ConformanceCase[] = [
+  {
+    name: "bad delivery input -> 400 JSON error (user id, cursor, repeats, timeoutMs)",
+    async run({ strategy, baseUrl }) {
+      const cursorParam = strategy === "sse" ? "lastEventId" : "after";
+      const bad: string[] = [
+        deliveryPath(strategy, "bad%20user"),
+        deliveryPath(strategy, "x".repeat(65)),
+        deliveryPath(strategy, "bad.user"),
+        deliveryPath(strategy, "ok", `?${cursorParam}=abc`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=1-2-3`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=1-0%0d%0a`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=1-0%00`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=${"1".repeat(21)}-0`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=18446744073709551616-0`),
+        deliveryPath(strategy, "ok", `?${cursorParam}=1-0&${cursorParam}=2-0`),
+        deliveryPath(strategy, "%E0%A4%A"), // malformed %-escape
+      ];
+      if (strategy === "long-polling") {
+        for (const t of ["-1", "120001", "1.5", "abc", "", "1&timeoutMs=2"]) {
+          bad.push(deliveryPath(strategy, "ok", `?timeoutMs=${t}`));
+        }
+      }
+      for (const path of bad) expectJsonError(await rawGet(baseUrl, path), 400);
+      if (strategy === "sse") {
+        expectJsonError(
+          await rawGet(baseUrl, deliveryPath(strategy, "ok"), { "Last-Event-ID": "nope" }),
+          400,
+        );
+      }
+    },
+  },
+  {
+    name: "bad publish body -> 400 JSON error, over 16 KiB -> 413, unknown route -> 404 JSON",
+    async run({ baseUrl }) {
+      const url = `${baseUrl}/api/notifications/someone`;
+      const badBodies: { raw: string; why: string }[] = [
+        { raw: "{not json", why: "not JSON" },
+        { raw: "[]", why: "array" },
+        { raw: '"text"', why: "string" },
+        { raw: "", why: "empty body" },
+        { raw: JSON.stringify({ message: "m" }), why: "missing title" },
+        { raw: JSON.stringify({ title: "", message: "m" }), why: "empty title" },
+        { raw: JSON.stringify({ title: 5, message: "m" }), why: "title not a string" },
+        { raw: JSON.stringify({ title: "t" }), why: "missing message" },
+        { raw: JSON.stringify({ title: "t", message: "m", link: 1 }), why: "link type" },
+        { raw: JSON.stringify({ title: "t", message: "m", meta: [] }), why: "meta array" },
+        { raw: JSON.stringify({ title: "t", message: "m", meta: { a: {} } }), why: "meta value" },
+        { raw: JSON.stringify({ title: "t", message: "m", extra: 1 }), why: "unknown field" },
+      ];
+      for (const { raw, why } of badBodies) {
+        const answer = await postJson(url, undefined, { raw });
+        expect(answer.status, why).toBe(400);
+        expect(typeof answer.body.error, why).toBe("string");
+        expect(typeof answer.body.detail, why).toBe("string");
+      }
+      const badUser = await postJson(`${baseUrl}/api/notifications/a:b`, {
+        title: "t",
+        message: "m",
+      });
+      expect(badUser.status).toBe(400);
+      const big = await postJson(url, { title: "t", message: "x".repeat(17 * 1024) });
+      expect(big.status).toBe(413);
+      expect(typeof big.body.error).toBe("string");
+      expectJsonError(await rawGet(baseUrl, "/nope"), 404);
+    },
+  },
+  {
+    name: "SSE wire format: headers, retry, count on connect, push with id, heartbeat",
+    only: ["sse"],
+    async run({ baseUrl, userId, publish }) {
+      const user = userId("wire");
+      const reader = await SseTestReader.open(`${baseUrl}/api/notifications/${user}/sse`);
+      try {
+        expect(reader.status).toBe(200);
+        expect(reader.headers["content-type"]).toBe("text/event-stream");
+        expect(reader.headers["cache-control"]).toBe("no-store");
+        expect(reader.headers["x-accel-buffering"]).toBe("no");
+        expect(reader.headers["content-encoding"]).toBeUndefined();
+        await reader.waitFor(() => reader.events.length >= 1, "count event");
+        expect(reader.raw.startsWith("retry: 2000\n\n")).toBe(true);
+        expect(reader.events[0]).toEqual({ event: "count", id: undefined, data: "0" });
+        const published = await publish(user, "wire");
+        await reader.waitFor(() => reader.events.length >= 3, "push + count");
+        expect(reader.events[1]).toMatchObject({ event: "push", id: published.id });
+        expect(JSON.parse(reader.events[1]?.data ?? "")).toMatchObject({ seq: 1, title: "wire" });
+        expect(reader.events[2]).toEqual({ event: "count", id: undefined, data: "1" });
+        // heartbeatMs is 200 in these tests
+        await reader.waitFor(() => reader.comments.includes("heartbeat"), "heartbeat", 3000);
+      } finally {
+        reader.close();
+      }
+    },
+  },
+  {
+    name: "healthz and the metric names the driver scrapes",
+    async run({ strategy, baseUrl, userId, publish, client }) {
+      const health = await fetch(`${baseUrl}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true });
+      const user = userId("metrics");
+      await publish(user);
+      await client.collect(user, "0-0", 1);
+      // Hold one delivery request open so the strategy's gauge is non-zero.
+      const holder =
+        strategy === "sse"
+          ? await SseTestReader.open(`${baseUrl}/api/notifications/${user}/sse`)
+          : undefined;
+      const held =
+        strategy === "long-polling"
+          ? fetch(`${baseUrl}/api/notifications/${userId("hold")}/poll?timeoutMs=1500`)
+          : undefined;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      holder?.close();
+      await held;
+      for (const name of [
+        "pvp_http_requests_total",
+        "pvp_open_connections",
+        "pvp_accepted_connections_total",
+        "pvp_bytes_received_total",
+        "pvp_bytes_sent_total",
+        "pvp_held_polls",
+        "pvp_open_streams",
+        "pvp_notifications_delivered_total",
+        "process_cpu_seconds_total",
+        "process_resident_memory_bytes",
+        "nodejs_eventloop_lag_p99_seconds",
+      ]) {
+        expect(text).toMatch(new RegExp(`^${name}(\\{| )`, "m"));
+      }
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+      expect(value("pvp_notifications_delivered_total")).toBeGreaterThanOrEqual(1);
+      expect(value("pvp_bytes_received_total")).toBeGreaterThan(0);
+      expect(value("pvp_bytes_sent_total")).toBeGreaterThan(0);
+      expect(value("pvp_open_connections")).toBeGreaterThanOrEqual(1);
+      if (strategy === "long-polling") expect(value("pvp_held_polls")).toBe(1);
+      if (strategy === "sse") expect(value("pvp_open_streams")).toBe(1);
+      expect(text).toMatch(/^pvp_http_requests_total\{route="\/healthz",status="200"\} \d+/m);
+    },
+  },
+];

@@ -1,0 +1,100 @@
+/**
+ * A deliberately minimal SSE reader for the conformance tests (LF line endings, which is what
+ * our servers send). The spec-complete parser lives in src/driver and is not used here, so the
+ * servers are checked independently of it.
+ */
+import { type ClientRequest, type IncomingMessage, request } from "node:http";
+
+export interface ReceivedEvent {
+  event: string;
+  id: string | undefined;
+  data: string;
+}
+
+export class SseTestReader {
+  readonly events: ReceivedEvent[] = [];
+  readonly comments: string[] = [];
+  readonly retries: number[] = [];
+  status = 0;
+  headers: IncomingMessage["headers"] = {};
+  /** The raw body bytes seen so far, for wire-format assertions. */
+  raw = "";
+  ended = false;
+  private buffer = "";
+  private readonly req: ClientRequest;
+
+  private constructor(url: string, headers: Record<string, string>) {
+    this.req = request(url, { headers: { Accept: "text/event-stream", ...headers } });
+    this.req.on("error", () => {
+      this.ended = true;
+    });
+  }
+
+  /** Connects and resolves once the response head arrived (any status). */
+  static open(url: string, headers: Record<string, string> = {}): Promise<SseTestReader> {
+    const reader = new SseTestReader(url, headers);
+    return new Promise((resolve, reject) => {
+      reader.req.once("error", reject);
+      reader.req.once("response", (res) => {
+        reader.status = res.statusCode ?? 0;
+        reader.headers = res.headers;
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => reader.feed(chunk));
+        res.on("close", () => {
+          reader.ended = true;
+        });
+        resolve(reader);
+      });
+      reader.req.end();
+    });
+  }
+
+  pushes(): ReceivedEvent[] {
+    return this.events.filter((e) => e.event === "push");
+  }
+
+  /** Polls `predicate` every 10 ms; rejects with `what` after `timeoutMs`. */
+  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`SSE reader: timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  close(): void {
+    this.req.destroy();
+  }
+
+  private feed(chunk: string): void {
+    this.raw += chunk;
+    this.buffer += chunk;
+    for (;;) {
+      const end = this.buffer.indexOf("\n\n");
+      if (end < 0) return;
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      this.parseBlock(block);
+    }
+  }
+
+  private parseBlock(block: string): void {
+    let event = "message";
+    let id: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith(":")) {
+        this.comments.push(line.slice(1).trim());
+        continue;
+      }
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "event") event = value;
+      else if (field === "id") id = value;
+      else if (field === "data") data.push(value);
+      else if (field === "retry") this.retries.push(Number(value));
+    }
+    if (data.length > 0) this.events.push({ event, id, data: data.join("\n") });
+  }
+}

@@ -1,0 +1,73 @@
+/** Public types of the notification source shared by the servers and the load driver. */
+
+/** Free-form extra fields; passed through untouched (the driver stores its intended send time). */
+export type NotificationMeta = Record<string, string | number | boolean>;
+
+/** What a publisher supplies. */
+export interface NotificationPayload {
+  title: string;
+  message: string;
+  link?: string;
+  serviceType?: string;
+  meta?: NotificationMeta;
+}
+
+/** A stored notification as every strategy delivers it. */
+export interface Notification extends NotificationPayload {
+  /** Redis stream entry id, `<ms>-<n>`; doubles as the cursor / SSE event id. */
+  id: string;
+  userId: string;
+  /** Per-user sequence number, 1, 2, 3... with no gaps at publish time. */
+  seq: number;
+  /** Epoch ms when the publish call was made (publisher's clock). */
+  sentAt: number;
+}
+
+/** One read of a user's history. */
+export interface ReadResult {
+  /** Oldest first. */
+  notifications: Notification[];
+  /** Where to continue from: the last returned id, or the cursor that was read from. */
+  cursor: string;
+  /** Notifications ever published to the user (= the newest seq), read atomically with the page. */
+  count: number;
+}
+
+/** Called when a user's stream may have changed; re-read from your cursor. */
+export type WakeListener = () => void;
+
+export interface NotificationSourceOptions {
+  /** redis://host:port[/db] */
+  redisUrl: string;
+  /** Prefix of every key and channel, so runs sharing a Redis stay apart (default "pvp:"). */
+  keyPrefix?: string;
+  /** Approximate number of entries kept per user stream (XADD MAXLEN ~, default 1000). */
+  historyMaxLen?: number;
+  /** How long ready() waits for both connections, in ms (default 5000). */
+  readyTimeoutMs?: number;
+  /** Where connection problems are reported, one line each (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface NotificationSource {
+  /** Resolves when the command and subscriber connections are up and subscribed. */
+  ready(): Promise<void>;
+  /** Atomically assigns the next seq, appends to the user's stream and sends a wake-up hint. */
+  publish(userId: string, payload: NotificationPayload): Promise<Notification>;
+  /** Up to `limit` notifications after `cursor` ("0-0" = from the start), oldest first. */
+  readAfter(userId: string, cursor: string, limit: number): Promise<ReadResult>;
+  /** The newest `limit` kept notifications, oldest first; cursor "0-0" when there are none. */
+  readLatest(userId: string, limit: number): Promise<ReadResult>;
+  /**
+   * Registers interest in `userId` (in memory; one Redis subscription per process).
+   * Register BEFORE reading history so nothing published in between is missed.
+   * The listener is also called after the subscriber reconnects. Returns an unregister function.
+   */
+  watch(userId: string, listener: WakeListener): () => void;
+  /** True when both Redis connections are ready (what /healthz reports). */
+  isHealthy(): boolean;
+  /** PING over the command connection; rejects when Redis is unreachable. */
+  ping(): Promise<void>;
+  /** Closes both connections; pending watchers are not called again. */
+  close(): Promise<void>;
+}
