@@ -1,0 +1,27 @@
+import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import type { Scenario } from "./types.ts";
+
+/** A broadcast: everyone is notified at the same instant. */
+export const burst: Scenario = {
+  id: "burst",
+  description:
+    "When one notification goes to all 1,000 users at once every 5 s, how does each strategy absorb the spike?",
+  params: {
+    ...BASE_PARAMS,
+    clients: 1_000,
+    // One broadcast event every 5 s (all-users: the rate counts events, not notifications).
+    ratePerSec: 0.2,
+    publishModel: "fixed",
+    fanout: "all-users",
+    rampMs: 2_000,
+    warmupMs: 2_000,
+    // Broadcasts at 0, 5, 10 and 15 s after warm-up starts: three fall in the window
+    // (3,000 deliveries), the last 2 s before its end.
+    durationMs: 15_000,
+    drainMs: 2_000,
+  },
+  quick: {
+    // A broadcast every 500 ms: two fall in the one-second window.
+    params: { ...QUICK_PHASES, ratePerSec: 2 },
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * The scenario registry: every workload the bench can run, in the order `--scenario` lists
+ * them and the default suite runs them.
+ */
+import { UsageError } from "../src/cli/usage-error.ts";
+import { burst } from "./burst.ts";
+import { idle } from "./idle.ts";
+import { intervalSweep } from "./interval-sweep.ts";
+import { ramp } from "./ramp.ts";
+import { rateSweep } from "./rate-sweep.ts";
+import { steady } from "./steady.ts";
+import type { Scenario } from "./types.ts";
+
+export const SCENARIOS: readonly Scenario[] = [steady, burst, idle, ramp, rateSweep, intervalSweep];
+
+export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);
+
+/** The scenario with this id; throws UsageError listing the valid ids otherwise. */
+export function getScenario(id: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) {
+    throw new UsageError(`unknown scenario '${id}'; use one of: ${SCENARIO_IDS.join(", ")}.`);
+  }
+  return scenario;
+}

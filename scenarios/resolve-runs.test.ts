@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/cli/usage-error.ts";
+import { STRATEGIES } from "../src/strategies.ts";
+import { getScenario, SCENARIOS } from "./index.ts";
+import {
+  estimatePlanMs,
+  estimateRunMs,
+  RUN_OVERHEAD_MS,
+  resolvePlan,
+  resolveRuns,
+} from "./resolve-runs.ts";
+
+const all = { strategies: STRATEGIES };
+
+describe("time budget (2-core machine, ~1.5 s per run for server start/stop)", () => {
+  it("the default suite against all three strategies fits in 9.5 minutes", () => {
+    const runs = resolveRuns(SCENARIOS, { ...all, quick: false });
+    expect(runs).toHaveLength(3 + 3 + 3 + 12 + 12 + 4);
+    expect(estimatePlanMs(runs)).toBeLessThanOrEqual(9.5 * 60_000);
+  });
+
+  it("--quick fits in 50 s and every run but idle publishes in its window", () => {
+    const runs = resolveRuns(SCENARIOS, { ...all, quick: true });
+    expect(estimatePlanMs(runs)).toBeLessThanOrEqual(50_000);
+    for (const run of runs) {
+      expect(run.params.clients).toBeLessThanOrEqual(50);
+      expect(run.warnings).toEqual([]);
+      const expectedInWindow =
+        (run.params.clients * run.params.ratePerSec * run.params.durationMs) / 1000;
+      if (run.scenario === "idle") expect(expectedInWindow).toBe(0);
+      else expect(expectedInWindow).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it("quick sweeps have at most 2 steps", () => {
+    const runs = resolveRuns(SCENARIOS, { ...all, quick: true });
+    for (const id of ["ramp", "rate-sweep", "interval-sweep"]) {
+      const labels = new Set(runs.filter((r) => r.scenario === id).map((r) => r.step?.label));
+      expect(labels.size).toBeGreaterThanOrEqual(1);
+      expect(labels.size).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it("estimateRunMs adds phases, the drain limit and the per-run overhead", () => {
+    const params = getScenario("steady").params;
+    expect(estimateRunMs(params)).toBe(
+      params.rampMs + params.warmupMs + params.durationMs + params.drainMs + RUN_OVERHEAD_MS,
+    );
+  });
+});
+
+describe("resolveRuns", () => {
+  it("orders runs scenario -> step -> strategy, in the given strategy order", () => {
+    const runs = resolveRuns([getScenario("steady"), getScenario("ramp")], {
+      quick: false,
+      strategies: ["sse", "short-polling"],
+    });
+    expect(runs.map((r) => `${r.scenario}/${r.step?.label ?? "-"}/${r.strategy}`)).toEqual([
+      "steady/-/sse",
+      "steady/-/short-polling",
+      "ramp/100 clients/sse",
+      "ramp/100 clients/short-polling",
+      "ramp/1,000 clients/sse",
+      "ramp/1,000 clients/short-polling",
+      "ramp/4,000 clients/sse",
+      "ramp/4,000 clients/short-polling",
+      "ramp/10,000 clients/sse",
+      "ramp/10,000 clients/short-polling",
+    ]);
+  });
+
+  it("resolves step overrides and reports the step", () => {
+    const runs = resolveRuns([getScenario("ramp")], { quick: false, strategies: ["sse"] });
+    expect(runs[3]?.step).toEqual({ parameter: "clients", label: "10,000 clients", value: 10_000 });
+    expect(runs[3]?.params).toMatchObject({ clients: 10_000, rampMs: 3_000, ratePerSec: 0.05 });
+  });
+
+  it("quick: quick params win over full-size steps, but the swept value stays", () => {
+    const interval = getScenario("interval-sweep");
+    const withoutQuickSteps = { ...interval, quick: { params: interval.quick.params } };
+    const runs = resolveRuns([withoutQuickSteps], { quick: true, strategies: STRATEGIES });
+    expect(runs.map((r) => r.params.shortPollIntervalMs)).toEqual([250, 1_000, 5_000, 10_000]);
+    expect(runs.every((r) => r.params.durationMs === 1_000 && r.params.clients === 20)).toBe(true);
+  });
+
+  it("quick: quick steps replace the sweep", () => {
+    const runs = resolveRuns([getScenario("rate-sweep")], { quick: true, strategies: ["sse"] });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.params).toMatchObject({ ratePerSec: 1, clients: 20, durationMs: 1_000 });
+  });
+
+  it("a scenario's own strategies filter the chosen ones", () => {
+    const runs = resolveRuns([getScenario("interval-sweep")], {
+      quick: false,
+      strategies: STRATEGIES,
+    });
+    expect(new Set(runs.map((r) => r.strategy))).toEqual(new Set(["short-polling"]));
+  });
+
+  it("a scenario none of whose strategies were chosen is skipped with a warning", () => {
+    const plan = resolvePlan([getScenario("steady"), getScenario("interval-sweep")], {
+      quick: false,
+      strategies: ["sse"],
+    });
+    expect(plan.runs.map((r) => r.scenario)).toEqual(["steady"]);
+    expect(plan.warnings).toEqual([
+      "scenario 'interval-sweep' skipped: it runs only short-polling, which --strategies left out.",
+    ]);
+  });
+
+  it("throws when nothing is left to run", () => {
+    expect(() =>
+      resolveRuns([getScenario("interval-sweep")], { quick: false, strategies: ["sse"] }),
+    ).toThrow(UsageError);
+  });
+
+  it("duplicate strategies run once", () => {
+    const runs = resolveRuns([getScenario("steady")], { quick: false, strategies: ["sse", "sse"] });
+    expect(runs).toHaveLength(1);
+  });
+
+  it("--clients overrides every run except sweeps over clients, which get a warning", () => {
+    const runs = resolveRuns(
+      [getScenario("steady"), getScenario("ramp"), getScenario("rate-sweep")],
+      {
+        quick: false,
+        strategies: ["sse"],
+        clients: 300,
+      },
+    );
+    const steady = runs.filter((r) => r.scenario === "steady");
+    const ramp = runs.filter((r) => r.scenario === "ramp");
+    const rate = runs.filter((r) => r.scenario === "rate-sweep");
+    expect(steady.map((r) => r.params.clients)).toEqual([300]);
+    expect(rate.every((r) => r.params.clients === 300)).toBe(true);
+    expect(ramp.map((r) => r.params.clients)).toEqual([100, 1_000, 4_000, 10_000]);
+    expect(ramp[0]?.warnings).toEqual([
+      "--clients 300 not applied: 'ramp' sweeps clients (this step: 100).",
+    ]);
+    expect(steady[0]?.warnings).toEqual([]);
+  });
+
+  it("--duration overrides every run's window, steps included, and warns when too short", () => {
+    const runs = resolveRuns([getScenario("idle"), getScenario("interval-sweep")], {
+      quick: false,
+      strategies: STRATEGIES,
+      durationMs: 3_000,
+    });
+    expect(runs.every((r) => r.params.durationMs === 3_000)).toBe(true);
+    const idle = runs.find((r) => r.scenario === "idle");
+    expect(idle?.warnings.join("\n")).toMatch(/shorter than the long-poll hold \(25000 ms\)/);
+    const tenSeconds = runs.find((r) => r.step?.value === 10_000);
+    expect(tenSeconds?.warnings.join("\n")).toMatch(/fewer than 2 short-polling intervals/);
+  });
+
+  it("overrides are validated against the combined limits", () => {
+    expect(() =>
+      resolveRuns([getScenario("rate-sweep")], {
+        quick: false,
+        strategies: ["sse"],
+        clients: 10_000,
+      }),
+    ).toThrow("scenario 'rate-sweep' step '10/s': 100000 notifications/s");
+  });
+
+  it("returned params are copies: changing one run changes no other", () => {
+    const runs = resolveRuns([getScenario("steady")], { quick: false, strategies: STRATEGIES });
+    (runs[0] as { params: { clients: number } }).params.clients = 1;
+    expect(runs[1]?.params.clients).toBe(1_000);
+    expect(getScenario("steady").params.clients).toBe(1_000);
+  });
+});

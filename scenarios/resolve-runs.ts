@@ -1,0 +1,144 @@
+/**
+ * Turns the chosen scenarios and CLI options into the ordered list of runs, and estimates how
+ * long that list takes so the bench can say so before it starts (and tests can hold the
+ * suite to its time budget).
+ */
+import { UsageError } from "../src/cli/usage-error.ts";
+import type { StrategyId } from "../src/strategies.ts";
+import { paramsFor, stepsFor } from "./merge-params.ts";
+import type { Scenario, ScenarioParams } from "./types.ts";
+import { validateParams, validateScenario } from "./validate-scenario.ts";
+
+/**
+ * Per-run time outside the scenario's phases: spawning the server process, waiting for
+ * /healthz, closing clients and stopping the server. Measured at ~1-1.5 s on a 2-core machine.
+ */
+export const RUN_OVERHEAD_MS = 1_500;
+
+export interface ResolveOptions {
+  /** Use every scenario's `quick` form. */
+  quick: boolean;
+  /** Strategies to run, in this order within each step; a scenario's own list filters it. */
+  strategies: readonly StrategyId[];
+  /**
+   * `--clients`: replaces `clients` in every run, except in sweeps over clients (ramp), where
+   * it would erase the sweep; those runs keep their steps and carry a warning instead.
+   */
+  clients?: number;
+  /** `--duration`: replaces the measured window (`durationMs`) of every run. */
+  durationMs?: number;
+}
+
+export interface PlannedRun {
+  scenario: string;
+  /** The sweep step, or null for a scenario without a sweep. */
+  step: { parameter: string; label: string; value: number } | null;
+  strategy: StrategyId;
+  /** Fully resolved: steps, `--quick` and CLI overrides applied, and validated. */
+  params: ScenarioParams;
+  /** Things to tell the user about this run (e.g. an override that was not applied). */
+  warnings: string[];
+}
+
+export interface ResolvedPlan {
+  runs: PlannedRun[];
+  /** Plan-level notes, e.g. a scenario skipped because none of its strategies was chosen. */
+  warnings: string[];
+}
+
+/**
+ * Plans the runs in the order scenario -> step -> strategy, so the strategies of one step run
+ * back to back under the same conditions, close in time. Validates every scenario and every
+ * resolved run; throws UsageError when nothing is left to run.
+ */
+export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOptions): ResolvedPlan {
+  const runs: PlannedRun[] = [];
+  const warnings: string[] = [];
+  const strategies = [...new Set(options.strategies)];
+  for (const scenario of scenarios) {
+    validateScenario(scenario);
+    const allowed = scenario.strategies;
+    const chosen = allowed ? strategies.filter((s) => allowed.includes(s)) : strategies;
+    if (chosen.length === 0) {
+      warnings.push(
+        `scenario '${scenario.id}' skipped: it runs only ${allowed?.join(", ")}, which --strategies left out.`,
+      );
+      continue;
+    }
+    const parameter = scenario.sweep?.parameter;
+    for (const step of stepsFor(scenario, options.quick)) {
+      const params = paramsFor(scenario, step, options.quick);
+      const runWarnings: string[] = [];
+      if (options.clients !== undefined) {
+        if (step && parameter === "clients") {
+          runWarnings.push(
+            `--clients ${options.clients} not applied: '${scenario.id}' sweeps clients (this step: ${params.clients}).`,
+          );
+        } else {
+          params.clients = options.clients;
+        }
+      }
+      if (options.durationMs !== undefined) params.durationMs = options.durationMs;
+      const where = `scenario '${scenario.id}'${step ? ` step '${step.label}'` : ""}`;
+      validateParams(params, where);
+      runWarnings.push(...phaseWarnings(params));
+      for (const strategy of chosen) {
+        runs.push({
+          scenario: scenario.id,
+          step: step && parameter ? { parameter, label: step.label, value: step.value } : null,
+          strategy,
+          params: { ...params },
+          warnings: [...runWarnings],
+        });
+      }
+    }
+  }
+  if (runs.length === 0) {
+    throw new UsageError(
+      `nothing to run: no chosen scenario applies to --strategies ${strategies.join(",")}; choose other scenarios or strategies.`,
+    );
+  }
+  return { runs, warnings };
+}
+
+/** The runs of `resolvePlan`, without the plan-level warnings. */
+export function resolveRuns(scenarios: readonly Scenario[], options: ResolveOptions): PlannedRun[] {
+  return resolvePlan(scenarios, options).runs;
+}
+
+/**
+ * Combinations that still run but measure less than intended (typically after `--duration`
+ * or `--clients`): said once per run so the results carry them.
+ */
+function phaseWarnings(params: ScenarioParams): string[] {
+  const warnings: string[] = [];
+  if (params.durationMs < 2 * params.shortPollIntervalMs) {
+    warnings.push(
+      `window ${params.durationMs} ms covers fewer than 2 short-polling intervals (${params.shortPollIntervalMs} ms); request counts are coarse.`,
+    );
+  }
+  if (params.ratePerSec === 0 && params.durationMs < params.longPollHoldMs) {
+    warnings.push(
+      `window ${params.durationMs} ms is shorter than the long-poll hold (${params.longPollHoldMs} ms); idle long-polling cost is not seen.`,
+    );
+  }
+  if (
+    params.ratePerSec > 0 &&
+    params.drainMs < params.shortPollIntervalMs * (1 + params.jitterRatio)
+  ) {
+    warnings.push(
+      `drain ${params.drainMs} ms is shorter than the longest short-polling wait; late notifications may count as lost.`,
+    );
+  }
+  return warnings;
+}
+
+/** Upper bound of one run's wall time in ms: phases + drain limit + RUN_OVERHEAD_MS. */
+export function estimateRunMs(params: ScenarioParams): number {
+  return params.rampMs + params.warmupMs + params.durationMs + params.drainMs + RUN_OVERHEAD_MS;
+}
+
+/** Upper bound of a plan's wall time in ms (drains usually end early, so it runs faster). */
+export function estimatePlanMs(runs: readonly PlannedRun[]): number {
+  return runs.reduce((total, run) => total + estimateRunMs(run.params), 0);
+}

@@ -1,0 +1,25 @@
+import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import type { Scenario } from "./types.ts";
+
+/** The everyday case: many users, each notified now and then. */
+export const steady: Scenario = {
+  id: "steady",
+  description:
+    "With 1,000 users each notified every 10 s on average, what does each strategy cost and how fast does it deliver?",
+  params: {
+    ...BASE_PARAMS,
+    clients: 1_000,
+    // 0.1/s per user x 1,000 users = 100 publishes/s in total.
+    ratePerSec: 0.1,
+    rampMs: 2_000,
+    warmupMs: 2_000,
+    // ~1,200 deliveries in the window: enough for a stable p99.
+    durationMs: 12_000,
+    // Short polling's worst wait is 1.1 s (interval + jitter) plus a round trip.
+    drainMs: 2_000,
+  },
+  quick: {
+    // 1/s per user so a one-second window still sees ~20 deliveries.
+    params: { ...QUICK_PHASES, ratePerSec: 1 },
+  },
+};

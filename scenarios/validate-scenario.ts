@@ -1,0 +1,210 @@
+/**
+ * Checks scenarios before anything starts, so a typo in a scenario file (or a bad override)
+ * fails in a second with a message naming the scenario, the field, the value and the allowed
+ * range, instead of as a confusing run ten minutes in.
+ */
+import { UsageError } from "../src/cli/usage-error.ts";
+import { isStrategyId, STRATEGIES } from "../src/strategies.ts";
+import { paramsFor, stepsFor } from "./merge-params.ts";
+import type { Fanout, PublishModel, Scenario, ScenarioParams, ScenarioStep } from "./types.ts";
+
+interface NumberRule {
+  kind: "number";
+  min: number;
+  max: number;
+  integer: boolean;
+}
+interface EnumRule {
+  kind: "enum";
+  values: readonly string[];
+}
+
+const PUBLISH_MODELS: readonly PublishModel[] = ["poisson", "fixed"];
+const FANOUTS: readonly Fanout[] = ["per-user", "all-users"];
+
+/** Allowed range of every parameter; the limits keep one run sane on a 2-core laptop. */
+export const PARAM_RULES: { readonly [K in keyof ScenarioParams]: NumberRule | EnumRule } = {
+  clients: { kind: "number", min: 1, max: 10_000, integer: true },
+  ratePerSec: { kind: "number", min: 0, max: 100, integer: false },
+  publishModel: { kind: "enum", values: PUBLISH_MODELS },
+  fanout: { kind: "enum", values: FANOUTS },
+  shortPollIntervalMs: { kind: "number", min: 10, max: 60_000, integer: true },
+  jitterRatio: { kind: "number", min: 0, max: 1, integer: false },
+  longPollHoldMs: { kind: "number", min: 100, max: 120_000, integer: true },
+  rampMs: { kind: "number", min: 0, max: 60_000, integer: true },
+  warmupMs: { kind: "number", min: 0, max: 60_000, integer: true },
+  durationMs: { kind: "number", min: 100, max: 600_000, integer: true },
+  drainMs: { kind: "number", min: 0, max: 60_000, integer: true },
+  payloadBytes: { kind: "number", min: 0, max: 65_536, integer: true },
+};
+
+export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof ScenarioParams)[];
+
+/**
+ * Notifications per second across all users (clients x rate for per-user fanout; events x
+ * clients for all-users). Above this the driver and server on one small machine measure
+ * their own saturation, not the strategy.
+ */
+export const MAX_NOTIFICATIONS_PER_SEC = 20_000;
+
+const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Validates a whole scenario: its params, every step, its strategies and its quick form. */
+export function validateScenario(scenario: Scenario): void {
+  const label = typeof scenario.id === "string" ? scenario.id : String(scenario.id);
+  const fail = (message: string): never => {
+    throw new UsageError(`scenario '${label}': ${message}`);
+  };
+  if (typeof scenario.id !== "string" || !ID_PATTERN.test(scenario.id)) {
+    fail(`id must be kebab-case (lowercase letters, digits and dashes), e.g. 'rate-sweep'`);
+  }
+  if (typeof scenario.description !== "string" || scenario.description.trim() === "") {
+    fail("description is empty; say in one sentence what question the scenario answers");
+  }
+  if (typeof scenario.params !== "object" || scenario.params === null) {
+    fail("params is missing; give every field of ScenarioParams");
+  }
+  for (const name of PARAM_NAMES) {
+    if (!(name in scenario.params)) fail(`params.${name} is missing`);
+  }
+  checkPartialParams(label, "params", scenario.params);
+  validateParams(scenario.params, `scenario '${label}'`);
+
+  if (scenario.strategies !== undefined) {
+    if (scenario.strategies.length === 0) {
+      fail(`strategies is empty; leave it out for all (${STRATEGIES.join(", ")}) or list some`);
+    }
+    scenario.strategies.forEach((strategy, i) => {
+      if (!isStrategyId(strategy)) {
+        fail(`strategies[${i}] '${strategy}' is unknown; use ${STRATEGIES.join(", ")}`);
+      }
+      if (scenario.strategies?.indexOf(strategy) !== i)
+        fail(`strategies lists '${strategy}' twice`);
+    });
+  }
+
+  const quick = scenario.quick;
+  if (typeof quick !== "object" || quick === null) {
+    fail("quick is missing; give at least { params: {} }");
+  }
+  checkPartialParams(label, "quick.params", quick.params);
+
+  const sweep = scenario.sweep;
+  if (sweep === undefined) {
+    if (quick.steps !== undefined) fail("quick.steps is given but the scenario has no sweep");
+    validateParams(paramsFor(scenario, null, true), `scenario '${label}' (quick)`);
+    return;
+  }
+  if (!(sweep.parameter in PARAM_RULES) || PARAM_RULES[sweep.parameter].kind !== "number") {
+    fail(
+      `sweep.parameter '${String(sweep.parameter)}' is not a numeric parameter; use one of ${numericParams().join(", ")}`,
+    );
+  }
+  if (typeof sweep.axisTitle !== "string" || sweep.axisTitle.trim() === "") {
+    fail("sweep.axisTitle is empty; give the axis title with its unit, e.g. 'clients'");
+  }
+  checkSteps(label, "sweep.steps", sweep.parameter, sweep.steps);
+  if (quick.steps !== undefined) checkSteps(label, "quick.steps", sweep.parameter, quick.steps);
+  // Each step as it will really run, full-size and quick.
+  for (const isQuick of [false, true]) {
+    stepsFor(scenario, isQuick).forEach((step, i) => {
+      const where = `scenario '${label}' ${isQuick ? "(quick) " : ""}step ${i} '${step?.label}'`;
+      validateParams(paramsFor(scenario, step, isQuick), where);
+    });
+  }
+}
+
+function checkSteps(
+  label: string,
+  path: string,
+  parameter: keyof ScenarioParams,
+  steps: readonly ScenarioStep[] | undefined,
+): void {
+  const fail = (message: string): never => {
+    throw new UsageError(`scenario '${label}': ${message}`);
+  };
+  if (!Array.isArray(steps) || steps.length === 0) {
+    fail(`${path} is empty; a sweep needs at least one step`);
+  }
+  const labels = new Set<string>();
+  steps?.forEach((step, i) => {
+    const where = `${path}[${i}]`;
+    if (typeof step.label !== "string" || step.label.trim() === "") {
+      fail(`${where}.label is empty; give a short tick label such as '1,000 clients'`);
+    }
+    if (labels.has(step.label)) fail(`${where}.label '${step.label}' is used twice`);
+    labels.add(step.label);
+    const swept = step.overrides?.[parameter];
+    if (swept === undefined) {
+      fail(`${where}.overrides.${parameter} is missing; every step must set the swept parameter`);
+    }
+    if (swept !== step.value) {
+      fail(
+        `${where}.value ${step.value} differs from overrides.${parameter} ${String(swept)}; make them equal`,
+      );
+    }
+    checkPartialParams(label, `${where}.overrides`, step.overrides);
+  });
+}
+
+/** Checks every field present in a partial params object (unknown fields are errors too). */
+function checkPartialParams(label: string, path: string, params: Partial<ScenarioParams>): void {
+  if (typeof params !== "object" || params === null) {
+    throw new UsageError(`scenario '${label}': ${path} must be an object of parameters`);
+  }
+  for (const [name, value] of Object.entries(params)) {
+    if (!(name in PARAM_RULES)) {
+      throw new UsageError(
+        `scenario '${label}': ${path}.${name} is not a parameter; known: ${PARAM_NAMES.join(", ")}`,
+      );
+    }
+    const problem = checkValue(name as keyof ScenarioParams, value);
+    if (problem) throw new UsageError(`scenario '${label}': ${path}.${name} ${problem}`);
+  }
+}
+
+/** "<value> is out of range; use a..b", or null when the value is allowed. */
+function checkValue(name: keyof ScenarioParams, value: unknown): string | null {
+  const rule = PARAM_RULES[name];
+  if (rule.kind === "enum") {
+    return typeof value === "string" && rule.values.includes(value)
+      ? null
+      : `${JSON.stringify(value)} is not allowed; use one of ${rule.values.join(", ")}`;
+  }
+  const range = `${rule.min}..${rule.max}`;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    return `${JSON.stringify(value)} is not a number; use ${range}`;
+  }
+  if (rule.integer && !Number.isInteger(value)) {
+    return `${value} is not a whole number; use a whole number in ${range}`;
+  }
+  if (value < rule.min || value > rule.max) return `${value} is out of range; use ${range}`;
+  return null;
+}
+
+/**
+ * Validates fully resolved params (after steps, `--quick` and CLI overrides): every field and
+ * the combinations. `where` prefixes the message, e.g. "scenario 'steady'".
+ */
+export function validateParams(params: ScenarioParams, where: string): void {
+  for (const name of PARAM_NAMES) {
+    const problem = checkValue(name, params[name]);
+    if (problem) throw new UsageError(`${where}: params.${name} ${problem}`);
+  }
+  const perSec = notificationsPerSec(params);
+  if (perSec > MAX_NOTIFICATIONS_PER_SEC) {
+    throw new UsageError(
+      `${where}: ${perSec} notifications/s (clients ${params.clients} x ratePerSec ${params.ratePerSec}) is more than ${MAX_NOTIFICATIONS_PER_SEC}; lower clients or ratePerSec`,
+    );
+  }
+}
+
+/** Notifications delivered per second across all clients, on average. */
+export function notificationsPerSec(params: ScenarioParams): number {
+  // per-user: the rate is per user; all-users: each event reaches every client. Same product.
+  return params.clients * params.ratePerSec;
+}
+
+function numericParams(): string[] {
+  return PARAM_NAMES.filter((name) => PARAM_RULES[name].kind === "number");
+}

@@ -1,0 +1,155 @@
+/**
+ * The delivery ledger: which notification (user, seq) was expected and which arrived, once,
+ * late, twice or out of order. Every strategy's client reports receipts here the same way,
+ * so delivered / lost / duplicates / reordered mean the same thing for all three.
+ *
+ * The publish acknowledgement and the delivery race: a client can receive a notification
+ * before the publisher has recorded it. So `recordReceived` takes the intended send time
+ * itself (it travels in the notification's meta) and `recordPublished` only establishes the
+ * expected set; the two meet in whichever order they come.
+ */
+import type { DeliveryStats } from "../results/schema.ts";
+import { type Clock, monotonicClock } from "./clock.ts";
+import type { LatencyRecorder } from "./latency-recorder.ts";
+
+export interface LedgerOptions {
+  /** Default time for `startWindow()`. Default: the monotonic clock. */
+  clock?: Clock;
+}
+
+/** What one receipt was. */
+export interface Receipt {
+  /** "new": first receipt of this (user, seq); "duplicate": seen before. */
+  status: "new" | "duplicate";
+  /** receivedAtUs - intendedAtUs, never negative. */
+  latencyUs: number;
+  /** A new receipt after a higher seq of the same user had arrived (duplicates never count). */
+  reordered: boolean;
+  /** Received while the measured window was open (latency recorded when also new). */
+  inWindow: boolean;
+}
+
+interface UserLedger {
+  expected: Set<number>;
+  /** seq -> whether its first receipt fell in the measured window. */
+  received: Map<number, boolean>;
+  maxSeqReceived: number;
+}
+
+/**
+ * One ledger per run, spanning warm-up, window and drain so every published seq is accounted
+ * for. `recorder` receives the latency of every first receipt inside the measured window.
+ */
+export class Ledger {
+  readonly #recorder: LatencyRecorder;
+  readonly #clock: Clock;
+  readonly #users = new Map<string, UserLedger>();
+  #window: "before" | "open" | "closed" = "before";
+  #windowStartUs = 0;
+  #published = 0;
+  #delivered = 0;
+  #deliveredInWindow = 0;
+  #duplicates = 0;
+  #reordered = 0;
+
+  constructor(recorder: LatencyRecorder, options: LedgerOptions = {}) {
+    this.#recorder = recorder;
+    this.#clock = options.clock ?? monotonicClock;
+  }
+
+  /**
+   * Marks (user, seq) as expected. Recording the same pair twice counts once. The intended
+   * time is not needed here (receipts carry their own) and is accepted for the call site's
+   * symmetry with the publisher callback.
+   */
+  recordPublished(userId: string, seq: number, _intendedAtUs?: number): void {
+    const user = this.#user(userId);
+    if (user.expected.has(seq)) return;
+    user.expected.add(seq);
+    this.#published += 1;
+    const inWindow = user.received.get(seq);
+    // The delivery won the race with the publish acknowledgement.
+    if (inWindow !== undefined) {
+      this.#delivered += 1;
+      if (inWindow) this.#deliveredInWindow += 1;
+    }
+  }
+
+  /** Records one receipt; `intendedAtUs` comes from the notification's meta. */
+  recordReceived(userId: string, seq: number, intendedAtUs: number, receivedAtUs: number): Receipt {
+    const user = this.#user(userId);
+    const latencyUs = Math.max(0, receivedAtUs - intendedAtUs);
+    const inWindow = this.#window === "open" && receivedAtUs >= this.#windowStartUs;
+    if (user.received.has(seq)) {
+      this.#duplicates += 1;
+      return { status: "duplicate", latencyUs, reordered: false, inWindow };
+    }
+    const reordered = seq < user.maxSeqReceived;
+    if (reordered) this.#reordered += 1;
+    user.maxSeqReceived = Math.max(user.maxSeqReceived, seq);
+    user.received.set(seq, inWindow);
+    if (user.expected.has(seq)) {
+      this.#delivered += 1;
+      if (inWindow) this.#deliveredInWindow += 1;
+    }
+    if (inWindow) this.#recorder.record(latencyUs);
+    return { status: "new", latencyUs, reordered, inWindow };
+  }
+
+  /** Opens the measured window: receipts stamped from `atUs` on count as in-window. Starts the recorder. */
+  startWindow(atUs: number = this.#clock.nowUs()): void {
+    this.#window = "open";
+    this.#windowStartUs = atUs;
+    this.#recorder.start();
+  }
+
+  /**
+   * Closes the measured window and stops the recorder. Receipts are processed as they arrive,
+   * so anything recorded after this call is outside the window.
+   */
+  endWindow(): void {
+    this.#window = "closed";
+    this.#recorder.stop();
+  }
+
+  /** Every expected notification has arrived (the drain can stop). */
+  allDelivered(): boolean {
+    return this.#delivered === this.#published;
+  }
+
+  /** Expected notifications not yet received. */
+  pending(): number {
+    return this.#published - this.#delivered;
+  }
+
+  /** Receipts of a (user, seq) never published (e.g. left over from an earlier run). */
+  unexpected(): number {
+    let count = 0;
+    for (const user of this.#users.values()) {
+      for (const seq of user.received.keys()) if (!user.expected.has(seq)) count += 1;
+    }
+    return count;
+  }
+
+  summary(): DeliveryStats {
+    return {
+      published: this.#published,
+      // Every client connects before publishing starts, so each published one is expected.
+      expected: this.#published,
+      delivered: this.#delivered,
+      lost: this.#published - this.#delivered,
+      duplicates: this.#duplicates,
+      reordered: this.#reordered,
+      deliveredInWindow: this.#deliveredInWindow,
+    };
+  }
+
+  #user(userId: string): UserLedger {
+    let user = this.#users.get(userId);
+    if (!user) {
+      user = { expected: new Set(), received: new Map(), maxSeqReceived: 0 };
+      this.#users.set(userId, user);
+    }
+    return user;
+  }
+}

@@ -1,0 +1,298 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  createSseParser,
+  type SseEvent,
+  serializeSseComment,
+  serializeSseEvent,
+} from "./sse-parser.ts";
+
+interface Parsed {
+  events: SseEvent[];
+  comments: string[];
+  retries: number[];
+  lastEventId: string;
+}
+
+function parse(chunks: readonly (Uint8Array | string)[], lastEventId?: string): Parsed {
+  const out: Parsed = { events: [], comments: [], retries: [], lastEventId: "" };
+  const parser = createSseParser({
+    onEvent: (e) => out.events.push(e),
+    onComment: (text) => out.comments.push(text),
+    onRetry: (ms) => out.retries.push(ms),
+    ...(lastEventId === undefined ? {} : { lastEventId }),
+  });
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  out.lastEventId = parser.lastEventId;
+  return out;
+}
+
+const msg = (data: string, lastEventId = "", type = "message"): SseEvent => ({
+  type,
+  data,
+  lastEventId,
+});
+
+interface Case {
+  name: string;
+  input: string;
+  events: SseEvent[];
+  comments?: string[];
+  retries?: number[];
+}
+
+/** The WHATWG "interpreting an event stream" rules, one or more cases per rule. */
+const CASES: Case[] = [
+  { name: "LF line ends", input: "data: a\n\n", events: [msg("a")] },
+  { name: "CRLF line ends", input: "data: a\r\n\r\n", events: [msg("a")] },
+  { name: "CR line ends", input: "data: a\r\r", events: [msg("a")] },
+  {
+    name: "mixed line ends in one stream",
+    input: "data: a\r\ndata: b\rdata: c\n\r\n",
+    events: [msg("a\nb\nc")],
+  },
+  {
+    name: "CR CR is two line ends, not one",
+    input: "data: a\r\rdata: b\n\n",
+    events: [msg("a"), msg("b")],
+  },
+  { name: "leading BOM ignored", input: "\ufeffdata: a\n\n", events: [msg("a")] },
+  {
+    name: "only one BOM ignored: a second makes the field name unknown",
+    input: "\ufeff\ufeffdata: a\n\ndata: b\n\n",
+    events: [msg("b")],
+  },
+  {
+    name: "multi-line data joined with LF",
+    input: "data: a\ndata: b\ndata: c\n\n",
+    events: [msg("a\nb\nc")],
+  },
+  {
+    name: "empty data line contributes an empty line",
+    input: "data\ndata\n\n",
+    events: [msg("\n")],
+  },
+  { name: "data with only 'data:' dispatches empty string", input: "data:\n\n", events: [msg("")] },
+  { name: "single leading space removed", input: "data: a\n\n", events: [msg("a")] },
+  { name: "no space after colon", input: "data:a\n\n", events: [msg("a")] },
+  { name: "only one space removed", input: "data:  a \n\n", events: [msg(" a ")] },
+  { name: "tab is not stripped", input: "data:\ta\n\n", events: [msg("\ta")] },
+  { name: "value may contain colons", input: "data: a:b: c\n\n", events: [msg("a:b: c")] },
+  { name: "field without colon has empty value", input: "data\n\n", events: [msg("")] },
+  {
+    name: "comments are reported and do not dispatch",
+    input: ":heartbeat\n: ping\n:\n\n",
+    events: [],
+    comments: ["heartbeat", " ping", ""],
+  },
+  {
+    name: "comment inside an event does not break it",
+    input: "data: a\n: keep-alive\ndata: b\n\n",
+    events: [msg("a\nb")],
+    comments: [" keep-alive"],
+  },
+  { name: "event type", input: "event: push\ndata: x\n\n", events: [msg("x", "", "push")] },
+  { name: "empty event type means message", input: "event:\ndata: x\n\n", events: [msg("x")] },
+  {
+    name: "event type resets after dispatch",
+    input: "event: count\ndata: 1\n\ndata: 2\n\n",
+    events: [msg("1", "", "count"), msg("2")],
+  },
+  {
+    name: "event type without data is dropped and reset",
+    input: "event: count\n\ndata: 2\n\n",
+    events: [msg("2")],
+  },
+  { name: "id sets lastEventId", input: "id: 7\ndata: a\n\n", events: [msg("a", "7")] },
+  {
+    name: "lastEventId persists across events",
+    input: "id: 7\ndata: a\n\ndata: b\n\n",
+    events: [msg("a", "7"), msg("b", "7")],
+  },
+  {
+    name: "id without data updates lastEventId for later events",
+    input: "id: 9\n\ndata: b\n\n",
+    events: [msg("b", "9")],
+  },
+  {
+    name: "empty id resets lastEventId",
+    input: "id: 7\n\nid\ndata: b\n\n",
+    events: [msg("b", "")],
+  },
+  {
+    name: "id containing NUL is ignored",
+    input: "id: 7\n\nid: 8\u00009\ndata: b\n\n",
+    events: [msg("b", "7")],
+  },
+  { name: "retry with digits", input: "retry: 1500\n\n", events: [], retries: [1500] },
+  {
+    name: "retry with non-digits ignored",
+    input: "retry: 15x\nretry: -1\nretry: 1.5\nretry:\nretry: 1 \nretry: ١\n\n",
+    events: [],
+    retries: [],
+  },
+  { name: "unknown fields ignored", input: "foo: bar\nData: x\ndata: a\n\n", events: [msg("a")] },
+  {
+    name: "field names are case-sensitive (no event for 'Data')",
+    input: "Data: x\n\n",
+    events: [],
+  },
+  { name: "empty data buffer is not dispatched", input: "\n\n\nid: 1\n\n", events: [] },
+  {
+    name: "incomplete event at end of stream dropped",
+    input: "data: a\n\ndata: b\n",
+    events: [msg("a")],
+  },
+  { name: "unterminated last line dropped", input: "data: a\n\ndata: b", events: [msg("a")] },
+  {
+    name: "multi-byte UTF-8 (Korean, emoji)",
+    input: "data: 알림 🔔 도착\n\n",
+    events: [msg("알림 🔔 도착")],
+  },
+  {
+    name: "design contract: push + count events with cursor ids",
+    input:
+      'retry: 3000\n\nevent: push\nid: 1700000000000-0\ndata: {"seq":1}\n\nevent: count\ndata: 1\n\n:\n',
+    events: [msg('{"seq":1}', "1700000000000-0", "push"), msg("1", "1700000000000-0", "count")],
+    retries: [3000],
+    comments: [""],
+  },
+];
+
+function expectCase(result: Parsed, c: Case): void {
+  expect(result.events).toEqual(c.events);
+  expect(result.comments).toEqual(c.comments ?? []);
+  expect(result.retries).toEqual(c.retries ?? []);
+}
+
+describe("createSseParser: WHATWG interpretation rules", () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      expectCase(parse([c.input]), c);
+      expectCase(parse([Buffer.from(c.input, "utf8")]), c);
+    });
+  }
+
+  it("a CR at the end of one chunk and LF at the start of the next are one line end", () => {
+    expect(parse(["data: a\r", "\ndata: b\r", "\n\r", "\n"]).events).toEqual([msg("a\nb")]);
+    // ...but a CR at a chunk end followed by a non-LF is still a line end by itself.
+    expect(parse(["data: a\r", "\r"]).events).toEqual([msg("a")]);
+  });
+
+  it("the BOM is stripped even when its bytes are split across chunks", () => {
+    const bytes = Buffer.from("\ufeffdata: a\n\n", "utf8");
+    expect(parse([bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2)]).events).toEqual([
+      msg("a"),
+    ]);
+  });
+
+  it("a BOM that is not at the start of the stream is kept", () => {
+    expect(parse(["data: a\n\n", "\ufeffdata: b\n\n"]).events).toEqual([msg("a")]);
+  });
+
+  it("invalid UTF-8 becomes U+FFFD", () => {
+    const bytes = Buffer.concat([Buffer.from("data: a"), Buffer.from([0xff]), Buffer.from("\n\n")]);
+    expect(parse([bytes]).events).toEqual([msg("a\ufffd")]);
+  });
+
+  it("the last event ID carries over from an earlier connection", () => {
+    const result = parse(["data: a\n\n"], "41");
+    expect(result.events).toEqual([msg("a", "41")]);
+    expect(result.lastEventId).toBe("41");
+    expect(parse(["id: 42\ndata: a\n\n"], "41").lastEventId).toBe("42");
+  });
+
+  it("lastEventId is not updated by an incomplete event", () => {
+    expect(parse(["id: 1\ndata: a\n\nid: 2\ndata: b\n"]).lastEventId).toBe("1");
+  });
+});
+
+describe("createSseParser: chunk boundaries", () => {
+  it("every case gives the same result split at every byte offset", () => {
+    for (const c of CASES) {
+      const bytes = Buffer.from(c.input, "utf8");
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        expectCase(parse([bytes.subarray(0, cut), bytes.subarray(cut)]), c);
+      }
+    }
+  });
+
+  it("every case gives the same result fed one byte at a time", () => {
+    for (const c of CASES) {
+      const bytes = Buffer.from(c.input, "utf8");
+      expectCase(parse([...bytes].map((b) => Uint8Array.of(b))), c);
+    }
+  });
+
+  it("every case gives the same result as strings split at every character offset", () => {
+    for (const c of CASES) {
+      for (let cut = 0; cut <= c.input.length; cut++) {
+        expectCase(parse([c.input.slice(0, cut), c.input.slice(cut)]), c);
+      }
+    }
+  });
+
+  it("every case gives the same result split at three offsets (pairs of cuts)", () => {
+    for (const c of CASES) {
+      const bytes = Buffer.from(c.input, "utf8");
+      for (let a = 0; a <= bytes.length; a += 3) {
+        for (let b = a; b <= bytes.length; b += 2) {
+          expectCase(parse([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]), c);
+        }
+      }
+    }
+  });
+});
+
+describe("serializeSseEvent", () => {
+  it("writes event, id, retry and one data line per input line", () => {
+    expect(serializeSseEvent({ event: "push", id: "5-0", retry: 3000, data: "a\r\nb" })).toBe(
+      "event: push\nid: 5-0\nretry: 3000\ndata: a\ndata: b\n\n",
+    );
+    expect(serializeSseComment("ping")).toBe(":ping\n");
+  });
+
+  it("refuses fields that would break the framing", () => {
+    expect(() => serializeSseEvent({ event: "a\nb", data: "" })).toThrow(/CR or LF/);
+    expect(() => serializeSseEvent({ id: "a\rb", data: "" })).toThrow(/CR or LF/);
+    expect(() => serializeSseEvent({ id: "a\0b", data: "" })).toThrow(/NUL/);
+    expect(() => serializeSseEvent({ retry: 1.5, data: "" })).toThrow(/whole number/);
+    expect(() => serializeSseComment("a\nb")).toThrow(/CR or LF/);
+  });
+
+  it("round-trips any data and id through the parser, whatever the chunking", () => {
+    const text = fc.string({ unit: "binary", maxLength: 40 });
+    const id = fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !/[\0\r\n]/.test(s));
+    const eventType = fc
+      .string({ unit: "grapheme-ascii", maxLength: 8 })
+      .filter((s) => !/[\r\n]/.test(s));
+    const event = fc.record(
+      { data: text, id, event: eventType, retry: fc.nat(100_000) },
+      { requiredKeys: ["data"] },
+    );
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 5 }), fc.nat(), (events, seed) => {
+        const wire = Buffer.from(events.map((e) => serializeSseEvent(e)).join(""), "utf8");
+        // Cut the bytes at a pseudo-random offset to exercise chunk joins too.
+        const cut = wire.length === 0 ? 0 : seed % wire.length;
+        const result = parse([wire.subarray(0, cut), wire.subarray(cut)]);
+        let lastEventId = "";
+        const expected = events.map((e) => {
+          if (e.id !== undefined) lastEventId = e.id;
+          return {
+            type: e.event === undefined || e.event === "" ? "message" : e.event,
+            // Every line end is a line end: CRLF and CR come back as LF.
+            data: e.data.replace(/\r\n|\r/g, "\n"),
+            lastEventId,
+          };
+        });
+        expect(result.events).toEqual(expected);
+        expect(result.retries).toEqual(
+          events.flatMap((e) => (e.retry === undefined ? [] : [e.retry])),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
