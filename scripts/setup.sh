@@ -30,7 +30,7 @@ node -e '
   console.log(`Node.js ${process.versions.node}`);'
 
 # Debian package names for redis-server and the native libraries `canvas` builds against.
-APT_PACKAGES=(redis-server build-essential pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
+APT_PACKAGES=(redis-server build-essential pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev chromium)
 BREW_PACKAGES=(redis pkg-config cairo pango libpng jpeg giflib librsvg)
 
 case "$(uname -s)" in

@@ -1,0 +1,211 @@
+/**
+ * Comparison of two runs: the same scenario x strategy (x step) side by side, each headline metric
+ * as "A → B (±x %)", flagged when the change exceeds the run-to-run noise of that metric.
+ */
+import type { BenchResults, RunResult } from "../results/schema.ts";
+import { escapeHtml, formatPercent, NOT_AVAILABLE } from "./format.ts";
+import { renderHtmlPage, renderHtmlTable } from "./html-page.ts";
+import { describeEnvironment } from "./method-line.ts";
+import { METRICS, type MetricId } from "./metrics.ts";
+import { renderMarkdownTable } from "./render-markdown.ts";
+import { compareRuns, runKey } from "./run-groups.ts";
+
+/**
+ * Relative change below which a difference is treated as run-to-run noise, per metric.
+ * Why these values: counted ratios (requests, bytes per delivered) only move with the Poisson
+ * publish schedule, which varies the deliveries in a window by a few percent; p50 latency moves with
+ * timer and scheduler jitter (~10 %); p99 rests on 1 % of the samples, so a short window
+ * holds few of them and it moves more (25 %); CPU and RSS move with GC timing, CPU frequency
+ * scaling and allocator behaviour (15 %). They are deliberately conservative defaults for one
+ * laptop: calibrate by comparing two runs of the same commit and raise them if those get flagged.
+ */
+export const NOISE_THRESHOLDS: Readonly<Partial<Record<MetricId, number>>> = {
+  p50Latency: 0.1,
+  p99Latency: 0.25,
+  requestsPerDelivered: 0.05,
+  bytesPerDelivered: 0.05,
+  cpuMsPer1000Deliveries: 0.15,
+  rssPerConnection: 0.15,
+};
+
+/** Latency changes smaller than this (µs) are never flagged: below timer resolution on a loaded laptop. */
+export const LATENCY_NOISE_FLOOR_US = 500;
+
+const COMPARED: readonly MetricId[] = [
+  "p50Latency",
+  "p99Latency",
+  "requestsPerDelivered",
+  "bytesPerDelivered",
+  "cpuMsPer1000Deliveries",
+  "rssPerConnection",
+];
+
+/** One-paragraph explanation printed with every comparison. */
+export const NOISE_LEGEND = `Differences are (B − A) / A. A change is flagged (⚠) when it is larger than the metric's run-to-run noise threshold: ${COMPARED.map((id) => `${METRICS[id].label} ${Math.round((NOISE_THRESHOLDS[id] ?? 0) * 100)} %`).join(", ")}; latency changes under ${LATENCY_NOISE_FLOOR_US / 1000} ms are never flagged. Runs invalid in either file are not compared. Thresholds are conservative defaults: compare two runs of the same commit to see your machine's noise.`;
+
+export interface ComparedCell {
+  text: string;
+  change: number | null;
+  flagged: boolean;
+}
+
+export interface ComparisonRow {
+  scenario: string;
+  step: string;
+  strategy: string;
+  status:
+    | "compared"
+    | "only in A"
+    | "only in B"
+    | "invalid in A"
+    | "invalid in B"
+    | "invalid in both";
+  cells: ComparedCell[];
+}
+
+function compareMetric(
+  id: MetricId,
+  a: RunResult,
+  b: RunResult,
+  comparable: boolean,
+): ComparedCell {
+  const metric = METRICS[id];
+  const va = metric.rawValue(a);
+  const vb = metric.rawValue(b);
+  const text = `${metric.format(a)} → ${metric.format(b)}`;
+  if (va === null || vb === null) return { text, change: null, flagged: false };
+  const change = va === 0 ? (vb === 0 ? 0 : null) : (vb - va) / va;
+  const threshold = NOISE_THRESHOLDS[id] ?? Number.POSITIVE_INFINITY;
+  const isLatency = id === "p50Latency" || id === "p99Latency";
+  const aboveFloor = !isLatency || Math.abs(vb - va) >= LATENCY_NOISE_FLOOR_US;
+  const flagged = comparable && change !== null && Math.abs(change) > threshold && aboveFloor;
+  return { text: `${text} (${change === null ? "new" : formatPercent(change)})`, change, flagged };
+}
+
+/** Pairs the runs of A and B by scenario, step label and strategy; A's order first, then B-only runs. */
+export function buildComparisonRows(a: BenchResults, b: BenchResults): ComparisonRow[] {
+  const inB = new Map(b.runs.map((run) => [runKey(run), run]));
+  const inA = new Set(a.runs.map(runKey));
+  const rows: ComparisonRow[] = [];
+  const empty = COMPARED.map(() => ({ text: NOT_AVAILABLE, change: null, flagged: false }));
+  for (const runA of [...a.runs]
+    .sort(compareRuns)
+    .sort((x, y) => scenarioOrder(a, x) - scenarioOrder(a, y))) {
+    const runB = inB.get(runKey(runA));
+    const base = { scenario: runA.scenario, step: runA.step?.label ?? "", strategy: runA.strategy };
+    if (runB === undefined) {
+      rows.push({ ...base, status: "only in A", cells: empty });
+      continue;
+    }
+    const status =
+      !runA.valid && !runB.valid
+        ? "invalid in both"
+        : !runA.valid
+          ? "invalid in A"
+          : !runB.valid
+            ? "invalid in B"
+            : "compared";
+    rows.push({
+      ...base,
+      status,
+      cells: COMPARED.map((id) => compareMetric(id, runA, runB, status === "compared")),
+    });
+  }
+  for (const runB of b.runs) {
+    if (inA.has(runKey(runB))) continue;
+    rows.push({
+      scenario: runB.scenario,
+      step: runB.step?.label ?? "",
+      strategy: runB.strategy,
+      status: "only in B",
+      cells: empty,
+    });
+  }
+  return rows;
+}
+
+function scenarioOrder(results: BenchResults, run: RunResult): number {
+  const index = results.method.scenarios.indexOf(run.scenario);
+  return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+}
+
+const HEADERS = [
+  "scenario",
+  "step",
+  "strategy",
+  "status",
+  ...COMPARED.map((id) => METRICS[id].label),
+];
+
+function sameMachine(a: BenchResults, b: BenchResults): boolean {
+  const keys = ["cpuModel", "cpuCount", "os", "nodeVersion", "redisVersion"] as const;
+  return keys.every((k) => a.environment[k] === b.environment[k]);
+}
+
+/**
+ * Renders the comparison of run A (baseline) and run B as Markdown and as a self-contained HTML page.
+ * `labels` name the runs (e.g. their directories); default "A" and "B".
+ */
+export function renderComparison(
+  a: BenchResults,
+  b: BenchResults,
+  labels: { a: string; b: string } = { a: "A", b: "B" },
+): { markdown: string; html: string } {
+  const rows = buildComparisonRows(a, b);
+  const flagged = rows.reduce((n, r) => n + r.cells.filter((c) => c.flagged).length, 0);
+  const intro = [
+    `A (baseline): ${labels.a}, run of ${a.createdAt}; ${describeEnvironment(a)}`,
+    `B: ${labels.b}, run of ${b.createdAt}; ${describeEnvironment(b)}`,
+  ];
+  const machineNote = sameMachine(a, b)
+    ? null
+    : "A and B ran on different machines or software versions: differences measure the environment as much as the code.";
+  const verdict = `${flagged} change(s) beyond noise across ${rows.filter((r) => r.status === "compared").length} compared runs.`;
+
+  const mdRows = rows.map((r) => [
+    r.scenario,
+    r.step,
+    r.strategy,
+    r.status,
+    ...r.cells.map((c) => (c.flagged ? `⚠ ${c.text}` : c.text)),
+  ]);
+  const markdown = [
+    "# push-vs-poll comparison",
+    "",
+    ...intro.map((line) => `- ${line.replace(/([\\`*_[\]<>|])/g, "\\$1")}`),
+    "",
+    ...(machineNote ? [`**${machineNote}**`, ""] : []),
+    `**${verdict}**`,
+    "",
+    renderMarkdownTable(HEADERS, mdRows, 4),
+    "",
+    NOISE_LEGEND,
+    "",
+  ].join("\n");
+
+  const htmlRows = rows.map((r) => ({
+    ...(r.status === "compared" ? {} : { className: "invalid" }),
+    cells: [
+      escapeHtml(r.scenario),
+      escapeHtml(r.step),
+      escapeHtml(r.strategy),
+      escapeHtml(r.status),
+      ...r.cells.map((c) =>
+        c.flagged ? `<span class="flag">⚠ ${escapeHtml(c.text)}</span>` : escapeHtml(c.text),
+      ),
+    ],
+  }));
+  const body = [
+    "<header>",
+    "<h1>push-vs-poll comparison</h1>",
+    ...intro.map((line) => `<p class="meta">${escapeHtml(line)}</p>`),
+    "</header>",
+    "<main>",
+    machineNote ? `<div class="notes warnings">${escapeHtml(machineNote)}</div>` : "",
+    `<p><strong>${escapeHtml(verdict)}</strong></p>`,
+    renderHtmlTable(HEADERS, htmlRows, 4),
+    `<p class="legend">${escapeHtml(NOISE_LEGEND)}</p>`,
+    "</main>",
+  ].join("\n");
+  return { markdown, html: renderHtmlPage("push-vs-poll comparison", body) };
+}

@@ -1,0 +1,168 @@
+/**
+ * report.html: one self-contained page (Chart.js inlined, no network) with the verdict table on
+ * top, then per scenario its method line, every invalid reason and warning, and its charts.
+ * Pure: the Chart.js source is passed in (see loadChartJsSource in write-report.ts).
+ */
+import type { BenchResults } from "../results/schema.ts";
+import type { ChartSpec } from "./charts/chart-spec.ts";
+import { buildReportCharts } from "./charts/scenario-charts.ts";
+import { LOG_TICK_LABEL_SOURCE } from "./charts/tick-format.ts";
+import { escapeHtml, NOT_AVAILABLE } from "./format.ts";
+import { jsonForScript, renderHtmlPage, renderHtmlTable } from "./html-page.ts";
+import { collectNotes, describeEnvironment, describeScenarioMethod } from "./method-line.ts";
+import { STRATEGY_COLORS } from "./palette.ts";
+import type { ScenarioGroup } from "./run-groups.ts";
+import { buildVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
+
+/**
+ * Creates every chart from its embedded JSON configuration. Runs in the browser; log-axis tick
+ * labels use the same function as the PNGs. Sets data-charts-drawn on <html> when done (tests wait for it).
+ */
+const CHART_INIT_SOURCE = `(function () {
+  var logTickLabel = ${LOG_TICK_LABEL_SOURCE};
+  var charts = [];
+  if (typeof Chart === "undefined") {
+    document.documentElement.setAttribute("data-charts-drawn", "error");
+    return;
+  }
+  document.querySelectorAll("canvas[data-config]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-config"));
+    var config = JSON.parse(source.textContent);
+    config.options = config.options || {};
+    config.options.responsive = true;
+    config.options.maintainAspectRatio = false;
+    config.options.animation = false;
+    var scales = config.options.scales || {};
+    Object.keys(scales).forEach(function (key) {
+      var scale = scales[key];
+      if (scale && scale.type === "logarithmic") {
+        scale.ticks = Object.assign({}, scale.ticks, { callback: logTickLabel, maxRotation: 0, autoSkip: false });
+      }
+    });
+    charts.push(new Chart(canvas, config));
+  });
+  // canvases keep their screen size unless told about the print layout
+  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("afterprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  document.documentElement.setAttribute("data-charts-drawn", String(charts.length));
+})();`;
+
+function strategyCell(strategy: keyof typeof STRATEGY_COLORS): string {
+  return `<span class="swatch" style="background:${STRATEGY_COLORS[strategy]}"></span>${escapeHtml(strategy)}`;
+}
+
+/** The verdict table as HTML; invalid runs are tinted and badged, new steps get a rule. */
+export function renderVerdictTableHtml(results: BenchResults): string {
+  const rows = buildVerdictRows(results);
+  if (rows.length === 0) return "<p>This results file has no runs.</p>";
+  let previousGroup = "";
+  const htmlRows = rows.map((row) => {
+    const group = `${row.scenario}\u0000${row.step}`;
+    const classes = [
+      row.valid ? "" : "invalid",
+      group !== previousGroup ? "group-start" : "",
+    ].filter(Boolean);
+    previousGroup = group;
+    const scenario = `<a href="#${escapeHtml(sectionId(row.scenario))}">${escapeHtml(row.scenario)}</a>`;
+    const strategy =
+      strategyCell(row.strategy) + (row.valid ? "" : '<span class="badge">invalid</span>');
+    return {
+      className: classes.join(" "),
+      cells: [
+        scenario,
+        escapeHtml(row.step),
+        strategy,
+        ...row.cells.map(escapeHtml),
+        escapeHtml(row.lostDuplicates),
+        escapeHtml(row.vsBest),
+      ],
+    };
+  });
+  return renderHtmlTable(verdictHeaders(), htmlRows);
+}
+
+function sectionId(scenario: string): string {
+  return `scenario-${scenario.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+function renderNotes(group: ScenarioGroup): string {
+  const { invalid, warnings } = collectNotes(group);
+  const list = (items: string[]) =>
+    `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
+  return [
+    invalid.length > 0
+      ? `<div class="notes invalid"><strong>Invalid runs: do not trust these numbers.</strong>${list(invalid)}</div>`
+      : "",
+    warnings.length > 0
+      ? `<div class="notes warnings"><strong>Warnings</strong>${list(warnings)}</div>`
+      : "",
+  ].join("\n");
+}
+
+function renderChart(chart: ChartSpec, index: number): string {
+  const configId = `chart-config-${index}`;
+  return [
+    "<figure>",
+    `<div class="chart-box"><canvas id="chart-${escapeHtml(chart.id)}" data-config="${configId}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div>`,
+    `<script type="application/json" id="${configId}">${jsonForScript(chart.config)}</script>`,
+    "</figure>",
+  ].join("\n");
+}
+
+/**
+ * Renders report.html. `chartJsSource` is the text of Chart.js's UMD build (defines `Chart`);
+ * it is inlined so the page opens offline from disk.
+ */
+export function renderHtml(results: BenchResults, chartJsSource: string): string {
+  const scenarios = buildReportCharts(results);
+  const invalidCount = results.runs.filter((r) => !r.valid).length;
+  const warningCount = results.runs.reduce((n, r) => n + r.warnings.length, 0);
+  let chartIndex = 0;
+  const sections = scenarios.map(({ group, charts }) => {
+    const body = charts.map((c) => renderChart(c, chartIndex++)).join("\n");
+    return [
+      `<section class="scenario" id="${escapeHtml(sectionId(group.scenario))}">`,
+      `<h2>${escapeHtml(group.scenario)}</h2>`,
+      `<p class="method-line"><strong>Method:</strong> ${escapeHtml(describeScenarioMethod(results, group))}</p>`,
+      renderNotes(group),
+      charts.length > 0
+        ? `<div class="charts">${body}</div>`
+        : `<p>No chart: nothing in this scenario was measurable (${NOT_AVAILABLE}).</p>`,
+      "</section>",
+    ].join("\n");
+  });
+  const nav = scenarios
+    .map(
+      ({ group }) =>
+        `<li><a href="#${escapeHtml(sectionId(group.scenario))}">${escapeHtml(group.scenario)}</a></li>`,
+    )
+    .join("");
+  const status = [
+    `${results.runs.length} runs`,
+    invalidCount > 0 ? `<span class="flag">${invalidCount} invalid</span>` : "all valid",
+    `${warningCount} warnings`,
+    results.method.quick ? "quick run (--quick): indicative only" : "",
+  ].filter(Boolean);
+  const body = [
+    "<header>",
+    "<h1>push-vs-poll: short polling vs long polling vs SSE</h1>",
+    `<p class="meta">Run of ${escapeHtml(results.createdAt)} · ${status.join(" · ")}</p>`,
+    `<p class="meta">${escapeHtml(describeEnvironment(results))}</p>`,
+    `<nav><ul><li><a href="#verdict">verdict</a></li>${nav}</ul></nav>`,
+    "</header>",
+    "<main>",
+    '<section id="verdict">',
+    "<h2>Verdict</h2>",
+    renderVerdictTableHtml(results),
+    `<p class="legend">${escapeHtml(VS_BEST_LEGEND)} Latency is publish-to-receive from the intended send time; "${NOT_AVAILABLE}" means not measurable in that run (for example nothing was delivered), never zero. Lost / dup counts the whole run.</p>`,
+    "</section>",
+    ...sections,
+    "</main>",
+    `<footer><p>Generated by push-vs-poll ${escapeHtml(results.tool.version)} from results.json (schema version ${results.schemaVersion}). Command: <code>${escapeHtml(["npm run bench --", ...results.method.argv].join(" "))}</code></p></footer>`,
+    '<noscript><p style="text-align:center">Charts need JavaScript; the tables above are complete without it.</p></noscript>',
+  ].join("\n");
+  return renderHtmlPage(`push-vs-poll report ${results.createdAt}`, body, [
+    chartJsSource,
+    CHART_INIT_SOURCE,
+  ]);
+}

@@ -1,0 +1,104 @@
+/**
+ * summary.md: the verdict table, the method, every invalid reason and warning, and the key
+ * charts as images, ready to paste into a README, an issue or a blog post.
+ */
+import type { BenchResults } from "../results/schema.ts";
+import { escapeMarkdownCell, NOT_AVAILABLE } from "./format.ts";
+import { collectNotes, describeEnvironment, describeScenarioMethod } from "./method-line.ts";
+import { groupByScenario } from "./run-groups.ts";
+import { buildVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
+
+/** A chart image to embed: its title (alt text) and path relative to summary.md. */
+export interface SummaryImage {
+  title: string;
+  path: string;
+}
+
+/** A Markdown table; cells are plain text and get escaped here. Numeric columns align right. */
+export function renderMarkdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  leftAligned = 3,
+): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(" | ")} |`;
+  const rule = `|${headers.map((_, i) => (i < leftAligned ? " --- " : " ---: ")).join("|")}|`;
+  return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
+/** One row per scenario x strategy (x step), same columns as the HTML verdict table. */
+export function renderVerdictTableMarkdown(results: BenchResults): string {
+  const rows = buildVerdictRows(results).map((row) => [
+    row.scenario,
+    row.step,
+    row.valid ? row.strategy : `${row.strategy} (INVALID)`,
+    ...row.cells,
+    row.lostDuplicates,
+    row.vsBest,
+  ]);
+  return renderMarkdownTable(verdictHeaders(), rows);
+}
+
+function escapeInline(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
+}
+
+/**
+ * Renders summary.md. `images` are embedded under their scenario's heading when their title
+ * starts with "<scenario>: " (as chart titles do), else at the end; give paths relative to summary.md.
+ */
+export function renderSummaryMarkdown(
+  results: BenchResults,
+  images: readonly SummaryImage[],
+): string {
+  const invalid = results.runs.filter((r) => !r.valid).length;
+  const out: string[] = [
+    "# push-vs-poll: short polling vs long polling vs SSE",
+    "",
+    `Run of ${results.createdAt}: ${results.runs.length} runs, ${invalid > 0 ? `**${invalid} invalid**` : "all valid"}${results.method.quick ? ", quick run (indicative only)" : ""}.`,
+    "",
+    `${escapeInline(describeEnvironment(results))}.`,
+    "",
+    "## Verdict",
+    "",
+    renderVerdictTableMarkdown(results),
+    "",
+    `${escapeInline(VS_BEST_LEGEND)} "${NOT_AVAILABLE}" means not measurable in that run, never zero.`,
+  ];
+  const used = new Set<SummaryImage>();
+  for (const group of groupByScenario(results)) {
+    out.push("", `## ${escapeInline(group.scenario)}`, "");
+    out.push(`Method: ${escapeInline(describeScenarioMethod(results, group))}.`);
+    const { invalid: reasons, warnings } = collectNotes(group);
+    if (reasons.length > 0) {
+      out.push(
+        "",
+        "**Invalid runs: do not trust these numbers.**",
+        "",
+        ...reasons.map((r) => `- ${escapeInline(r)}`),
+      );
+    }
+    if (warnings.length > 0)
+      out.push("", "Warnings:", "", ...warnings.map((w) => `- ${escapeInline(w)}`));
+    for (const image of images) {
+      if (used.has(image) || !belongsTo(image, group.scenario)) continue;
+      used.add(image);
+      out.push("", `![${escapeInline(image.title)}](${encodeURI(image.path)})`);
+    }
+  }
+  const rest = images.filter((image) => !used.has(image));
+  if (rest.length > 0) {
+    out.push(
+      "",
+      "## More charts",
+      "",
+      ...rest.map((i) => `![${escapeInline(i.title)}](${encodeURI(i.path)})`),
+    );
+  }
+  out.push("", "Full report with every chart: [report.html](report.html).", "");
+  return out.join("\n");
+}
+
+/** Chart titles start with "<scenario>: " (see ChartSpec.title). */
+function belongsTo(image: SummaryImage, scenario: string): boolean {
+  return image.title.startsWith(`${scenario}: `);
+}

@@ -1,0 +1,62 @@
+/**
+ * Grouping and ordering of runs: by scenario, then by sweep step, then by strategy in the
+ * canonical STRATEGIES order, so every table and chart lists things the same way.
+ */
+import type { BenchResults, RunResult } from "../results/schema.ts";
+import { STRATEGIES, type StrategyId } from "../strategies.ts";
+
+export interface ScenarioGroup {
+  scenario: string;
+  /** The swept parameter (e.g. "clients"), or null for a single-run scenario. */
+  sweepParameter: string | null;
+  /** Runs ordered by step value, then strategy. */
+  runs: RunResult[];
+  /** Strategies present, in canonical order. */
+  strategies: StrategyId[];
+}
+
+/** Canonical run order: step value ascending (single runs first), then STRATEGIES order. */
+export function compareRuns(a: RunResult, b: RunResult): number {
+  const stepDiff =
+    (a.step?.value ?? Number.NEGATIVE_INFINITY) - (b.step?.value ?? Number.NEGATIVE_INFINITY);
+  if (stepDiff !== 0 && !Number.isNaN(stepDiff)) return stepDiff;
+  return STRATEGIES.indexOf(a.strategy) - STRATEGIES.indexOf(b.strategy);
+}
+
+/**
+ * Groups runs by scenario, in the order the run declared its scenarios (method.scenarios),
+ * then any others in order of first appearance.
+ */
+export function groupByScenario(results: BenchResults): ScenarioGroup[] {
+  const byScenario = new Map<string, RunResult[]>();
+  for (const name of results.method.scenarios) byScenario.set(name, []);
+  for (const run of results.runs) {
+    const list = byScenario.get(run.scenario) ?? [];
+    list.push(run);
+    byScenario.set(run.scenario, list);
+  }
+  const groups: ScenarioGroup[] = [];
+  for (const [scenario, runs] of byScenario) {
+    if (runs.length === 0) continue;
+    runs.sort(compareRuns);
+    const sweepParameter = runs.find((r) => r.step !== null)?.step?.parameter ?? null;
+    const strategies = STRATEGIES.filter((s) => runs.some((r) => r.strategy === s));
+    groups.push({ scenario, sweepParameter, runs, strategies });
+  }
+  return groups;
+}
+
+/** Identity of a run across two results files: scenario, step label and strategy. */
+export function runKey(run: RunResult): string {
+  return `${run.scenario}\u0000${run.step?.label ?? ""}\u0000${run.strategy}`;
+}
+
+/** Identity of the comparison set a run belongs to (same scenario and step, any strategy). */
+export function stepKey(run: RunResult): string {
+  return `${run.scenario}\u0000${run.step?.label ?? ""}`;
+}
+
+/** Human label of a run's step, "" for single runs. */
+export function stepLabel(run: RunResult): string {
+  return run.step?.label ?? "";
+}

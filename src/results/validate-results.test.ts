@@ -1,0 +1,124 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createFixtureResults } from "../report/test-fixture.ts";
+import { readResults } from "./read-results.ts";
+import { ResultsError, validateResults } from "./validate-results.ts";
+
+/** A JSON copy of the fixture, as it would come out of JSON.parse. */
+function fixtureJson(): Record<string, unknown> & { runs: Record<string, unknown>[] } {
+  return JSON.parse(JSON.stringify(createFixtureResults()));
+}
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ResultsError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ResultsError");
+}
+
+describe("validateResults", () => {
+  test("accepts a complete results file and returns it", () => {
+    const json = fixtureJson();
+    expect(validateResults(json)).toBe(json);
+  });
+
+  test.each([
+    [
+      0,
+      "results.json has schemaVersion 0; this push-vs-poll reads version 1: re-run npm run bench",
+    ],
+    [
+      2,
+      "results.json has schemaVersion 2; this push-vs-poll reads version 1: re-run npm run bench",
+    ],
+    [
+      undefined,
+      "results.json has no schemaVersion; this push-vs-poll reads version 1: re-run npm run bench",
+    ],
+  ])("an older or newer schemaVersion (%s) says to re-run the bench", (version, expected) => {
+    const json = fixtureJson();
+    if (version === undefined) delete json.schemaVersion;
+    else json.schemaVersion = version;
+    expect(messageOf(() => validateResults(json))).toBe(expected);
+  });
+
+  test("names the JSON path, the expectation and the value", () => {
+    const json = fixtureJson();
+    (json.runs[3] as { latency: Record<string, unknown> }).latency.p99Us = "abc";
+    expect(messageOf(() => validateResults(json))).toBe(
+      'runs[3].latency.p99Us must be a number or null, got "abc"',
+    );
+  });
+
+  test("reports missing fields, unknown strategies and wrong containers", () => {
+    const missing = fixtureJson();
+    delete (missing.runs[0] as { server: Record<string, unknown> }).server.peakRssBytes;
+    expect(messageOf(() => validateResults(missing))).toBe(
+      "runs[0].server.peakRssBytes must be a number, got nothing (the field is missing)",
+    );
+
+    const strategy = fixtureJson();
+    strategy.runs[5] = { ...strategy.runs[5], strategy: "websocket" };
+    expect(messageOf(() => validateResults(strategy))).toBe(
+      'runs[5].strategy must be one of "short-polling", "long-polling", "sse", got "websocket"',
+    );
+
+    const runs = fixtureJson() as Record<string, unknown>;
+    runs.runs = {};
+    expect(messageOf(() => validateResults(runs))).toBe("runs must be an array, got an object");
+
+    const step = fixtureJson();
+    step.runs[10] = { ...step.runs[10], step: 5 };
+    expect(messageOf(() => validateResults(step))).toBe(
+      "runs[10].step must be an object or null, got 5",
+    );
+  });
+
+  test("rejects non-objects without crashing", () => {
+    for (const value of [null, 42, "text", [1, 2]]) {
+      expect(messageOf(() => validateResults(value))).toMatch(
+        /^results\.json must hold a JSON object, got /,
+      );
+    }
+  });
+});
+
+describe("readResults", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pvp-read-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("reads a run directory or the results file itself", async () => {
+    await writeFile(join(dir, "results.json"), JSON.stringify(createFixtureResults()));
+    expect((await readResults(dir)).runs).toHaveLength(37);
+    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(1);
+  });
+
+  test("a missing path, a directory without results and bad JSON give one clear line", async () => {
+    await expect(readResults(join(dir, "nope"))).rejects.toThrow(
+      /nope does not exist; give a run directory/,
+    );
+    const empty = await mkdtemp(join(dir, "empty-"));
+    await expect(readResults(empty)).rejects.toThrow(/has no results\.json/);
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, "{ not json");
+    await expect(readResults(bad)).rejects.toThrow(
+      /bad\.json is not valid JSON \(.+\); re-run npm run bench/,
+    );
+  });
+
+  test("schema errors are prefixed with the file", async () => {
+    const old = join(dir, "old.json");
+    await writeFile(old, JSON.stringify({ schemaVersion: 0 }));
+    await expect(readResults(old)).rejects.toThrow(`${old}: results.json has schemaVersion 0`);
+  });
+});

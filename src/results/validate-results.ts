@@ -1,0 +1,241 @@
+/**
+ * Hand-written validation of a parsed results.json against src/results/schema.ts.
+ * The checks are a tiny combinator "schema" whose object shapes are typed `Record<keyof T, Check>`,
+ * so adding or removing a field in schema.ts fails type-checking here until the validator follows.
+ * Every message names the JSON path, what was expected and what was found.
+ */
+import { STRATEGIES } from "../strategies.ts";
+import {
+  type BenchResults,
+  type DeliveryStats,
+  type DriverCost,
+  type EnvironmentInfo,
+  type HttpStats,
+  type LatencyStats,
+  type MethodInfo,
+  RESULTS_SCHEMA_VERSION,
+  type RedisCost,
+  type ResolvedParams,
+  type RunResult,
+  type ServerCost,
+} from "./schema.ts";
+
+/** A results file that cannot be read or does not match the schema. The message is one readable line. */
+export class ResultsError extends Error {
+  override readonly name = "ResultsError";
+}
+
+type Check = (value: unknown, path: string) => void;
+
+/** Short, quoted description of a bad value for an error message. */
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing (the field is missing)";
+  if (Array.isArray(value)) return "an array";
+  if (value !== null && typeof value === "object") return "an object";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new ResultsError(`${path || "results"} must be ${expected}, got ${describe(value)}`);
+}
+
+const num: Check = (value, path) => {
+  if (typeof value !== "number" || !Number.isFinite(value)) fail(path, "a number", value);
+};
+const nullableNum: Check = (value, path) => {
+  if (value !== null && (typeof value !== "number" || !Number.isFinite(value)))
+    fail(path, "a number or null", value);
+};
+const str: Check = (value, path) => {
+  if (typeof value !== "string") fail(path, "a string", value);
+};
+const nullableStr: Check = (value, path) => {
+  if (value !== null && typeof value !== "string") fail(path, "a string or null", value);
+};
+const bool: Check = (value, path) => {
+  if (typeof value !== "boolean") fail(path, "true or false", value);
+};
+
+function oneOf(allowed: readonly string[]): Check {
+  const expected = `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
+  return (value, path) => {
+    if (typeof value !== "string" || !allowed.includes(value)) fail(path, expected, value);
+  };
+}
+
+function arrayOf(item: Check): Check {
+  return (value, path) => {
+    if (!Array.isArray(value)) fail(path, "an array", value);
+    value.forEach((element, index) => {
+      item(element, `${path}[${index}]`);
+    });
+  };
+}
+
+function nullable(check: Check): Check {
+  return (value, path) => {
+    if (value !== null) check(value, path);
+  };
+}
+
+/** An object check whose shape must name every field of T (checked by the compiler). */
+function object<T>(shape: { [K in keyof T]-?: Check }, expected = "an object"): Check {
+  return (value, path) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      fail(path, expected, value);
+    const record = value as Record<string, unknown>;
+    for (const [key, check] of Object.entries(shape) as [string, Check][]) {
+      check(record[key], path ? `${path}.${key}` : key);
+    }
+  };
+}
+
+const strategy = oneOf(STRATEGIES);
+
+const environment = object<EnvironmentInfo>({
+  nodeVersion: str,
+  os: str,
+  arch: str,
+  cpuModel: str,
+  cpuCount: num,
+  totalMemoryBytes: num,
+  redisVersion: str,
+  gitSha: nullableStr,
+});
+
+const method = object<MethodInfo>({
+  tool: str,
+  quick: bool,
+  argv: arrayOf(str),
+  scenarios: arrayOf(str),
+  strategies: arrayOf(strategy),
+  redis: oneOf(["managed", "external"]),
+});
+
+const params = object<ResolvedParams>({
+  clients: num,
+  ratePerSec: num,
+  publishModel: oneOf(["poisson", "fixed"]),
+  fanout: oneOf(["per-user", "all-users"]),
+  shortPollIntervalMs: num,
+  jitterRatio: num,
+  longPollHoldMs: num,
+  rampMs: num,
+  warmupMs: num,
+  durationMs: num,
+  drainMs: num,
+  payloadBytes: num,
+});
+
+const delivery = object<DeliveryStats>({
+  published: num,
+  expected: num,
+  delivered: num,
+  lost: num,
+  duplicates: num,
+  reordered: num,
+  deliveredInWindow: num,
+});
+
+const latency = object<LatencyStats>({
+  count: num,
+  minUs: nullableNum,
+  meanUs: nullableNum,
+  p50Us: nullableNum,
+  p90Us: nullableNum,
+  p99Us: nullableNum,
+  p999Us: nullableNum,
+  maxUs: nullableNum,
+  histogram: str,
+});
+
+const http = object<HttpStats>({
+  requests: num,
+  emptyResponses: num,
+  errors: num,
+  connectionsOpened: num,
+  bytesSent: num,
+  bytesReceived: num,
+  reconnects: num,
+  requestsPerClientMinute: num,
+});
+
+const server = object<ServerCost>({
+  cpuSeconds: num,
+  cpuUtilization: num,
+  cpuMsPer1000Deliveries: nullableNum,
+  peakRssBytes: num,
+  meanRssBytes: num,
+  rssPerConnectionBytes: nullableNum,
+  openConnections: num,
+  openFds: num,
+  eventLoopDelayP99Ms: nullableNum,
+});
+
+const redis = object<RedisCost>({
+  commands: num,
+  cpuSeconds: num,
+  usedMemoryBytes: num,
+  connectedClients: num,
+});
+
+const driver = object<DriverCost>({
+  cpuSeconds: num,
+  cpuUtilization: num,
+  eventLoopDelayP99Ms: num,
+  rssBytes: num,
+  rssPerClientBytes: nullableNum,
+});
+
+const run = object<RunResult>({
+  scenario: str,
+  step: nullable(
+    object<NonNullable<RunResult["step"]>>(
+      { parameter: str, label: str, value: num },
+      "an object or null",
+    ),
+  ),
+  strategy,
+  params,
+  valid: bool,
+  invalidReasons: arrayOf(str),
+  warnings: arrayOf(str),
+  timing: object<RunResult["timing"]>({ startedAt: str, measuredMs: num, drainedMs: num }),
+  delivery,
+  latency,
+  http,
+  perDelivered: object<RunResult["perDelivered"]>({ requests: nullableNum, bytes: nullableNum }),
+  server,
+  redis,
+  driver,
+});
+
+const benchResults = object<BenchResults>({
+  schemaVersion: () => {}, // checked first, with its own message
+  tool: object<BenchResults["tool"]>({ name: oneOf(["push-vs-poll"]), version: str }),
+  createdAt: str,
+  environment,
+  method,
+  runs: arrayOf(run),
+});
+
+/**
+ * Checks that `json` (a parsed results.json) is a BenchResults of the version this code reads.
+ * Returns the same object, typed; extra fields are ignored.
+ * @throws ResultsError naming the JSON path, e.g. `runs[3].latency.p99Us must be a number or null, got "abc"`.
+ */
+export function validateResults(json: unknown): BenchResults {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new ResultsError(`results.json must hold a JSON object, got ${describe(json)}`);
+  }
+  const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    const found = version === undefined ? "no schemaVersion" : `schemaVersion ${describe(version)}`;
+    throw new ResultsError(
+      `results.json has ${found}; this push-vs-poll reads version ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
+    );
+  }
+  benchResults(json, "");
+  return json as BenchResults;
+}
