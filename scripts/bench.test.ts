@@ -1,0 +1,146 @@
+/**
+ * `npm run bench -- --quick` end to end, as a user runs it: a real managed Redis, a fresh server
+ * process per run, real sockets. Asserts the invariants every run must keep, never speed.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, readlink, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCENARIO_IDS } from "../scenarios/index.ts";
+import type { BenchResults } from "../src/results/schema.ts";
+import { validateResults } from "../src/results/validate-results.ts";
+import { STRATEGIES } from "../src/strategies.ts";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "..");
+const BENCH = ["--import", "tsx", path.join(ROOT, "scripts/bench.ts")];
+
+async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...BENCH, ...args], {
+      cwd: ROOT,
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+describe("npm run bench -- --quick", () => {
+  let outDir: string;
+  let outcome: { code: number; stdout: string; stderr: string };
+  let results: BenchResults;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), "pvp-bench-"));
+    outcome = await bench(["--quick", "--out", outDir, "--json"]);
+    if (outcome.code !== 0) throw new Error(`bench failed (${outcome.code}): ${outcome.stderr}`);
+    results = validateResults(JSON.parse(outcome.stdout));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("runs every scenario against every strategy it applies to", () => {
+    const seen = new Set(results.runs.map((r) => `${r.scenario}/${r.strategy}`));
+    for (const id of SCENARIO_IDS) {
+      const strategies = id === "interval-sweep" ? ["short-polling"] : STRATEGIES;
+      for (const strategy of strategies)
+        expect(seen, `${id}/${strategy}`).toContain(`${id}/${strategy}`);
+    }
+  });
+
+  it("loses and duplicates nothing, and every run is valid", () => {
+    for (const r of results.runs) {
+      const name = `${r.scenario} ${r.step?.label ?? ""} ${r.strategy}`;
+      expect(r.delivery.lost, name).toBe(0);
+      expect(r.delivery.duplicates, name).toBe(0);
+      expect(r.delivery.delivered, name).toBe(r.delivery.expected);
+      expect(r.invalidReasons, name).toEqual([]);
+      expect(r.valid, name).toBe(true);
+    }
+  });
+
+  it("keeps the counters' invariants", () => {
+    for (const r of results.runs) {
+      const name = `${r.scenario} ${r.strategy}`;
+      expect(r.delivery.deliveredInWindow, name).toBeLessThanOrEqual(r.delivery.delivered);
+      expect(r.latency.count, name).toBe(r.delivery.deliveredInWindow);
+      expect(r.http.emptyResponses, name).toBeLessThanOrEqual(r.http.requests);
+      expect(r.server.cpuSeconds, name).toBeGreaterThanOrEqual(0);
+      expect(r.server.peakRssBytes, name).toBeGreaterThan(0);
+      if (r.latency.count > 0) {
+        expect(r.latency.p50Us ?? 0, name).toBeLessThanOrEqual(r.latency.p99Us ?? 0);
+        expect(r.latency.p99Us ?? 0, name).toBeLessThanOrEqual(r.latency.maxUs ?? 0);
+      }
+      if (r.strategy === "sse") {
+        // One stream per client, opened before the window: no requests inside it.
+        expect(r.http.emptyResponses, name).toBe(0);
+        expect(r.http.requests, name).toBe(0);
+      } else {
+        // Polling costs requests and bytes even when nothing arrives.
+        expect(r.http.requests, name).toBeGreaterThan(0);
+        expect(r.http.bytesSent, name).toBeGreaterThan(0);
+      }
+      if (r.scenario === "idle") expect(r.delivery.published, name).toBe(0);
+      else expect(r.delivery.deliveredInWindow, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("writes results.json, points reports/latest at it and renders the report", async () => {
+    const latest = path.join(outDir, "latest");
+    const runDir = path.join(outDir, await readlink(latest));
+    const onDisk = validateResults(
+      JSON.parse(await readFile(path.join(runDir, "results.json"), "utf8")),
+    );
+    expect(onDisk.runs.length).toBe(results.runs.length);
+    expect((await stat(path.join(runDir, "report.html"))).size).toBeGreaterThan(1000);
+    expect((await stat(path.join(runDir, "summary.md"))).size).toBeGreaterThan(100);
+    expect(results.environment.redisVersion).toMatch(/^\d+\.\d+/);
+    expect(results.method.quick).toBe(true);
+  });
+
+  it("shows progress on stderr", () => {
+    expect(outcome.stderr).toMatch(/\[1\/\d+\] steady short-polling: measuring/);
+  });
+});
+
+describe("npm run bench: bad input", () => {
+  it.each([
+    [["--scenario", "nope"], /--scenario/],
+    [["--strategies", "websocket"], /--strategies/],
+    [["--clients", "0"], /--clients/],
+    [["--duration", "soon"], /--duration/],
+    [["--bogus"], /unknown flag --bogus/],
+  ])("%j -> one clear line, exit code 2", async (args, message) => {
+    const { code, stderr, stdout } = await bench(args);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe("");
+  });
+
+  it("--help lists the flags and exits 0", async () => {
+    const { code, stdout } = await bench(["--help"]);
+    expect(code).toBe(0);
+    for (const flag of [
+      "--scenario",
+      "--strategies",
+      "--clients",
+      "--duration",
+      "--quick",
+      "--out",
+      "--redis-url",
+      "--json",
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+  });
+});

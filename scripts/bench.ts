@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: runs the scenarios against the strategies, writes
+ * reports/<timestamp>/results.json and the report, prints a summary table.
+ * Ctrl-C stops the current run, its server process and the managed Redis, then exits 130.
+ */
+import path from "node:path";
+import { createProgress } from "../src/bench/progress.ts";
+import { runBench } from "../src/bench/run-bench.ts";
+import { formatSummaryTable } from "../src/bench/summary-table.ts";
+import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
+import { runCli } from "../src/cli/run-cli.ts";
+import { writeReport } from "../src/report/write-report.ts";
+
+runCli(async () => {
+  const argv = process.argv.slice(2);
+  const options = parseBenchOptions(argv);
+  if (options.help) {
+    process.stdout.write(`${BENCH_HELP}\n`);
+    return 0;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(
+      `\n${signal}: stopping the current run and cleaning up (again to force)\n`,
+    );
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const progress = createProgress(process.stderr);
+  try {
+    const outcome = await runBench(options, argv, progress, controller.signal);
+    progress.done();
+    const report = await writeReport(outcome.runDir, outcome.results);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
+    } else {
+      process.stdout.write(`\n${formatSummaryTable(outcome.results)}\n\n`);
+      process.stdout.write(`results: ${path.relative(process.cwd(), outcome.resultsPath)}\n`);
+      process.stdout.write(`report:  ${path.relative(process.cwd(), report.htmlPath)}\n`);
+    }
+    const invalid = outcome.results.runs.filter((run) => !run.valid).length;
+    if (invalid > 0) process.stderr.write(`${invalid} run(s) invalid: see the reasons above.\n`);
+    return 0;
+  } catch (error) {
+    progress.done();
+    if (controller.signal.aborted) {
+      process.stderr.write("bench interrupted; no results written.\n");
+      return 130;
+    }
+    throw error;
+  }
+}, "bench");

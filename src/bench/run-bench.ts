@@ -1,0 +1,114 @@
+/**
+ * The whole bench: one Redis, then every planned run (scenario × step × strategy) in order,
+ * each with a fresh server process; then one validated results file and the report.
+ */
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { getScenario } from "../../scenarios/index.ts";
+import { estimatePlanMs, type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
+import type { BenchOptions } from "../cli/bench-options.ts";
+import { collectEnvironment } from "../metrics/environment-info.ts";
+import { startRedis } from "../redis/managed-redis.ts";
+import { type BenchResults, RESULTS_SCHEMA_VERSION, type RunResult } from "../results/schema.ts";
+import { validateResults } from "../results/validate-results.ts";
+import type { Progress } from "./progress.ts";
+import { runOne } from "./run-one.ts";
+
+export const TOOL_VERSION = "0.1.0";
+
+export interface BenchOutcome {
+  results: BenchResults;
+  runDir: string;
+  resultsPath: string;
+}
+
+export function planBench(options: BenchOptions): PlannedRun[] {
+  const scenarios = options.scenarios.map((id) => getScenario(id));
+  return resolveRuns(scenarios, {
+    quick: options.quick,
+    strategies: options.strategies,
+    ...(options.clients !== undefined ? { clients: options.clients } : {}),
+    ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+  });
+}
+
+export async function runBench(
+  options: BenchOptions,
+  argv: string[],
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<BenchOutcome> {
+  const plan = planBench(options);
+  const estimatedMs = estimatePlanMs(plan);
+  progress.log(
+    `push-vs-poll: ${plan.length} runs (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
+      `${options.quick ? ", quick" : ""}, about ${Math.ceil(estimatedMs / 60_000)} min`,
+  );
+  const redis = await startRedis(options.redisUrl ? { redisUrl: options.redisUrl } : {});
+  progress.log(`redis: ${redis.managed ? "managed" : "external"} ${redis.url} (v${redis.version})`);
+  const createdAt = new Date();
+  const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
+  const runs: RunResult[] = [];
+  const benchStartMs = performance.now();
+  try {
+    for (const [index, planned] of plan.entries()) {
+      signal.throwIfAborted();
+      const remainingMs = estimatePlanMs(plan.slice(index));
+      const result = await runOne({
+        planned,
+        redisUrl: redis.url,
+        keyPrefix: `pvp:${stamp}:${index}:`,
+        signal,
+        onProgress: (update) =>
+          progress.update({
+            ...update,
+            runIndex: index + 1,
+            runCount: plan.length,
+            scenario: planned.scenario,
+            stepLabel: planned.step?.label ?? null,
+            strategy: planned.strategy,
+            clients: planned.params.clients,
+            elapsedMs: performance.now() - benchStartMs,
+            remainingMs,
+          }),
+      });
+      runs.push(result);
+      if (!result.valid) {
+        progress.log(`  INVALID: ${result.invalidReasons.join("; ")}`);
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+
+  const results: BenchResults = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: "push-vs-poll", version: TOOL_VERSION },
+    createdAt: createdAt.toISOString(),
+    environment: await collectEnvironment({ redisVersion: redis.version }),
+    method: {
+      tool: "push-vs-poll driver: node:http clients in one process, in-process publisher through the shared Redis source",
+      quick: options.quick,
+      argv,
+      scenarios: options.scenarios,
+      strategies: options.strategies,
+      redis: redis.managed ? "managed" : "external",
+    },
+    runs,
+  };
+  // Validate on write, so a results file that the report cannot read is never produced.
+  validateResults(JSON.parse(JSON.stringify(results)));
+  const runDir = path.resolve(options.outDir, stamp);
+  await mkdir(runDir, { recursive: true });
+  const resultsPath = path.join(runDir, "results.json");
+  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  await pointLatestAt(options.outDir, stamp);
+  return { results, runDir, resultsPath };
+}
+
+/** `reports/latest` -> the newest run directory (a relative symlink, so the tree can move). */
+async function pointLatestAt(outDir: string, stamp: string): Promise<void> {
+  const latest = path.join(outDir, "latest");
+  await rm(latest, { force: true, recursive: false });
+  await symlink(stamp, latest, "dir");
+}

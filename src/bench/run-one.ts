@@ -1,0 +1,337 @@
+/**
+ * One run: one scenario step against one strategy, from a fresh server process to a RunResult.
+ *
+ *   start server -> connect clients (ramp) -> publish: warm-up (discarded) -> measured window
+ *   -> stop publishing -> drain (bounded) -> stop clients and server -> result
+ *
+ * Counters are snapshotted at the window's edges so requests, bytes and CPU describe the
+ * window only; the ledger spans the whole run so every published seq is accounted for.
+ */
+import type { PlannedRun } from "../../scenarios/resolve-runs.ts";
+import { type ClientContext, createClientStats } from "../driver/clients/client-context.ts";
+import { createClient } from "../driver/clients/create-client.ts";
+import { monotonicClock } from "../driver/clock.ts";
+import { LatencyRecorder } from "../driver/latency-recorder.ts";
+import { Ledger } from "../driver/ledger.ts";
+import { createPublishSchedule } from "../driver/publish-schedule.ts";
+import { startPublisher } from "../driver/publisher.ts";
+import { diffWire, WireCounter } from "../driver/wire-counter.ts";
+import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
+import { readProcStats } from "../metrics/proc-stats.ts";
+import { startProcessSampler } from "../metrics/process-sampler.ts";
+import { gaugeValue, scrapeMetrics } from "../metrics/prometheus-text.ts";
+import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
+import { openNotificationSource } from "../notifications/notification-source.ts";
+import type { RunResult } from "../results/schema.ts";
+import type { ProgressState } from "./progress.ts";
+import { startServerProcess } from "./server-process.ts";
+import { settlesWithin, sleep } from "./sleep.ts";
+
+/** Time allowed for all clients to connect after the ramp has started the last one. */
+export const CONNECT_GRACE_MS = 30_000;
+
+export interface RunOneOptions {
+  planned: PlannedRun;
+  redisUrl: string;
+  /** Unique per run so runs never see each other's streams. */
+  keyPrefix: string;
+  signal: AbortSignal;
+  onProgress(update: Pick<ProgressState, "phase" | "connected" | "delivered">): void;
+}
+
+export async function runOne(options: RunOneOptions): Promise<RunResult> {
+  const { planned, signal } = options;
+  const params = planned.params;
+  const clock = monotonicClock;
+  const startedAt = new Date().toISOString();
+  const warnings: string[] = [];
+  const invalidReasons: string[] = [];
+
+  options.onProgress({ phase: "starting", connected: 0, delivered: 0 });
+  const server = await startServerProcess({
+    strategy: planned.strategy,
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix,
+  });
+  const source = await openNotificationSource({
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix,
+  });
+  const sampler = startProcessSampler(server.pid, { intervalMs: 250 });
+  const selfCheck = startSelfCheck();
+  const wire = new WireCounter();
+  const agent = wire.createAgent({ keepAlive: true, maxFreeSockets: params.clients + 16 });
+  const stats = createClientStats();
+  const recorder = new LatencyRecorder();
+  const ledger = new Ledger(recorder);
+  const userIds = Array.from({ length: params.clients }, (_, i) => `user-${i + 1}`);
+  const ctx: ClientContext = {
+    baseUrl: server.url,
+    agent,
+    stats,
+    onNotifications(userId, notifications) {
+      const receivedAtUs = clock.nowUs();
+      for (const n of notifications) {
+        if (n.userId !== userId) stats.foreignNotifications += 1;
+        ledger.recordReceived(userId, n.seq, Number(n.meta?.intendedAtUs), receivedAtUs);
+      }
+    },
+  };
+  const clients = userIds.map((userId) => createClient(planned.strategy, ctx, userId, params));
+
+  try {
+    // Exercise the strategy's route once per warm-up user before the baseline, so RSS growth
+    // from first-request JIT and lazy initialisation is not charged to the connections.
+    await warmUpServer(planned.strategy, ctx, params, signal);
+    // Baselines before any client connects: the per-connection costs are growth over these.
+    const serverBefore = await readProcStats(server.pid);
+    const driverRssBeforeBytes = process.memoryUsage().rss;
+
+    // Ramp: connects spread evenly over rampMs; connected = first answer / first SSE event.
+    options.onProgress({ phase: "connecting", connected: 0, delivered: 0 });
+    let connected = 0;
+    const connections: Promise<void>[] = [];
+    const progressTimer = setInterval(
+      () => options.onProgress({ phase: "connecting", connected, delivered: 0 }),
+      500,
+    );
+    try {
+      await rampClients(clients.length, params.rampMs, signal, (i) => {
+        const client = clients[i];
+        if (!client) return;
+        connections.push(
+          client.start().then(() => {
+            connected += 1;
+          }),
+        );
+      });
+    } catch (error) {
+      clearInterval(progressTimer);
+      throw error;
+    }
+    const allConnected = await settlesWithin(
+      Promise.all(connections),
+      CONNECT_GRACE_MS,
+      signal,
+    ).finally(() => clearInterval(progressTimer));
+    if (!allConnected) {
+      invalidReasons.push(
+        `only ${connected} of ${params.clients} clients connected within ${CONNECT_GRACE_MS} ms after the ramp`,
+      );
+    }
+    const serverConnected = await readProcStats(server.pid);
+    const connectedMetrics = await scrapeMetrics(new URL("/metrics", server.url));
+    const serverOpenConnections = gaugeValue(connectedMetrics, "pvp_open_connections") ?? 0;
+    const driverRssConnectedBytes = process.memoryUsage().rss;
+
+    // Publishing: one open-model schedule over warm-up + window.
+    const startUs = clock.nowUs();
+    const totalRatePerSec =
+      params.fanout === "per-user" ? params.ratePerSec * params.clients : params.ratePerSec;
+    const publisher = startPublisher({
+      publish: (userId, payload) => source.publish(userId, payload),
+      userIds,
+      fanout: params.fanout,
+      schedule: createPublishSchedule({
+        ratePerSec: totalRatePerSec,
+        model: params.publishModel,
+        startUs,
+        endUs: startUs + (params.warmupMs + params.durationMs) * 1000,
+      }),
+      clock,
+      payloadBytes: params.payloadBytes,
+      onPublished: (userId, seq, intendedAtUs) => ledger.recordPublished(userId, seq, intendedAtUs),
+    });
+
+    options.onProgress({ phase: "warm-up", connected, delivered: 0 });
+    await sleep(params.warmupMs, signal);
+
+    // Measured window.
+    const redisBefore = await readRedisInfo(options.redisUrl);
+    ledger.startWindow();
+    await sampler.mark();
+    selfCheck.mark();
+    const wireStart = wire.snapshot();
+    const statsStart = { ...stats };
+    const windowStartMs = performance.now();
+    const deliveredSoFar = (): number => ledger.summary().delivered;
+    const windowTimer = setInterval(
+      () => options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() }),
+      1000,
+    );
+    options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() });
+    try {
+      await sleep(params.durationMs, signal);
+    } finally {
+      clearInterval(windowTimer);
+    }
+    ledger.endWindow();
+    const measuredMs = performance.now() - windowStartMs;
+    const wireWindow = diffWire(wireStart, wire.snapshot());
+    const statsEnd = { ...stats };
+    const serverWindow = await sampler.stop();
+    const driverWindow = selfCheck.stop();
+    const redisAfter = await readRedisInfo(options.redisUrl);
+    const windowMetrics = await scrapeMetrics(new URL("/metrics", server.url));
+
+    // Stop publishing, then drain: wait (bounded) until every published seq has arrived.
+    options.onProgress({ phase: "draining", connected, delivered: deliveredSoFar() });
+    const publisherStats = await publisher.stop();
+    const drainStartMs = performance.now();
+    while (!ledger.allDelivered() && performance.now() - drainStartMs < params.drainMs) {
+      await sleep(20, signal);
+    }
+    const drainedMs = performance.now() - drainStartMs;
+
+    // Results.
+    const delivery = ledger.summary();
+    const latency = recorder.summary();
+    const requests = statsEnd.requests - statsStart.requests;
+    const bytes = wireWindow.bytesSent + wireWindow.bytesReceived;
+    const inWindow = delivery.deliveredInWindow;
+    const windowMinutes = measuredMs / 60_000;
+    const openConnections = Math.max(serverOpenConnections, serverWindow.maxOpenSockets);
+
+    if (publisherStats.errors > 0) {
+      invalidReasons.push(
+        `${publisherStats.errors} publishes failed (first: ${publisherStats.firstError}); the input was not what the scenario asked for`,
+      );
+    }
+    if (delivery.lost > 0) {
+      warnings.push(
+        `${delivery.lost} notifications not delivered within the ${params.drainMs} ms drain`,
+      );
+    }
+    if (delivery.duplicates > 0)
+      warnings.push(`${delivery.duplicates} notifications delivered twice`);
+    if (stats.foreignNotifications > 0) {
+      invalidReasons.push(`${stats.foreignNotifications} notifications reached the wrong user`);
+    }
+    const errors = statsEnd.errors - statsStart.errors;
+    if (errors > 0) warnings.push(`${errors} client requests failed during the window`);
+    const driverHealth = judgeDriverHealth(driverWindow);
+    invalidReasons.push(...driverHealth.reasons);
+    const lagMs = publisherStats.maxIssueLagUs / 1000;
+    if (lagMs > 100) {
+      warnings.push(
+        `the publisher issued a notification up to ${lagMs.toFixed(0)} ms after its intended time; that delay is inside the latency, as it should be`,
+      );
+    }
+
+    const result: RunResult = {
+      scenario: planned.scenario,
+      step: planned.step,
+      strategy: planned.strategy,
+      params,
+      valid: invalidReasons.length === 0,
+      invalidReasons,
+      warnings,
+      timing: { startedAt, measuredMs: Math.round(measuredMs), drainedMs: Math.round(drainedMs) },
+      delivery,
+      latency,
+      http: {
+        requests,
+        emptyResponses: statsEnd.emptyResponses - statsStart.emptyResponses,
+        errors,
+        connectionsOpened: wireWindow.connectionsOpened,
+        bytesSent: wireWindow.bytesSent,
+        bytesReceived: wireWindow.bytesReceived,
+        reconnects: statsEnd.reconnects - statsStart.reconnects,
+        requestsPerClientMinute: windowMinutes > 0 ? requests / params.clients / windowMinutes : 0,
+      },
+      perDelivered: {
+        requests: inWindow > 0 ? requests / inWindow : null,
+        bytes: inWindow > 0 ? bytes / inWindow : null,
+      },
+      server: {
+        cpuSeconds: serverWindow.cpuSeconds,
+        cpuUtilization: serverWindow.cpuUtilization,
+        cpuMsPer1000Deliveries: inWindow > 0 ? (serverWindow.cpuSeconds * 1e6) / inWindow : null,
+        peakRssBytes: serverWindow.peakRssBytes,
+        meanRssBytes: serverWindow.meanRssBytes,
+        rssPerConnectionBytes:
+          serverOpenConnections >= 1
+            ? Math.max(0, serverConnected.rssBytes - serverBefore.rssBytes) / serverOpenConnections
+            : null,
+        openConnections,
+        openFds: serverWindow.maxOpenFds,
+        eventLoopDelayP99Ms: secondsToMs(
+          gaugeValue(windowMetrics, "nodejs_eventloop_lag_p99_seconds"),
+        ),
+      },
+      redis: diffRedisInfo(redisBefore, redisAfter),
+      driver: {
+        cpuSeconds: driverWindow.cpuSeconds,
+        cpuUtilization: driverWindow.cpuUtilization,
+        eventLoopDelayP99Ms: driverWindow.eventLoopDelayP99Ms,
+        rssBytes: driverWindow.rssBytes,
+        rssPerClientBytes:
+          params.clients > 0
+            ? Math.max(0, driverRssConnectedBytes - driverRssBeforeBytes) / params.clients
+            : null,
+      },
+    };
+    options.onProgress({ phase: "done", connected, delivered: delivery.delivered });
+    return result;
+  } finally {
+    for (const client of clients) client.stop();
+    agent.destroy();
+    // Idempotent: after a normal run these return the memoized window; after a failure they
+    // only stop the timers.
+    await sampler.stop().catch(() => undefined);
+    selfCheck.stop();
+    await source.close();
+    const exitCode = await server.stop();
+    if (exitCode !== 0 && exitCode !== null && !signal.aborted) {
+      // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
+      warnings.push(`server exited with code ${exitCode} on shutdown: ${server.stderrTail()}`);
+    }
+  }
+}
+
+function secondsToMs(seconds: number | null): number | null {
+  return seconds === null ? null : seconds * 1000;
+}
+
+/**
+ * Starts `count` clients spread evenly over `rampMs`: one pacing loop that wakes every few ms and
+ * starts every client whose turn has come (one timer per client would cost 10,000 timers).
+ */
+async function rampClients(
+  count: number,
+  rampMs: number,
+  signal: AbortSignal,
+  startClient: (index: number) => void,
+): Promise<void> {
+  const startMs = performance.now();
+  let next = 0;
+  while (next < count) {
+    signal.throwIfAborted();
+    const dueCount =
+      rampMs <= 0
+        ? count
+        : Math.min(count, Math.floor(((performance.now() - startMs) / rampMs) * count) + 1);
+    while (next < dueCount) startClient(next++);
+    if (next < count) await sleep(RAMP_TICK_MS, signal);
+  }
+}
+
+/** How often the ramp loop wakes to start the clients whose turn has come. */
+const RAMP_TICK_MS = 5;
+
+/** Throwaway users that warm the server's delivery route before the RSS baseline. */
+export const SERVER_WARMUP_USERS = 20;
+
+async function warmUpServer(
+  strategy: PlannedRun["strategy"],
+  ctx: ClientContext,
+  params: PlannedRun["params"],
+  signal: AbortSignal,
+): Promise<void> {
+  for (let i = 0; i < SERVER_WARMUP_USERS; i++) {
+    signal.throwIfAborted();
+    const client = createClient(strategy, ctx, `warmup-${i + 1}`, params);
+    await client.start();
+    client.stop();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * A server under test in its own process: spawned fresh for every run so one run's heap, sockets
+ * and JIT state never leak into the next, and so its CPU and memory can be read from /proc
+ * without the driver's own cost mixed in.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StrategyId } from "../strategies.ts";
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const SERVER_SCRIPT = path.join(PROJECT_ROOT, "scripts/server.ts");
+const READY_LINE = /listening on (http:\/\/\S+)/;
+
+/** Longest wait for the server to print its URL and answer /healthz. */
+export const SERVER_START_TIMEOUT_MS = 20_000;
+/** Grace period after SIGTERM before SIGKILL. */
+export const SERVER_STOP_TIMEOUT_MS = 5_000;
+
+export interface ServerProcess {
+  readonly strategy: StrategyId;
+  readonly pid: number;
+  readonly url: URL;
+  /** SIGTERM, wait for exit (SIGKILL after a grace period). Resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** The last lines the server printed on stderr, for error messages. */
+  stderrTail(): string;
+}
+
+export interface StartServerOptions {
+  strategy: StrategyId;
+  redisUrl: string;
+  keyPrefix: string;
+  /** Extra CLI flags, e.g. ["--heartbeat-ms", "1000"]. */
+  extraArgs?: string[];
+}
+
+export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
+  const args = [
+    "--import",
+    "tsx",
+    SERVER_SCRIPT,
+    "--strategy",
+    options.strategy,
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--redis-url",
+    options.redisUrl,
+    "--key-prefix",
+    options.keyPrefix,
+    ...(options.extraArgs ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  const stderrLines: string[] = [];
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (text: string) => {
+    stderrLines.push(...text.split("\n").filter((line) => line.length > 0));
+    if (stderrLines.length > 20) stderrLines.splice(0, stderrLines.length - 20);
+  });
+  const stderrTail = (): string => stderrLines.join("\n");
+
+  const url = await waitForReadyLine(child, stderrTail);
+  await waitForHealthy(url, child, stderrTail);
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+  return {
+    strategy: options.strategy,
+    pid: child.pid ?? -1,
+    url,
+    stderrTail,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), SERVER_STOP_TIMEOUT_MS);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+function waitForReadyLine(child: ChildProcess, stderrTail: () => string): Promise<URL> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(`server did not start within ${SERVER_START_TIMEOUT_MS} ms: ${stderrTail()}`),
+      );
+    }, SERVER_START_TIMEOUT_MS);
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (text: string) => {
+      stdout += text;
+      const match = READY_LINE.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        // Keep draining stdout so a chatty server never blocks on a full pipe.
+        child.stdout?.removeAllListeners("data");
+        child.stdout?.resume();
+        resolve(new URL(match[1]));
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `server exited before it was ready (code ${code}, signal ${signal}): ${stderrTail()}`,
+        ),
+      );
+    });
+  });
+}
+
+async function waitForHealthy(
+  url: URL,
+  child: ChildProcess,
+  stderrTail: () => string,
+): Promise<void> {
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited during start-up: ${stderrTail()}`);
+    try {
+      const res = await fetch(new URL("/healthz", url), { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet or Redis not connected yet: try again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`server at ${url.href} never reported healthy: ${stderrTail()}`);
+}

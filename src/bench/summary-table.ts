@@ -1,0 +1,60 @@
+/**
+ * The plain-text table printed at the end of `npm run bench`: one row per scenario × step ×
+ * strategy. A pure function of the results, like autocannon's printResult.
+ */
+import { formatBytes, formatLatencyUs, formatNumber } from "../report/format.ts";
+import type { BenchResults, RunResult } from "../results/schema.ts";
+
+const COLUMNS = [
+  "scenario",
+  "strategy",
+  "p50",
+  "p99",
+  "req/deliv",
+  "req/client-min",
+  "bytes/deliv",
+  "srv CPU ms/1k",
+  "RSS/conn",
+  "lost/dup",
+  "valid",
+] as const;
+
+function rowFor(run: RunResult): string[] {
+  const scenario = run.step ? `${run.scenario} [${run.step.label}]` : run.scenario;
+  return [
+    scenario,
+    run.strategy,
+    formatLatencyUs(run.latency.p50Us),
+    formatLatencyUs(run.latency.p99Us),
+    formatNumber(run.perDelivered.requests),
+    formatNumber(run.http.requestsPerClientMinute),
+    formatBytes(run.perDelivered.bytes),
+    formatNumber(run.server.cpuMsPer1000Deliveries),
+    formatBytes(run.server.rssPerConnectionBytes),
+    `${run.delivery.lost}/${run.delivery.duplicates}`,
+    run.valid ? "yes" : "NO",
+  ];
+}
+
+/** Renders the table; invalid runs are listed with their reasons under it. */
+export function formatSummaryTable(results: BenchResults): string {
+  const rows = results.runs.map(rowFor);
+  const widths = COLUMNS.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const out = [line(COLUMNS), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const row of rows) out.push(line(row));
+  const problems = results.runs.filter((run) => !run.valid || run.warnings.length > 0);
+  if (problems.length > 0) out.push("");
+  for (const run of problems) {
+    const name = `${run.scenario}${run.step ? ` [${run.step.label}]` : ""} ${run.strategy}`;
+    for (const reason of run.invalidReasons) out.push(`INVALID ${name}: ${reason}`);
+    for (const warning of run.warnings) out.push(`warning ${name}: ${warning}`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,21 @@
+/** Long polling: the server holds each request until something arrives; re-poll at once. */
+import type { ClientContext, SimulatedClient } from "./client-context.ts";
+import { createPollingClient } from "./polling-client.ts";
+
+export interface LongPollingOptions {
+  /** Hold the client asks the server for (`timeoutMs`), in ms. */
+  holdMs: number;
+}
+
+export function createLongPollingClient(
+  ctx: ClientContext,
+  userId: string,
+  options: LongPollingOptions,
+): SimulatedClient {
+  return createPollingClient(ctx, userId, {
+    // The connect request asks for no hold, so "connected" means answered, not 25 s later.
+    pathFor: (user, cursor, first) =>
+      `/api/notifications/${encodeURIComponent(user)}/poll?after=${encodeURIComponent(cursor)}&timeoutMs=${first ? 0 : options.holdMs}`,
+    nextDelayMs: () => 0,
+  });
+}

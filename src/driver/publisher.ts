@@ -1,0 +1,116 @@
+/**
+ * The publisher: fires notifications at the schedule's intended times, through the same
+ * notification source the servers read, so all three strategies see identical input.
+ * It never waits for a publish to finish before the next one is due (open model): when Redis
+ * or the event loop falls behind, the lag lands in the measured latency instead of hiding.
+ */
+import type { Fanout } from "../../scenarios/types.ts";
+import type { Clock } from "./clock.ts";
+
+export interface PublishPayload {
+  title: string;
+  message: string;
+  meta: { intendedAtUs: number };
+}
+
+export interface PublisherOptions {
+  publish(userId: string, payload: PublishPayload): Promise<{ seq: number }>;
+  userIds: readonly string[];
+  fanout: Fanout;
+  /** Intended send times, microseconds on `clock`, ascending. */
+  schedule: Iterator<number>;
+  clock: Clock;
+  /** Size of each notification's `message`, in bytes. */
+  payloadBytes: number;
+  /** Called once Redis has assigned the seq, so the ledger knows what to expect. */
+  onPublished(userId: string, seq: number, intendedAtUs: number): void;
+}
+
+export interface PublisherStats {
+  /** Schedule events fired (one event = one notification, or one per user for all-users). */
+  events: number;
+  /** Notifications published successfully. */
+  published: number;
+  /** Publishes Redis refused or that failed; each is a notification no client can receive. */
+  errors: number;
+  /** First publish error message, for the run's warnings. */
+  firstError: string | null;
+  /** Largest delay between an intended time and the moment the publish was issued, in µs. */
+  maxIssueLagUs: number;
+}
+
+export interface RunningPublisher {
+  /** Stops firing and waits for publishes in flight. */
+  stop(): Promise<PublisherStats>;
+  stats(): PublisherStats;
+}
+
+export function startPublisher(options: PublisherOptions): RunningPublisher {
+  const { clock, userIds } = options;
+  const message = "x".repeat(options.payloadBytes);
+  const stats: PublisherStats = {
+    events: 0,
+    published: 0,
+    errors: 0,
+    firstError: null,
+    maxIssueLagUs: 0,
+  };
+  const inFlight = new Set<Promise<void>>();
+  let nextUser = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let next = options.schedule.next();
+
+  const publishOne = (userId: string, intendedAtUs: number): void => {
+    const done = options
+      .publish(userId, { title: `n@${intendedAtUs}`, message, meta: { intendedAtUs } })
+      .then(
+        ({ seq }) => {
+          stats.published += 1;
+          options.onPublished(userId, seq, intendedAtUs);
+        },
+        (error: unknown) => {
+          stats.errors += 1;
+          stats.firstError ??= error instanceof Error ? error.message : String(error);
+        },
+      )
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+
+  const fire = (intendedAtUs: number): void => {
+    stats.events += 1;
+    stats.maxIssueLagUs = Math.max(stats.maxIssueLagUs, clock.nowUs() - intendedAtUs);
+    if (options.fanout === "all-users") {
+      for (const userId of userIds) publishOne(userId, intendedAtUs);
+    } else {
+      // Round-robin keeps every user's rate equal to the scenario's per-user rate.
+      const userId = userIds[nextUser % userIds.length];
+      nextUser += 1;
+      if (userId !== undefined) publishOne(userId, intendedAtUs);
+    }
+  };
+
+  const tick = (): void => {
+    if (stopped) return;
+    const nowUs = clock.nowUs();
+    while (!next.done && next.value <= nowUs) {
+      fire(next.value);
+      next = options.schedule.next();
+    }
+    if (!next.done) {
+      timer = setTimeout(tick, Math.max(0, (next.value - clock.nowUs()) / 1000));
+    }
+  };
+  tick();
+
+  return {
+    stats: () => ({ ...stats }),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      return { ...stats };
+    },
+  };
+}
