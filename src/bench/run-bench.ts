@@ -9,7 +9,12 @@ import { estimatePlanMs, type PlannedRun, resolveRuns } from "../../scenarios/re
 import type { BenchOptions } from "../cli/bench-options.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
 import { startRedis } from "../redis/managed-redis.ts";
-import { type BenchResults, RESULTS_SCHEMA_VERSION, type RunResult } from "../results/schema.ts";
+import {
+  type BenchResults,
+  type FailedRun,
+  RESULTS_SCHEMA_VERSION,
+  type RunResult,
+} from "../results/schema.ts";
 import { validateResults } from "../results/validate-results.ts";
 import type { Progress } from "./progress.ts";
 import { runOne } from "./run-one.ts";
@@ -49,29 +54,46 @@ export async function runBench(
   const createdAt = new Date();
   const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
   const runs: RunResult[] = [];
+  const failedRuns: FailedRun[] = [];
   const benchStartMs = performance.now();
   try {
     for (const [index, planned] of plan.entries()) {
       signal.throwIfAborted();
       const remainingMs = estimatePlanMs(plan.slice(index));
-      const result = await runOne({
-        planned,
-        redisUrl: redis.url,
-        keyPrefix: `pvp:${stamp}:${index}:`,
-        signal,
-        onProgress: (update) =>
-          progress.update({
-            ...update,
-            runIndex: index + 1,
-            runCount: plan.length,
-            scenario: planned.scenario,
-            stepLabel: planned.step?.label ?? null,
-            strategy: planned.strategy,
-            clients: planned.params.clients,
-            elapsedMs: performance.now() - benchStartMs,
-            remainingMs,
-          }),
-      });
+      let result: RunResult;
+      try {
+        result = await runOne({
+          planned,
+          redisUrl: redis.url,
+          keyPrefix: `pvp:${stamp}:${index}:`,
+          signal,
+          onProgress: (update) =>
+            progress.update({
+              ...update,
+              runIndex: index + 1,
+              runCount: plan.length,
+              scenario: planned.scenario,
+              stepLabel: planned.step?.label ?? null,
+              strategy: planned.strategy,
+              clients: planned.params.clients,
+              elapsedMs: performance.now() - benchStartMs,
+              remainingMs,
+            }),
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // One run that cannot finish (a crashed server, say) is recorded and the suite goes
+        // on: a 10-minute bench should not be lost to one step.
+        const message = error instanceof Error ? error.message : String(error);
+        failedRuns.push({
+          scenario: planned.scenario,
+          step: planned.step,
+          strategy: planned.strategy,
+          error: message,
+        });
+        progress.log(`  FAILED: ${message}`);
+        continue;
+      }
       runs.push(result);
       if (!result.valid) {
         progress.log(`  INVALID: ${result.invalidReasons.join("; ")}`);
@@ -95,6 +117,7 @@ export async function runBench(
       redis: redis.managed ? "managed" : "external",
     },
     runs,
+    failedRuns,
   };
   // Validate on write, so a results file that the report cannot read is never produced.
   validateResults(JSON.parse(JSON.stringify(results)));

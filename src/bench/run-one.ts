@@ -28,7 +28,7 @@ import { startServerProcess } from "./server-process.ts";
 import { settlesWithin, sleep } from "./sleep.ts";
 
 /** Time allowed for all clients to connect after the ramp has started the last one. */
-export const CONNECT_GRACE_MS = 30_000;
+export const CONNECT_GRACE_MS = 15_000;
 
 export interface RunOneOptions {
   planned: PlannedRun;
@@ -60,14 +60,13 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
   const sampler = startProcessSampler(server.pid, { intervalMs: 250 });
   const selfCheck = startSelfCheck();
   const wire = new WireCounter();
-  const agent = wire.createAgent({ keepAlive: true, maxFreeSockets: params.clients + 16 });
   const stats = createClientStats();
   const recorder = new LatencyRecorder();
   const ledger = new Ledger(recorder);
   const userIds = Array.from({ length: params.clients }, (_, i) => `user-${i + 1}`);
   const ctx: ClientContext = {
     baseUrl: server.url,
-    agent,
+    createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
     onNotifications(userId, notifications) {
       const receivedAtUs = clock.nowUs();
@@ -120,8 +119,12 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       );
     }
     const serverConnected = await readProcStats(server.pid);
-    const connectedMetrics = await scrapeMetrics(new URL("/metrics", server.url));
-    const serverOpenConnections = gaugeValue(connectedMetrics, "pvp_open_connections") ?? 0;
+    const connectedMetrics = await scrapeOrWarn(server.url, "once clients connected", warnings);
+    // The server's own gauge; when a saturated server cannot answer /metrics, its TCP
+    // connections from /proc (minus its two Redis connections) stand in.
+    const serverOpenConnections =
+      (connectedMetrics && gaugeValue(connectedMetrics, "pvp_open_connections")) ??
+      Math.max(0, serverConnected.openSockets - 2);
     const driverRssConnectedBytes = process.memoryUsage().rss;
 
     // Publishing: one open-model schedule over warm-up + window.
@@ -172,7 +175,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     const serverWindow = await sampler.stop();
     const driverWindow = selfCheck.stop();
     const redisAfter = await readRedisInfo(options.redisUrl);
-    const windowMetrics = await scrapeMetrics(new URL("/metrics", server.url));
+    const windowMetrics = await scrapeOrWarn(server.url, "at the end of the window", warnings);
 
     // Stop publishing, then drain: wait (bounded) until every published seq has arrived.
     options.onProgress({ phase: "draining", connected, delivered: deliveredSoFar() });
@@ -256,7 +259,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         openConnections,
         openFds: serverWindow.maxOpenFds,
         eventLoopDelayP99Ms: secondsToMs(
-          gaugeValue(windowMetrics, "nodejs_eventloop_lag_p99_seconds"),
+          windowMetrics && gaugeValue(windowMetrics, "nodejs_eventloop_lag_p99_seconds"),
         ),
       },
       redis: diffRedisInfo(redisBefore, redisAfter),
@@ -275,7 +278,6 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     return result;
   } finally {
     for (const client of clients) client.stop();
-    agent.destroy();
     // Idempotent: after a normal run these return the memoized window; after a failure they
     // only stop the timers.
     await sampler.stop().catch(() => undefined);
@@ -286,6 +288,29 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
       warnings.push(`server exited with code ${exitCode} on shutdown: ${server.stderrTail()}`);
     }
+  }
+}
+
+/** How long a busy server gets to answer /metrics before the run goes on without it. */
+export const METRICS_SCRAPE_TIMEOUT_MS = 10_000;
+
+/**
+ * Scrapes the server's /metrics; a server too saturated to answer is a finding about that
+ * server, so the run goes on with a warning instead of failing.
+ */
+async function scrapeOrWarn(
+  serverUrl: URL,
+  when: string,
+  warnings: string[],
+): Promise<Awaited<ReturnType<typeof scrapeMetrics>> | null> {
+  try {
+    return await scrapeMetrics(new URL("/metrics", serverUrl), {
+      timeoutMs: METRICS_SCRAPE_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    warnings.push(`the server did not answer /metrics ${when} (${reason}): it was saturated`);
+    return null;
   }
 }
 

@@ -50,7 +50,11 @@ export function formatSummaryTable(results: BenchResults): string {
   const out = [line(COLUMNS), widths.map((w) => "-".repeat(w)).join("  ")];
   for (const row of rows) out.push(line(row));
   const problems = results.runs.filter((run) => !run.valid || run.warnings.length > 0);
-  if (problems.length > 0) out.push("");
+  if (problems.length > 0 || results.failedRuns.length > 0) out.push("");
+  for (const failed of results.failedRuns) {
+    const name = `${failed.scenario}${failed.step ? ` [${failed.step.label}]` : ""} ${failed.strategy}`;
+    out.push(`FAILED ${name}: ${failed.error}`);
+  }
   for (const run of problems) {
     const name = `${run.scenario}${run.step ? ` [${run.step.label}]` : ""} ${run.strategy}`;
     for (const reason of run.invalidReasons) out.push(`INVALID ${name}: ${reason}`);

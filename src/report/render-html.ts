@@ -140,6 +140,9 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
   const status = [
     `${results.runs.length} runs`,
     invalidCount > 0 ? `<span class="flag">${invalidCount} invalid</span>` : "all valid",
+    results.failedRuns.length > 0
+      ? `<span class="flag">${results.failedRuns.length} failed</span>`
+      : "",
     `${warningCount} warnings`,
     results.method.quick ? "quick run (--quick): indicative only" : "",
   ].filter(Boolean);
@@ -153,6 +156,7 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
     "<main>",
     '<section id="verdict">',
     "<h2>Verdict</h2>",
+    renderFailedRuns(results),
     renderVerdictTableHtml(results),
     `<p class="legend">${escapeHtml(VS_BEST_LEGEND)} Latency is publish-to-receive from the intended send time; "${NOT_AVAILABLE}" means not measurable in that run (for example nothing was delivered), never zero. Lost / dup counts the whole run.</p>`,
     "</section>",
@@ -165,4 +169,16 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
     chartJsSource,
     CHART_INIT_SOURCE,
   ]);
+}
+
+/** Runs that could not finish, in plain sight above the verdict (empty when none failed). */
+function renderFailedRuns(results: BenchResults): string {
+  if (results.failedRuns.length === 0) return "";
+  const items = results.failedRuns
+    .map(
+      (f) =>
+        `<li>${escapeHtml(`${f.scenario}${f.step ? ` [${f.step.label}]` : ""} ${f.strategy}: ${f.error}`)}</li>`,
+    )
+    .join("");
+  return `<div class="notes invalid"><strong>Failed runs: these have no numbers.</strong><ul>${items}</ul></div>`;
 }

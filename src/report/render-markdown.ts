@@ -60,6 +60,10 @@ export function renderSummaryMarkdown(
     "",
     "## Verdict",
     "",
+    ...results.failedRuns.flatMap((f) => [
+      `- **Failed:** ${escapeInline(`${f.scenario}${f.step ? ` [${f.step.label}]` : ""} ${f.strategy}: ${f.error}`)}`,
+      "",
+    ]),
     renderVerdictTableMarkdown(results),
     "",
     `${escapeInline(VS_BEST_LEGEND)} "${NOT_AVAILABLE}" means not measurable in that run, never zero.`,

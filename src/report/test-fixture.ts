@@ -263,5 +263,6 @@ export function createFixtureResults(): BenchResults {
       redis: "managed",
     },
     runs,
+    failedRuns: [],
   };
 }

@@ -17,6 +17,16 @@ export interface BenchResults {
   environment: EnvironmentInfo;
   method: MethodInfo;
   runs: RunResult[];
+  /** Planned runs that could not finish (server crashed, Redis gone...): never silently dropped. */
+  failedRuns: FailedRun[];
+}
+
+export interface FailedRun {
+  scenario: string;
+  step: { parameter: string; label: string; value: number } | null;
+  strategy: StrategyId;
+  /** What went wrong, one line. */
+  error: string;
 }
 
 export interface EnvironmentInfo {

@@ -10,6 +10,7 @@ import {
   type DeliveryStats,
   type DriverCost,
   type EnvironmentInfo,
+  type FailedRun,
   type HttpStats,
   type LatencyStats,
   type MethodInfo,
@@ -218,6 +219,19 @@ const benchResults = object<BenchResults>({
   environment,
   method,
   runs: arrayOf(run),
+  failedRuns: arrayOf(
+    object<FailedRun>({
+      scenario: str,
+      step: nullable(
+        object<NonNullable<FailedRun["step"]>>(
+          { parameter: str, label: str, value: num },
+          "an object or null",
+        ),
+      ),
+      strategy,
+      error: str,
+    }),
+  ),
 });
 
 /**

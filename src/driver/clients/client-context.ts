@@ -1,5 +1,5 @@
 /**
- * What every simulated client shares: where the server is, the counted HTTP agent, the
+ * What every simulated client shares: where the server is, its counted HTTP agents, the
  * counters all three strategies fill the same way, and where received notifications go.
  */
 import type http from "node:http";
@@ -45,7 +45,12 @@ export function createClientStats(): ClientStats {
 export interface ClientContext {
   /** e.g. http://127.0.0.1:40123 */
   baseUrl: URL;
-  agent: http.Agent;
+  /**
+   * A fresh counted keep-alive agent. Every simulated user gets its own, so it owns its TCP
+   * connection the way a browser tab does; a shared pool would let 1,000 "users" multiplex
+   * over a handful of sockets and hide the server's per-connection cost.
+   */
+  createAgent(): http.Agent;
   stats: ClientStats;
   /** Called once per received batch, in arrival order. */
   onNotifications(userId: string, notifications: readonly WireNotification[]): void;

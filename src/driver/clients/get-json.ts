@@ -18,6 +18,7 @@ export interface InFlight {
 
 export function getJson(
   ctx: ClientContext,
+  agent: http.Agent,
   pathAndQuery: string,
   onStart: (inFlight: InFlight) => void,
 ): Promise<JsonResponse> {
@@ -30,7 +31,7 @@ export function getJson(
           port: ctx.baseUrl.port,
           path: pathAndQuery,
           method: "GET",
-          agent: ctx.agent,
+          agent,
           headers: { accept: "application/json" },
         },
         (res) => {

@@ -49,6 +49,7 @@ export function createPollingClient(
   let timer: NodeJS.Timeout | undefined;
   let inFlight: InFlight | undefined;
   let connected: (() => void) | undefined;
+  const agent = ctx.createAgent();
 
   const schedule = (delayMs: number): void => {
     if (stopped) return;
@@ -57,7 +58,7 @@ export function createPollingClient(
 
   const poll = (): void => {
     if (stopped) return;
-    getJson(ctx, behaviour.pathFor(userId, cursor, connected !== undefined), (handle) => {
+    getJson(ctx, agent, behaviour.pathFor(userId, cursor, connected !== undefined), (handle) => {
       inFlight = handle;
     }).then(
       (answer) => {
@@ -97,6 +98,7 @@ export function createPollingClient(
       stopped = true;
       if (timer) clearTimeout(timer);
       inFlight?.abort();
+      agent.destroy();
       connected?.();
     },
   };

@@ -26,6 +26,7 @@ export function createSseClient(ctx: ClientContext, userId: string): SimulatedCl
   let request: http.ClientRequest | undefined;
   let connected: (() => void) | undefined;
   let firstConnect = true;
+  const agent = ctx.createAgent();
 
   const reconnectLater = (delayMs: number): void => {
     request = undefined;
@@ -50,7 +51,7 @@ export function createSseClient(ctx: ClientContext, userId: string): SimulatedCl
       port: ctx.baseUrl.port,
       path: `/api/notifications/${encodeURIComponent(userId)}/sse`,
       method: "GET",
-      agent: ctx.agent,
+      agent,
       headers: { accept: "text/event-stream", "last-event-id": lastEventId },
     });
     request = req;
@@ -110,6 +111,7 @@ export function createSseClient(ctx: ClientContext, userId: string): SimulatedCl
       stopped = true;
       if (timer) clearTimeout(timer);
       request?.destroy();
+      agent.destroy();
       connected?.();
     },
   };
