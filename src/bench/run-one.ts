@@ -13,7 +13,7 @@ import { createClient } from "../driver/clients/create-client.ts";
 import { monotonicClock } from "../driver/clock.ts";
 import { LatencyRecorder } from "../driver/latency-recorder.ts";
 import { Ledger } from "../driver/ledger.ts";
-import { createPublishSchedule } from "../driver/publish-schedule.ts";
+import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
 import { startPublisher } from "../driver/publisher.ts";
 import { diffWire, WireCounter } from "../driver/wire-counter.ts";
 import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
@@ -26,6 +26,9 @@ import type { RunResult } from "../results/schema.ts";
 import type { ProgressState } from "./progress.ts";
 import { startServerProcess } from "./server-process.ts";
 import { settlesWithin, sleep } from "./sleep.ts";
+
+/** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
+export const USER_CHOICE_SEED = 0xc0ffee; // distinct from the schedule's seed, so gaps and users are independent
 
 /** Time allowed for all clients to connect after the ramp has started the last one. */
 export const CONNECT_GRACE_MS = 15_000;
@@ -135,6 +138,8 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       publish: (userId, payload) => source.publish(userId, payload),
       userIds,
       fanout: params.fanout,
+      userChoice: params.publishModel === "poisson" ? "random" : "round-robin",
+      random: createRng(USER_CHOICE_SEED),
       schedule: createPublishSchedule({
         ratePerSec: totalRatePerSec,
         model: params.publishModel,

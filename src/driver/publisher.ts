@@ -22,6 +22,16 @@ export interface PublisherOptions {
   clock: Clock;
   /** Size of each notification's `message`, in bytes. */
   payloadBytes: number;
+  /**
+   * How a per-user event picks its user. "random" (with a seeded RNG) for Poisson schedules:
+   * splitting a Poisson stream by independent random choice gives every user its own
+   * independent Poisson stream. Round-robin would make each user's arrivals nearly periodic,
+   * and periodic arrivals phase-lock with periodic polls, skewing short-polling latency.
+   * "round-robin" for fixed-rate schedules, where exact spacing per user is the point.
+   */
+  userChoice: "random" | "round-robin";
+  /** Random source in [0, 1) for "random" user choice; seeded so runs are repeatable. */
+  random?: () => number;
   /** Called once Redis has assigned the seq, so the ledger knows what to expect. */
   onPublished(userId: string, seq: number, intendedAtUs: number): void;
 }
@@ -48,6 +58,7 @@ export interface RunningPublisher {
 export function startPublisher(options: PublisherOptions): RunningPublisher {
   const { clock, userIds } = options;
   const message = "x".repeat(options.payloadBytes);
+  const random = options.random ?? Math.random;
   const stats: PublisherStats = {
     events: 0,
     published: 0,
@@ -84,9 +95,11 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     if (options.fanout === "all-users") {
       for (const userId of userIds) publishOne(userId, intendedAtUs);
     } else {
-      // Round-robin keeps every user's rate equal to the scenario's per-user rate.
-      const userId = userIds[nextUser % userIds.length];
-      nextUser += 1;
+      const index =
+        options.userChoice === "random"
+          ? Math.floor(random() * userIds.length)
+          : nextUser++ % userIds.length;
+      const userId = userIds[index];
       if (userId !== undefined) publishOne(userId, intendedAtUs);
     }
   };
