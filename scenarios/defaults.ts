@@ -24,6 +24,7 @@ export const BASE_PARAMS = {
   jitterRatio: DEFAULT_JITTER_RATIO,
   longPollHoldMs: DEFAULT_LONG_POLL_HOLD_MS,
   payloadBytes: DEFAULT_PAYLOAD_BYTES,
+  instances: 1,
 } as const satisfies Partial<ScenarioParams>;
 
 /**

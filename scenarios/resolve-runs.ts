@@ -6,7 +6,7 @@
 import { UsageError } from "../src/cli/usage-error.ts";
 import type { StrategyId } from "../src/strategies.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
-import type { Scenario, ScenarioParams } from "./types.ts";
+import type { CapacitySpec, Scenario, ScenarioParams } from "./types.ts";
 import { validateParams, validateScenario } from "./validate-scenario.ts";
 
 /**
@@ -27,6 +27,8 @@ export interface ResolveOptions {
   clients?: number;
   /** `--duration`: replaces the measured window (`durationMs`) of every run. */
   durationMs?: number;
+  /** `--instances`: server processes per run, replacing every scenario's own `instances`. */
+  instances?: number;
 }
 
 export interface PlannedRun {
@@ -38,6 +40,8 @@ export interface PlannedRun {
   params: ScenarioParams;
   /** Things to tell the user about this run (e.g. an override that was not applied). */
   warnings: string[];
+  /** For capacity scenarios: the resolved spec (quick overrides applied); null otherwise. */
+  capacity: CapacitySpec | null;
 }
 
 export interface ResolvedPlan {
@@ -79,6 +83,7 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
         }
       }
       if (options.durationMs !== undefined) params.durationMs = options.durationMs;
+      if (options.instances !== undefined) params.instances = options.instances;
       const where = `scenario '${scenario.id}'${step ? ` step '${step.label}'` : ""}`;
       validateParams(params, where);
       runWarnings.push(...phaseWarnings(params));
@@ -89,6 +94,9 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
           strategy,
           params: { ...params },
           warnings: [...runWarnings],
+          capacity: scenario.capacity
+            ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
+            : null,
         });
       }
     }
@@ -140,5 +148,14 @@ export function estimateRunMs(params: ScenarioParams): number {
 
 /** Upper bound of a plan's wall time in ms (drains usually end early, so it runs faster). */
 export function estimatePlanMs(runs: readonly PlannedRun[]): number {
-  return runs.reduce((total, run) => total + estimateRunMs(run.params), 0);
+  return runs.reduce(
+    (total, run) =>
+      total + (run.capacity ? estimateCapacityRunMs(run.capacity) : estimateRunMs(run.params)),
+    0,
+  );
+}
+
+/** A capacity run: the closed loop, every step, and the per-run overhead. */
+export function estimateCapacityRunMs(spec: CapacitySpec): number {
+  return spec.saturationMs + spec.stepMs * spec.stepFractions.length + RUN_OVERHEAD_MS;
 }

@@ -39,6 +39,31 @@ export interface ScenarioParams {
   drainMs: number;
   /** Size of the notification's `message` text in bytes. */
   payloadBytes: number;
+  /**
+   * Server processes of the strategy, all on the one Redis; clients are spread over them
+   * round-robin, so a notification published once must reach clients on every instance.
+   */
+  instances: number;
+}
+
+/**
+ * A capacity scenario drives the polling endpoints with autocannon instead of simulated users:
+ * a closed loop finds the saturation rate, then rate-limited steps find the highest rate the
+ * server sustains with p99 under a bound.
+ */
+export interface CapacitySpec {
+  /** autocannon connections, closed loop and steps alike. */
+  connections: number;
+  /** Length of the closed-loop run to saturation, ms. */
+  saturationMs: number;
+  /** Length of each rate-limited step, ms. */
+  stepMs: number;
+  /** Rate-limited steps as fractions of the saturation rate, ascending, e.g. [0.25, 0.5, 0.75, 0.9]. */
+  stepFractions: number[];
+  /** A step counts as sustained when its p99 stays under this, ms. */
+  p99BoundMs: number;
+  /** Short-polling intervals to derive "clients one server process can serve" for, ms. */
+  intervalsMs: number[];
 }
 
 /** One point of a sweep: overrides applied on top of the base params. */
@@ -64,6 +89,8 @@ export interface Scenario {
     axisTitle: string;
     steps: ScenarioStep[];
   };
+  /** Present for capacity scenarios: the runs use autocannon, not simulated users. */
+  capacity?: CapacitySpec;
   /** Strategies this scenario applies to; default all three. */
   strategies?: readonly StrategyId[];
   /** The `--quick` form: seconds, few clients. Applied on top of params (and of every step). */
@@ -71,5 +98,7 @@ export interface Scenario {
     params: Partial<ScenarioParams>;
     /** Optional replacement steps for sweeps (fewer, smaller). */
     steps?: ScenarioStep[];
+    /** Overrides of the capacity spec for `--quick`. */
+    capacity?: Partial<CapacitySpec>;
   };
 }

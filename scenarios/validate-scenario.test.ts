@@ -54,6 +54,8 @@ describe("validateScenario: every field names the field, the value and the range
     ["durationMs", 0, "params.durationMs 0 is out of range; use 100..600000"],
     ["drainMs", "2s", 'params.drainMs "2s" is not a number; use 0..60000'],
     ["payloadBytes", 100_000, "params.payloadBytes 100000 is out of range; use 0..65536"],
+    ["instances", 0, "params.instances 0 is out of range; use 1..8"],
+    ["instances", 9, "params.instances 9 is out of range; use 1..8"],
   ];
   it("covers every parameter", () => {
     expect(new Set(cases.map(([field]) => field))).toEqual(new Set(Object.keys(PARAM_RULES)));

@@ -36,6 +36,9 @@ export const PARAM_RULES: { readonly [K in keyof ScenarioParams]: NumberRule | E
   durationMs: { kind: "number", min: 100, max: 600_000, integer: true },
   drainMs: { kind: "number", min: 0, max: 60_000, integer: true },
   payloadBytes: { kind: "number", min: 0, max: 65_536, integer: true },
+  // Each instance is a Node process with its own core share; more than 8 on a laptop
+  // measures the scheduler, not the strategy.
+  instances: { kind: "number", min: 1, max: 8, integer: true },
 };
 
 export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof ScenarioParams)[];

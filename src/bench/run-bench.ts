@@ -11,12 +11,14 @@ import { collectEnvironment } from "../metrics/environment-info.ts";
 import { startRedis } from "../redis/managed-redis.ts";
 import {
   type BenchResults,
+  type CapacityResult,
   type FailedRun,
   RESULTS_SCHEMA_VERSION,
   type RunResult,
 } from "../results/schema.ts";
 import { validateResults } from "../results/validate-results.ts";
-import type { Progress } from "./progress.ts";
+import { runCapacity } from "../capacity/run-capacity.ts";
+import type { Progress, ProgressState } from "./progress.ts";
 import { runOne } from "./run-one.ts";
 
 export const TOOL_VERSION = "0.1.0";
@@ -55,30 +57,46 @@ export async function runBench(
   const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
   const runs: RunResult[] = [];
   const failedRuns: FailedRun[] = [];
+  const capacity: CapacityResult[] = [];
   const benchStartMs = performance.now();
   try {
     for (const [index, planned] of plan.entries()) {
       signal.throwIfAborted();
       const remainingMs = estimatePlanMs(plan.slice(index));
+      const progressFor = (update: Pick<ProgressState, "phase" | "connected" | "delivered">) =>
+        progress.update({
+          ...update,
+          runIndex: index + 1,
+          runCount: plan.length,
+          scenario: planned.scenario,
+          stepLabel: planned.step?.label ?? null,
+          strategy: planned.strategy,
+          clients: planned.params.clients,
+          elapsedMs: performance.now() - benchStartMs,
+          remainingMs,
+        });
       let result: RunResult;
       try {
+        if (planned.capacity) {
+          const capacityResult = await runCapacity({
+            planned: { ...planned, capacity: planned.capacity },
+            redisUrl: redis.url,
+            keyPrefix: `pvp:${stamp}:${index}:`,
+            signal,
+            onProgress: progressFor,
+          });
+          capacity.push(capacityResult);
+          if (!capacityResult.valid) {
+            progress.log(`  INVALID: ${capacityResult.invalidReasons.join("; ")}`);
+          }
+          continue;
+        }
         result = await runOne({
           planned,
           redisUrl: redis.url,
           keyPrefix: `pvp:${stamp}:${index}:`,
           signal,
-          onProgress: (update) =>
-            progress.update({
-              ...update,
-              runIndex: index + 1,
-              runCount: plan.length,
-              scenario: planned.scenario,
-              stepLabel: planned.step?.label ?? null,
-              strategy: planned.strategy,
-              clients: planned.params.clients,
-              elapsedMs: performance.now() - benchStartMs,
-              remainingMs,
-            }),
+          onProgress: progressFor,
         });
       } catch (error) {
         if (signal.aborted) throw error;
@@ -117,6 +135,7 @@ export async function runBench(
       redis: redis.managed ? "managed" : "external",
     },
     runs,
+    capacity,
     failedRuns,
   };
   // Validate on write, so a results file that the report cannot read is never produced.

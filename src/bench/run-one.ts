@@ -47,7 +47,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
   const params = planned.params;
   const clock = monotonicClock;
   const startedAt = new Date().toISOString();
-  const warnings: string[] = [];
+  const warnings: string[] = [...planned.warnings];
   const invalidReasons: string[] = [];
 
   options.onProgress({ phase: "starting", connected: 0, delivered: 0 });

@@ -33,6 +33,7 @@ const BASE_PARAMS: ResolvedParams = {
   durationMs: 30_000,
   drainMs: 5000,
   payloadBytes: 256,
+  instances: 1,
 };
 
 interface FixtureRunSpec {
@@ -263,6 +264,7 @@ export function createFixtureResults(): BenchResults {
       redis: "managed",
     },
     runs,
+    capacity: [],
     failedRuns: [],
   };
 }

@@ -17,6 +17,8 @@ export interface BenchResults {
   environment: EnvironmentInfo;
   method: MethodInfo;
   runs: RunResult[];
+  /** Capacity runs (autocannon against the polling endpoints); empty when none were planned. */
+  capacity: CapacityResult[];
   /** Planned runs that could not finish (server crashed, Redis gone...): never silently dropped. */
   failedRuns: FailedRun[];
 }
@@ -67,6 +69,7 @@ export interface ResolvedParams {
   durationMs: number;
   drainMs: number;
   payloadBytes: number;
+  instances: number;
 }
 
 export interface RunResult {
@@ -183,4 +186,49 @@ export interface DriverCost {
   rssBytes: number;
   /** Driver RSS growth from before clients connected, divided by clients. */
   rssPerClientBytes: number | null;
+}
+
+/** One autocannon measurement: a closed loop (targetRps null) or a rate-limited step. */
+export interface CapacityStep {
+  /** Requested overall rate; null for the closed loop. */
+  targetRps: number | null;
+  achievedRps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** 2xx answers. */
+  requests: number;
+  /** Non-2xx answers. */
+  non2xx: number;
+  /** Connection errors. */
+  errors: number;
+  timeouts: number;
+}
+
+/** How many clients one server process can serve, derived from the sustained rate. */
+export interface ClientsPerProcess {
+  /** e.g. "short polling every 5 s". */
+  label: string;
+  /** Requests one client makes per second under that assumption. */
+  requestsPerClientPerSec: number;
+  /** maxSustainedRps / requestsPerClientPerSec; null when no step was sustained. */
+  clients: number | null;
+}
+
+export interface CapacityResult {
+  scenario: string;
+  strategy: StrategyId;
+  /** The route driven, e.g. "GET /api/notifications/:userId?after=<cursor>". */
+  route: string;
+  connections: number;
+  p99BoundMs: number;
+  saturation: CapacityStep;
+  steps: CapacityStep[];
+  /** Highest achieved rate of a step with p99 under the bound, no errors, >= 95 % of target. */
+  maxSustainedRps: number | null;
+  clientsPerProcess: ClientsPerProcess[];
+  /** Server process cost over the whole capacity run. */
+  server: { cpuSeconds: number; peakRssBytes: number };
+  valid: boolean;
+  invalidReasons: string[];
+  warnings: string[];
 }

@@ -7,6 +7,9 @@
 import { STRATEGIES } from "../strategies.ts";
 import {
   type BenchResults,
+  type CapacityResult,
+  type CapacityStep,
+  type ClientsPerProcess,
   type DeliveryStats,
   type DriverCost,
   type EnvironmentInfo,
@@ -127,6 +130,7 @@ const params = object<ResolvedParams>({
   durationMs: num,
   drainMs: num,
   payloadBytes: num,
+  instances: num,
 });
 
 const delivery = object<DeliveryStats>({
@@ -212,6 +216,35 @@ const run = object<RunResult>({
   driver,
 });
 
+const capacityStep = object<CapacityStep>({
+  targetRps: nullableNum,
+  achievedRps: num,
+  p50Ms: num,
+  p99Ms: num,
+  requests: num,
+  non2xx: num,
+  errors: num,
+  timeouts: num,
+});
+
+const capacityResult = object<CapacityResult>({
+  scenario: str,
+  strategy,
+  route: str,
+  connections: num,
+  p99BoundMs: num,
+  saturation: capacityStep,
+  steps: arrayOf(capacityStep),
+  maxSustainedRps: nullableNum,
+  clientsPerProcess: arrayOf(
+    object<ClientsPerProcess>({ label: str, requestsPerClientPerSec: num, clients: nullableNum }),
+  ),
+  server: object<CapacityResult["server"]>({ cpuSeconds: num, peakRssBytes: num }),
+  valid: bool,
+  invalidReasons: arrayOf(str),
+  warnings: arrayOf(str),
+});
+
 const benchResults = object<BenchResults>({
   schemaVersion: () => {}, // checked first, with its own message
   tool: object<BenchResults["tool"]>({ name: oneOf(["push-vs-poll"]), version: str }),
@@ -219,6 +252,7 @@ const benchResults = object<BenchResults>({
   environment,
   method,
   runs: arrayOf(run),
+  capacity: arrayOf(capacityResult),
   failedRuns: arrayOf(
     object<FailedRun>({
       scenario: str,
