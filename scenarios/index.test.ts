@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli/usage-error.ts";
-import { getScenario, SCENARIO_IDS, SCENARIOS } from "./index.ts";
+import { DEFAULT_SCENARIO_IDS, getScenario, SCENARIO_IDS, SCENARIOS } from "./index.ts";
 import { validateScenario } from "./validate-scenario.ts";
 
 describe("scenario registry", () => {
-  it("holds the six scenarios in suite order, ids unique", () => {
-    expect(SCENARIO_IDS).toEqual([
+  it("holds the six default scenarios in suite order, then the opt-in ones, ids unique", () => {
+    expect(DEFAULT_SCENARIO_IDS).toEqual([
       "steady",
       "burst",
       "idle",
@@ -13,6 +13,8 @@ describe("scenario registry", () => {
       "rate-sweep",
       "interval-sweep",
     ]);
+    expect(SCENARIO_IDS.slice(0, DEFAULT_SCENARIO_IDS.length)).toEqual(DEFAULT_SCENARIO_IDS);
+    expect(SCENARIO_IDS).toContain("two-instances");
     expect(new Set(SCENARIO_IDS).size).toBe(SCENARIOS.length);
   });
 
@@ -24,7 +26,7 @@ describe("scenario registry", () => {
     expect(getScenario("burst").id).toBe("burst");
     expect(() => getScenario("stedy")).toThrow(UsageError);
     expect(() => getScenario("stedy")).toThrow(
-      "unknown scenario 'stedy'; use one of: steady, burst, idle, ramp, rate-sweep, interval-sweep.",
+      `unknown scenario 'stedy'; use one of: ${SCENARIO_IDS.join(", ")}.`,
     );
   });
 });

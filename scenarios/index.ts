@@ -4,16 +4,32 @@
  */
 import { UsageError } from "../src/cli/usage-error.ts";
 import { burst } from "./burst.ts";
+import { capacity } from "./capacity.ts";
 import { idle } from "./idle.ts";
 import { intervalSweep } from "./interval-sweep.ts";
 import { ramp } from "./ramp.ts";
 import { rateSweep } from "./rate-sweep.ts";
 import { steady } from "./steady.ts";
+import { twoInstances } from "./two-instances.ts";
 import type { Scenario } from "./types.ts";
 
-export const SCENARIOS: readonly Scenario[] = [steady, burst, idle, ramp, rateSweep, intervalSweep];
+export const SCENARIOS: readonly Scenario[] = [
+  steady,
+  burst,
+  idle,
+  ramp,
+  rateSweep,
+  intervalSweep,
+  twoInstances,
+  capacity,
+];
 
 export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);
+
+/** What `npm run bench` runs without --scenario: the suite that fits in ~10 minutes. */
+export const DEFAULT_SCENARIO_IDS: readonly string[] = SCENARIOS.filter(
+  (s) => s.defaultSuite !== false,
+).map((s) => s.id);
 
 /** The scenario with this id; throws UsageError listing the valid ids otherwise. */
 export function getScenario(id: string): Scenario {

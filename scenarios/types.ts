@@ -91,6 +91,12 @@ export interface Scenario {
   };
   /** Present for capacity scenarios: the runs use autocannon, not simulated users. */
   capacity?: CapacitySpec;
+  /**
+   * false keeps the scenario out of the default suite (`npm run bench` without --scenario),
+   * which must stay under ~10 minutes; it still runs with `--scenario <id>` or `--scenario all`.
+   * Default true.
+   */
+  defaultSuite?: boolean;
   /** Strategies this scenario applies to; default all three. */
   strategies?: readonly StrategyId[];
   /** The `--quick` form: seconds, few clients. Applied on top of params (and of every step). */

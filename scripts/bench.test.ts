@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCENARIO_IDS } from "../scenarios/index.ts";
+import { SCENARIOS } from "../scenarios/index.ts";
 import type { BenchResults } from "../src/results/schema.ts";
 import { validateResults } from "../src/results/validate-results.ts";
 import { STRATEGIES } from "../src/strategies.ts";
@@ -31,14 +31,15 @@ async function bench(args: string[]): Promise<{ code: number; stdout: string; st
   }
 }
 
-describe("npm run bench -- --quick", () => {
+describe("npm run bench -- --quick --scenario all", () => {
   let outDir: string;
   let outcome: { code: number; stdout: string; stderr: string };
   let results: BenchResults;
 
   beforeAll(async () => {
     outDir = await mkdtemp(path.join(tmpdir(), "pvp-bench-"));
-    outcome = await bench(["--quick", "--out", outDir, "--json"]);
+    // Every scenario, the opt-in ones (two-instances, capacity) included, in quick form.
+    outcome = await bench(["--quick", "--scenario", "all", "--out", outDir, "--json"]);
     if (outcome.code !== 0) throw new Error(`bench failed (${outcome.code}): ${outcome.stderr}`);
     results = validateResults(JSON.parse(outcome.stdout));
   }, 300_000);
@@ -48,11 +49,27 @@ describe("npm run bench -- --quick", () => {
   });
 
   it("runs every scenario against every strategy it applies to", () => {
-    const seen = new Set(results.runs.map((r) => `${r.scenario}/${r.strategy}`));
-    for (const id of SCENARIO_IDS) {
-      const strategies = id === "interval-sweep" ? ["short-polling"] : STRATEGIES;
-      for (const strategy of strategies)
-        expect(seen, `${id}/${strategy}`).toContain(`${id}/${strategy}`);
+    expect(results.failedRuns).toEqual([]);
+    const seen = new Set(
+      [...results.runs, ...results.capacity].map((r) => `${r.scenario}/${r.strategy}`),
+    );
+    for (const scenario of SCENARIOS) {
+      for (const strategy of scenario.strategies ?? STRATEGIES) {
+        expect(seen, `${scenario.id}/${strategy}`).toContain(`${scenario.id}/${strategy}`);
+      }
+    }
+  });
+
+  it("spreads clients over every instance when a scenario runs several", () => {
+    const multi = results.runs.filter((r) => r.params.instances > 1);
+    expect(multi.length).toBeGreaterThan(0);
+    for (const r of multi) {
+      expect(r.server.instances, r.strategy).toHaveLength(r.params.instances);
+      // Every instance served clients (more sockets than its own two Redis connections).
+      for (const instance of r.server.instances) {
+        expect(instance.maxOpenSockets, r.strategy).toBeGreaterThan(2);
+      }
+      expect(r.delivery.lost, r.strategy).toBe(0);
     }
   });
 

@@ -6,6 +6,7 @@ import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getScenario } from "../../scenarios/index.ts";
 import { estimatePlanMs, type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
+import { runCapacity } from "../capacity/run-capacity.ts";
 import type { BenchOptions } from "../cli/bench-options.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
 import { startRedis } from "../redis/managed-redis.ts";
@@ -17,7 +18,6 @@ import {
   type RunResult,
 } from "../results/schema.ts";
 import { validateResults } from "../results/validate-results.ts";
-import { runCapacity } from "../capacity/run-capacity.ts";
 import type { Progress, ProgressState } from "./progress.ts";
 import { runOne } from "./run-one.ts";
 
@@ -36,6 +36,7 @@ export function planBench(options: BenchOptions): PlannedRun[] {
     strategies: options.strategies,
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+    ...(options.instances !== undefined ? { instances: options.instances } : {}),
   });
 }
 

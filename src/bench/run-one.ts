@@ -17,14 +17,11 @@ import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts"
 import { startPublisher } from "../driver/publisher.ts";
 import { diffWire, WireCounter } from "../driver/wire-counter.ts";
 import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
-import { readProcStats } from "../metrics/proc-stats.ts";
-import { startProcessSampler } from "../metrics/process-sampler.ts";
-import { gaugeValue, scrapeMetrics } from "../metrics/prometheus-text.ts";
 import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
 import { openNotificationSource } from "../notifications/notification-source.ts";
 import type { RunResult } from "../results/schema.ts";
 import type { ProgressState } from "./progress.ts";
-import { startServerProcess } from "./server-process.ts";
+import { REDIS_CONNECTIONS_PER_SERVER, startServerFleet, toInstanceCosts } from "./server-fleet.ts";
 import { settlesWithin, sleep } from "./sleep.ts";
 
 /** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
@@ -51,8 +48,9 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
   const invalidReasons: string[] = [];
 
   options.onProgress({ phase: "starting", connected: 0, delivered: 0 });
-  const server = await startServerProcess({
+  const fleet = await startServerFleet({
     strategy: planned.strategy,
+    instances: params.instances,
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix,
   });
@@ -60,15 +58,13 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix,
   });
-  const sampler = startProcessSampler(server.pid, { intervalMs: 250 });
   const selfCheck = startSelfCheck();
   const wire = new WireCounter();
   const stats = createClientStats();
   const recorder = new LatencyRecorder();
   const ledger = new Ledger(recorder);
   const userIds = Array.from({ length: params.clients }, (_, i) => `user-${i + 1}`);
-  const ctx: ClientContext = {
-    baseUrl: server.url,
+  const sharedCtx: Omit<ClientContext, "baseUrl"> = {
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
     onNotifications(userId, notifications) {
@@ -79,14 +75,19 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       }
     },
   };
-  const clients = userIds.map((userId) => createClient(planned.strategy, ctx, userId, params));
+  // One context per instance; clients are spread over the instances round-robin, so a
+  // notification published once must reach users on every instance through Redis.
+  const contexts: ClientContext[] = fleet.processes.map((p) => ({ ...sharedCtx, baseUrl: p.url }));
+  const clients = userIds.map((userId, i) =>
+    createClient(planned.strategy, contexts[i % contexts.length] as ClientContext, userId, params),
+  );
 
   try {
     // Exercise the strategy's route once per warm-up user before the baseline, so RSS growth
     // from first-request JIT and lazy initialisation is not charged to the connections.
-    await warmUpServer(planned.strategy, ctx, params, signal);
+    for (const ctx of contexts) await warmUpServer(planned.strategy, ctx, params, signal);
     // Baselines before any client connects: the per-connection costs are growth over these.
-    const serverBefore = await readProcStats(server.pid);
+    const serverBefore = await fleet.readTotals();
     const driverRssBeforeBytes = process.memoryUsage().rss;
 
     // Ramp: connects spread evenly over rampMs; connected = first answer / first SSE event.
@@ -121,13 +122,17 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         `only ${connected} of ${params.clients} clients connected within ${CONNECT_GRACE_MS} ms after the ramp`,
       );
     }
-    const serverConnected = await readProcStats(server.pid);
-    const connectedMetrics = await scrapeOrWarn(server.url, "once clients connected", warnings);
+    const serverConnected = await fleet.readTotals();
+    const openGauges = await fleet.readGauge(
+      "pvp_open_connections",
+      "once clients connected",
+      warnings,
+    );
     // The server's own gauge; when a saturated server cannot answer /metrics, its TCP
     // connections from /proc (minus its two Redis connections) stand in.
     const serverOpenConnections =
-      (connectedMetrics && gaugeValue(connectedMetrics, "pvp_open_connections")) ??
-      Math.max(0, serverConnected.openSockets - 2);
+      openGauges?.reduce((sum, n) => sum + n, 0) ??
+      Math.max(0, serverConnected.openSockets - REDIS_CONNECTIONS_PER_SERVER * params.instances);
     const driverRssConnectedBytes = process.memoryUsage().rss;
 
     // Publishing: one open-model schedule over warm-up + window.
@@ -157,7 +162,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     // Measured window.
     const redisBefore = await readRedisInfo(options.redisUrl);
     ledger.startWindow();
-    await sampler.mark();
+    await fleet.markWindow();
     selfCheck.mark();
     const wireStart = wire.snapshot();
     const statsStart = { ...stats };
@@ -177,10 +182,15 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     const measuredMs = performance.now() - windowStartMs;
     const wireWindow = diffWire(wireStart, wire.snapshot());
     const statsEnd = { ...stats };
-    const serverWindow = await sampler.stop();
+    const fleetWindow = await fleet.stopWindow();
+    const serverWindow = fleetWindow.total;
     const driverWindow = selfCheck.stop();
     const redisAfter = await readRedisInfo(options.redisUrl);
-    const windowMetrics = await scrapeOrWarn(server.url, "at the end of the window", warnings);
+    const lagGauges = await fleet.readGauge(
+      "nodejs_eventloop_lag_p99_seconds",
+      "at the end of the window",
+      warnings,
+    );
 
     // Stop publishing, then drain: wait (bounded) until every published seq has arrived.
     options.onProgress({ phase: "draining", connected, delivered: deliveredSoFar() });
@@ -198,7 +208,11 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     const bytes = wireWindow.bytesSent + wireWindow.bytesReceived;
     const inWindow = delivery.deliveredInWindow;
     const windowMinutes = measuredMs / 60_000;
-    const openConnections = Math.max(serverOpenConnections, serverWindow.maxOpenSockets);
+    // Client connections only: the socket count from /proc also holds each process's Redis ones.
+    const openConnections = Math.max(
+      serverOpenConnections,
+      serverWindow.maxOpenSockets - REDIS_CONNECTIONS_PER_SERVER * params.instances,
+    );
 
     if (publisherStats.errors > 0) {
       invalidReasons.push(
@@ -263,9 +277,9 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
             : null,
         openConnections,
         openFds: serverWindow.maxOpenFds,
-        eventLoopDelayP99Ms: secondsToMs(
-          windowMetrics && gaugeValue(windowMetrics, "nodejs_eventloop_lag_p99_seconds"),
-        ),
+        // The worst instance: one stalled process delays its own clients whatever the others do.
+        eventLoopDelayP99Ms: lagGauges ? Math.max(...lagGauges) * 1000 : null,
+        instances: toInstanceCosts(fleetWindow),
       },
       redis: diffRedisInfo(redisBefore, redisAfter),
       driver: {
@@ -285,42 +299,17 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     for (const client of clients) client.stop();
     // Idempotent: after a normal run these return the memoized window; after a failure they
     // only stop the timers.
-    await sampler.stop().catch(() => undefined);
     selfCheck.stop();
     await source.close();
-    const exitCode = await server.stop();
-    if (exitCode !== 0 && exitCode !== null && !signal.aborted) {
+    const exitCodes = await fleet.stop();
+    const unclean = exitCodes.filter((code) => code !== 0 && code !== null);
+    if (unclean.length > 0 && !signal.aborted) {
       // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
-      warnings.push(`server exited with code ${exitCode} on shutdown: ${server.stderrTail()}`);
+      warnings.push(
+        `server exited with code ${unclean.join(", ")} on shutdown: ${fleet.stderrTail()}`,
+      );
     }
   }
-}
-
-/** How long a busy server gets to answer /metrics before the run goes on without it. */
-export const METRICS_SCRAPE_TIMEOUT_MS = 10_000;
-
-/**
- * Scrapes the server's /metrics; a server too saturated to answer is a finding about that
- * server, so the run goes on with a warning instead of failing.
- */
-async function scrapeOrWarn(
-  serverUrl: URL,
-  when: string,
-  warnings: string[],
-): Promise<Awaited<ReturnType<typeof scrapeMetrics>> | null> {
-  try {
-    return await scrapeMetrics(new URL("/metrics", serverUrl), {
-      timeoutMs: METRICS_SCRAPE_TIMEOUT_MS,
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    warnings.push(`the server did not answer /metrics ${when} (${reason}): it was saturated`);
-    return null;
-  }
-}
-
-function secondsToMs(seconds: number | null): number | null {
-  return seconds === null ? null : seconds * 1000;
 }
 
 /**

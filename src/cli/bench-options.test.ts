@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SCENARIO_IDS } from "../../scenarios/index.ts";
+import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS } from "../../scenarios/index.ts";
 import { BENCH_HELP, parseBenchOptions } from "./bench-options.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -14,9 +14,9 @@ function errorOf(argv: string[]): string {
 }
 
 describe("parseBenchOptions: defaults", () => {
-  it("no flags: every scenario, every strategy, reports/, table output", () => {
+  it("no flags: the default suite, every strategy, reports/, table output", () => {
     expect(parseBenchOptions([])).toEqual({
-      scenarios: [...SCENARIO_IDS],
+      scenarios: [...DEFAULT_SCENARIO_IDS],
       strategies: ["short-polling", "long-polling", "sse"],
       quick: false,
       outDir: "reports",
@@ -27,6 +27,18 @@ describe("parseBenchOptions: defaults", () => {
 });
 
 describe("parseBenchOptions: valid flags", () => {
+  it("--scenario all runs every registered scenario, opt-in ones included", () => {
+    expect(parseBenchOptions(["--scenario", "all"]).scenarios).toEqual([...SCENARIO_IDS]);
+    expect(SCENARIO_IDS.length).toBeGreaterThan(DEFAULT_SCENARIO_IDS.length);
+  });
+
+  it("--instances N sets the server processes per run", () => {
+    expect(parseBenchOptions(["--instances", "3"]).instances).toBe(3);
+    expect(() => parseBenchOptions(["--instances", "0"])).toThrow(
+      "--instances 0 is out of range; give one from 1 to 8.",
+    );
+  });
+
   it("--scenario keeps the given order and drops repeats", () => {
     expect(parseBenchOptions(["--scenario", "idle, steady,idle"]).scenarios).toEqual([
       "idle",

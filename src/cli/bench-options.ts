@@ -2,7 +2,7 @@
  * `npm run bench` options: parsed and checked up front so a typo fails in a second with a
  * message naming the flag and the fix, never halfway through a ten-minute run.
  */
-import { SCENARIO_IDS } from "../../scenarios/index.ts";
+import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS } from "../../scenarios/index.ts";
 import { isStrategyId, STRATEGIES, type StrategyId } from "../strategies.ts";
 import { parseDurationMs, parseFlags, parseIntegerFlag } from "./parse-flags.ts";
 import { UsageError } from "./usage-error.ts";
@@ -10,13 +10,15 @@ import { UsageError } from "./usage-error.ts";
 /** Where results and reports go unless `--out` says otherwise. */
 export const DEFAULT_OUT_DIR = "reports";
 export const MIN_CLIENTS = 1;
+/** More server processes than this on a laptop measures the scheduler, not the strategy. */
+export const MAX_INSTANCES = 8;
 export const MAX_CLIENTS = 10_000;
 /** `--duration` bounds: 1 s .. 10 min. */
 export const MIN_DURATION_MS = 1_000;
 export const MAX_DURATION_MS = 600_000;
 
 export interface BenchOptions {
-  /** Scenario ids in the order given (deduplicated). Default: every registered scenario. */
+  /** Scenario ids in the order given (deduplicated). Default: the default suite; "all": every one. */
   scenarios: string[];
   /** Strategies in the order given (deduplicated). Default: short-polling, long-polling, sse. */
   strategies: StrategyId[];
@@ -24,6 +26,8 @@ export interface BenchOptions {
   clients?: number;
   /** `--duration`: replaces every run's measured window, in ms. */
   durationMs?: number;
+  /** `--instances`: server processes per run (1..MAX_INSTANCES), clients spread over them. */
+  instances?: number;
   /** `--quick`: seconds-long smoke runs with few clients. Default false. */
   quick: boolean;
   /** Output directory; each run writes `<outDir>/<timestamp>/`. Default "reports". */
@@ -41,6 +45,7 @@ const FLAGS = {
   strategies: { type: "string" },
   clients: { type: "string" },
   duration: { type: "string" },
+  instances: { type: "string" },
   quick: { type: "boolean" },
   out: { type: "string" },
   "redis-url": { type: "string" },
@@ -54,13 +59,15 @@ Runs each scenario against each strategy (a fresh server per run) and writes
 <out>/<timestamp>/results.json plus the report.
 
 Options:
-  --scenario a,b       scenarios to run (default: all)
-                       ${SCENARIO_IDS.join(", ")}
+  --scenario a,b       scenarios to run, or "all" (default: ${DEFAULT_SCENARIO_IDS.join(", ")})
+                       all: ${SCENARIO_IDS.join(", ")}
   --strategies a,b     strategies to run, in this order (default: ${STRATEGIES.join(",")})
   --clients N          clients in every run, ${MIN_CLIENTS}..${MAX_CLIENTS} (default: per scenario;
                        ignored with a warning by sweeps over clients)
   --duration D         measured window of every run, 1s..10m, e.g. 30s, 2m, 1500ms
                        (default: per scenario)
+  --instances N        server processes per run on the one Redis, 1..${MAX_INSTANCES}; clients are
+                       spread over them (default: per scenario, usually 1)
   --quick              seconds-long runs with few clients: a smoke test of the whole suite
                        (under a minute), not a measurement
   --out DIR            output directory (default: ${DEFAULT_OUT_DIR})
@@ -81,7 +88,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   rejectValuedSwitches(argv);
   const { values } = parseFlags(argv, FLAGS);
   const options: BenchOptions = {
-    scenarios: [...SCENARIO_IDS],
+    scenarios: [...DEFAULT_SCENARIO_IDS],
     strategies: [...STRATEGIES],
     quick: values.quick ?? false,
     outDir: DEFAULT_OUT_DIR,
@@ -91,7 +98,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (options.help) return options;
 
   if (values.scenario !== undefined) {
-    options.scenarios = parseList(values.scenario, "--scenario", SCENARIO_IDS, "scenario");
+    options.scenarios =
+      values.scenario.trim() === "all"
+        ? [...SCENARIO_IDS]
+        : parseList(values.scenario, "--scenario", SCENARIO_IDS, "scenario");
   }
   if (values.strategies !== undefined) {
     options.strategies = parseList(
@@ -100,6 +110,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       STRATEGIES,
       "strategy",
     ).filter(isStrategyId);
+  }
+  if (values.instances !== undefined) {
+    options.instances = parseIntegerFlag(values.instances, "--instances", 1, MAX_INSTANCES);
   }
   if (values.clients !== undefined) {
     options.clients = parseIntegerFlag(values.clients, "--clients", MIN_CLIENTS, MAX_CLIENTS);

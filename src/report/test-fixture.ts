@@ -159,6 +159,13 @@ function createRun(spec: FixtureRunSpec, random: () => number): RunResult {
       openConnections: params.clients,
       openFds: params.clients + 20,
       eventLoopDelayP99Ms: 10 + random() * 5,
+      instances: [
+        {
+          cpuSeconds,
+          peakRssBytes: 80e6 + perConnBytes * params.clients,
+          maxOpenSockets: params.clients + 2,
+        },
+      ],
     },
     redis: {
       commands: requests + published,

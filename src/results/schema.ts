@@ -167,6 +167,16 @@ export interface ServerCost {
   openConnections: number;
   openFds: number;
   eventLoopDelayP99Ms: number | null;
+  /** One entry per server process (several with `instances` > 1); the fields above are sums. */
+  instances: InstanceCost[];
+}
+
+export interface InstanceCost {
+  /** user + sys CPU over the measured window. */
+  cpuSeconds: number;
+  peakRssBytes: number;
+  /** Highest count of the process's TCP connections seen in the window (Redis ones included). */
+  maxOpenSockets: number;
 }
 
 export interface RedisCost {

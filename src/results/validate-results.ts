@@ -15,6 +15,7 @@ import {
   type EnvironmentInfo,
   type FailedRun,
   type HttpStats,
+  type InstanceCost,
   type LatencyStats,
   type MethodInfo,
   RESULTS_SCHEMA_VERSION,
@@ -176,6 +177,9 @@ const server = object<ServerCost>({
   openConnections: num,
   openFds: num,
   eventLoopDelayP99Ms: nullableNum,
+  instances: arrayOf(
+    object<InstanceCost>({ cpuSeconds: num, peakRssBytes: num, maxOpenSockets: num }),
+  ),
 });
 
 const redis = object<RedisCost>({
