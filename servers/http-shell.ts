@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import express, { type Request, type Response } from "express";
 import type { NotificationSource } from "../src/notifications/index.ts";
 import type { StrategyId } from "../src/strategies.ts";
+import { installDemoPage } from "./demo-page.ts";
 import { errorHandler, notFoundHandler, sendUnavailable } from "./http-errors.ts";
 import { routeInstallers } from "./registry.ts";
 import { BODY_LIMIT_BYTES, parsePayload, parseUserId } from "./request-validation.ts";
@@ -115,6 +116,7 @@ export function createServer(options: ServerOptions): PushVsPollServer {
     },
   );
 
+  installDemoPage(app, options.strategy);
   routeInstallers[options.strategy](app, context);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
