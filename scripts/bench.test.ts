@@ -161,3 +161,79 @@ describe("npm run bench: bad input", () => {
     }
   });
 });
+
+describe("npm run bench: Ctrl-C", () => {
+  it("stops the run, its server process and the managed Redis, then exits 130", async () => {
+    const { spawn } = await import("node:child_process");
+    const outDir = await mkdtemp(path.join(tmpdir(), "pvp-sigint-"));
+    const child = spawn(
+      process.execPath,
+      [...BENCH, "--scenario", "idle", "--strategies", "sse", "--out", outDir],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (text: string) => {
+      stderr += text;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // Wait until the run is under way (server and Redis up, clients connected).
+    const deadline = Date.now() + 60_000;
+    while (!/idle sse: (warm-up|measuring)/.test(stderr)) {
+      if (Date.now() > deadline) throw new Error(`bench never started measuring: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const descendants = await listDescendants(child.pid ?? -1);
+    expect(descendants.length).toBeGreaterThanOrEqual(2); // the server and redis-server
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("bench interrupted; no results written.");
+    // Helpers such as tsx's esbuild service exit when their parent's pipe closes: allow them a
+    // moment, then name anything still running.
+    const goneBy = Date.now() + 2000;
+    while (descendants.some(isAlive) && Date.now() < goneBy) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const pid of descendants.filter(isAlive)) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "?");
+      expect.fail(`pid ${pid} still running after the bench exited: ${cmd.replaceAll("\0", " ")}`);
+    }
+    await rm(outDir, { recursive: true, force: true });
+  }, 90_000);
+});
+
+/** Every process below `pid`, from /proc (Linux). */
+async function listDescendants(pid: number): Promise<number[]> {
+  const { readdir } = await import("node:fs/promises");
+  const parents = new Map<number, number>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
