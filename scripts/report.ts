@@ -3,18 +3,30 @@
  *
  *   npm run report -- reports/<run>                     writes report.html, summary.md, charts/
  *   npm run report -- --compare <runA> <runB> [--out DIR]  writes comparison.html + .md
+ *   npm run report -- --k6 <summary.json>... [--strategy ID] [--scenario ID] [--out DIR]
+ *                                                       imports k6 summaries, writes a report
  *
  * Prints the path of the HTML it wrote. Bad input: one line on stderr, exit code 2.
  */
-import { dirname, relative, resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { selectRun } from "../scenarios/k6/lib/scenario-file.ts";
 import { parseFlags } from "../src/cli/parse-flags.ts";
 import { runCli } from "../src/cli/run-cli.ts";
 import { UsageError } from "../src/cli/usage-error.ts";
+import {
+  type ImportK6Options,
+  importK6Summary,
+  K6SummaryError,
+  mergeImportedResults,
+} from "../src/k6/import-k6-summary.ts";
 import { writeComparison, writeReport } from "../src/report/write-report.ts";
 import { readResults, resolveResultsPath } from "../src/results/read-results.ts";
 import type { BenchResults } from "../src/results/schema.ts";
 import { ResultsError } from "../src/results/validate-results.ts";
+import { isStrategyId, STRATEGIES } from "../src/strategies.ts";
+import { buildScenarioFile } from "./export-scenarios.ts";
 
 export { writeReport };
 
@@ -25,16 +37,28 @@ const USAGE = `Usage:
   npm run report -- --compare <runA> <runB> [--out DIR]
       Compare run B against run A (the baseline): writes comparison.html and
       comparison.md into DIR (default: runB's directory) and prints the HTML path.
+  npm run report -- --k6 <summary.json>... [--strategy ID] [--scenario ID] [--out DIR]
+      Import k6 end-of-test summaries (written by scenarios/k6/*.ts) into one
+      results.json and render its report into DIR (default: the first summary's
+      directory). Summaries from those scripts say their strategy, scenario and
+      params; --strategy / --scenario are for summaries that do not (params then
+      come from the scenario's first step). See docs/distributed.md.
 
 Options:
-  --compare    compare two runs instead of rendering one
-  --out DIR    where to write the comparison (only with --compare)
-  -h, --help   show this help
+  --compare        compare two runs instead of rendering one
+  --k6             import k6 summaries instead of rendering a run
+  --strategy ID    with --k6: ${STRATEGIES.join(", ")}
+  --scenario ID    with --k6: the scenario the summaries ran
+  --out DIR        where to write (only with --compare or --k6)
+  -h, --help       show this help
 `;
 
 const FLAGS = {
   help: { type: "boolean", short: "h" },
   compare: { type: "boolean" },
+  k6: { type: "boolean" },
+  strategy: { type: "string" },
+  scenario: { type: "string" },
   out: { type: "string" },
 } as const;
 
@@ -54,11 +78,82 @@ function show(path: string): string {
   return rel.startsWith("..") ? resolve(path) : rel;
 }
 
+/** Reads one k6 summary file and imports it; bad input becomes a usage error (exit 2). */
+async function importSummary(
+  path: string,
+  flags: { strategy?: string; scenario?: string },
+): Promise<BenchResults> {
+  let summary: unknown;
+  try {
+    summary = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? "is not JSON" : "cannot be read";
+    throw new UsageError(`k6 summary ${path} ${reason}: ${(error as Error).message}`);
+  }
+  // --strategy / --scenario fill in what setup_data lacks; they never relabel a summary that
+  // says what it ran (its params would then describe another workload).
+  const setup = (summary as { setup_data?: Record<string, unknown> } | null)?.setup_data ?? {};
+  const options: ImportK6Options = { argv: ["k6 run", `(imported from ${path})`] };
+  if (flags.strategy !== undefined && !isStrategyId(flags.strategy)) {
+    throw new UsageError(
+      `--strategy '${flags.strategy}' is unknown; use one of: ${STRATEGIES.join(", ")}.`,
+    );
+  }
+  if (flags.strategy !== undefined && setup.strategy === undefined) {
+    options.strategy = flags.strategy;
+  }
+  if (flags.scenario !== undefined && setup.scenario === undefined) {
+    options.scenario = flags.scenario;
+    if (setup.params === undefined) {
+      try {
+        const run = selectRun(buildScenarioFile(false), flags.scenario, undefined);
+        options.params = run.params;
+        options.step = run.step;
+      } catch (error) {
+        throw new UsageError(`--scenario: ${(error as Error).message}`);
+      }
+    }
+  }
+  try {
+    return importK6Summary(summary, options);
+  } catch (error) {
+    if (error instanceof K6SummaryError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function mainK6(
+  paths: readonly string[],
+  values: { strategy?: string; scenario?: string; out?: string },
+): Promise<number> {
+  if (paths.length === 0) {
+    throw new UsageError(
+      "--k6 needs at least one summary file, e.g. --k6 summary.json (see docs/distributed.md).",
+    );
+  }
+  const imported: BenchResults[] = [];
+  for (const path of paths) imported.push(await importSummary(path, values));
+  const results = mergeImportedResults(imported);
+  const outDir = values.out ?? dirname(paths[0] ?? ".");
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const { htmlPath } = await writeReport(outDir, results);
+  process.stdout.write(`${show(htmlPath)}\n`);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS, { allowPositionals: true });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if (values.k6) {
+    if (values.compare) throw new UsageError("--k6 and --compare do not combine; give one.");
+    return mainK6(positionals, values);
+  }
+  if (values.strategy !== undefined || values.scenario !== undefined) {
+    throw new UsageError("--strategy and --scenario only apply with --k6.");
   }
   if (values.compare) {
     if (positionals.length !== 2) {
@@ -79,7 +174,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (values.out !== undefined)
     throw new UsageError(
-      "--out only applies with --compare; a run re-renders into its own directory.",
+      "--out only applies with --compare or --k6; a run re-renders into its own directory.",
     );
   if (positionals.length !== 1) {
     throw new UsageError(
