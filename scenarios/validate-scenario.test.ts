@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli/usage-error.ts";
+import { capacity } from "./capacity.ts";
 import { steady } from "./steady.ts";
 import type { Scenario, ScenarioParams } from "./types.ts";
 import { PARAM_RULES, validateParams, validateScenario } from "./validate-scenario.ts";
@@ -187,5 +188,80 @@ describe("validateParams", () => {
         validateParams({ ...steady.params, durationMs: 50 }, "scenario 'x' step '1 s'"),
       ),
     ).toBe("scenario 'x' step '1 s': params.durationMs 50 is out of range; use 100..600000");
+  });
+});
+
+describe("validateScenario: capacity specs", () => {
+  const base: Scenario = capacity;
+  function withCapacity(overrides: Record<string, unknown>, quick?: Record<string, unknown>) {
+    return {
+      ...base,
+      capacity: { ...base.capacity, ...overrides },
+      quick: { ...base.quick, ...(quick ? { capacity: quick } : {}) },
+    } as Scenario;
+  }
+
+  it("accepts the registered capacity scenario", () => {
+    expect(() => validateScenario(capacity)).not.toThrow();
+  });
+
+  const cases: [overrides: Record<string, unknown>, expected: string][] = [
+    [{ connections: 0 }, "capacity.connections 0 is out of range; use 1..1000"],
+    [
+      { connections: 2.5 },
+      "capacity.connections 2.5 is not a whole number; use a whole number in 1..1000",
+    ],
+    [{ saturationMs: 500 }, "capacity.saturationMs 500 is out of range; use 1000..60000"],
+    [
+      { stepMs: 1500 },
+      "capacity.stepMs 1500 is not a whole number of seconds; autocannon runs in whole seconds, use e.g. 2000",
+    ],
+    [{ p99BoundMs: "50" }, 'capacity.p99BoundMs "50" is not a number; use 1..10000'],
+    [{ stepFractions: [] }, "capacity.stepFractions must be a non-empty list"],
+    [
+      { stepFractions: [0.5, 1.5] },
+      "capacity.stepFractions[1] 1.5 is out of range; use a fraction of the saturation rate in (0, 1], e.g. 0.5",
+    ],
+    [
+      { stepFractions: [0.5, 0.25] },
+      "capacity.stepFractions[1] 0.25 is not above the one before (0.5); list fractions in ascending order, each once",
+    ],
+    [{ intervalsMs: [1000, 1000] }, "capacity.intervalsMs[1] 1000 is listed twice"],
+    [{ intervalsMs: [10] }, "capacity.intervalsMs[0] 10 is out of range; use 100..3600000"],
+    [{ rate: 5 }, "capacity.rate is not a capacity field; known: connections, saturationMs"],
+  ];
+  it.each(cases)("%j -> names field, value and range", (overrides, expected) => {
+    expect(messageOf(() => validateScenario(withCapacity(overrides)))).toContain(
+      `scenario 'capacity': ${expected}`,
+    );
+  });
+
+  it("checks quick overrides and a missing field", () => {
+    expect(messageOf(() => validateScenario(withCapacity({}, { stepMs: 0 })))).toBe(
+      "scenario 'capacity': quick.capacity.stepMs 0 is out of range; use 1000..60000",
+    );
+    const { p99BoundMs: _, ...withoutBound } = capacity.capacity ?? ({} as never);
+    expect(
+      messageOf(() =>
+        validateScenario({ ...capacity, capacity: withoutBound as typeof capacity.capacity }),
+      ),
+    ).toBe("scenario 'capacity': capacity.p99BoundMs is missing");
+    expect(
+      messageOf(() =>
+        validateScenario({ ...steady, quick: { ...steady.quick, capacity: { stepMs: 1000 } } }),
+      ),
+    ).toBe("scenario 'steady': quick.capacity is given but the scenario has no capacity spec");
+  });
+
+  it("allows only the polling strategies, and requires the list", () => {
+    expect(
+      messageOf(() => validateScenario({ ...capacity, strategies: ["short-polling", "sse"] })),
+    ).toBe(
+      "scenario 'capacity': strategies[1] 'sse' cannot be driven by a capacity run (no request/response route); use short-polling, long-polling",
+    );
+    const { strategies: _, ...withoutStrategies } = capacity;
+    expect(messageOf(() => validateScenario(withoutStrategies))).toContain(
+      "strategies is missing; a capacity scenario drives request/response routes",
+    );
   });
 });

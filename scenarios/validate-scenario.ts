@@ -6,7 +6,14 @@
 import { UsageError } from "../src/cli/usage-error.ts";
 import { isStrategyId, STRATEGIES } from "../src/strategies.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
-import type { Fanout, PublishModel, Scenario, ScenarioParams, ScenarioStep } from "./types.ts";
+import type {
+  CapacitySpec,
+  Fanout,
+  PublishModel,
+  Scenario,
+  ScenarioParams,
+  ScenarioStep,
+} from "./types.ts";
 
 interface NumberRule {
   kind: "number";
@@ -91,6 +98,10 @@ export function validateScenario(scenario: Scenario): void {
     fail("quick is missing; give at least { params: {} }");
   }
   checkPartialParams(label, "quick.params", quick.params);
+  if (scenario.capacity !== undefined) validateCapacity(scenario);
+  else if (quick.capacity !== undefined) {
+    fail("quick.capacity is given but the scenario has no capacity spec");
+  }
 
   const sweep = scenario.sweep;
   if (sweep === undefined) {
@@ -210,4 +221,145 @@ export function notificationsPerSec(params: ScenarioParams): number {
 
 function numericParams(): string[] {
   return PARAM_NAMES.filter((name) => PARAM_RULES[name].kind === "number");
+}
+
+/** Strategies a capacity scenario can drive: the ones with a request/response route. */
+export const CAPACITY_STRATEGIES = ["short-polling", "long-polling"] as const;
+
+/**
+ * Allowed range of every numeric CapacitySpec field. Durations are whole seconds because
+ * autocannon runs, samples and rate-limits in whole seconds.
+ */
+export const CAPACITY_RULES: {
+  readonly [K in "connections" | "saturationMs" | "stepMs" | "p99BoundMs"]: NumberRule & {
+    wholeSeconds?: boolean;
+  };
+} = {
+  connections: { kind: "number", min: 1, max: 1_000, integer: true },
+  saturationMs: { kind: "number", min: 1_000, max: 60_000, integer: true, wholeSeconds: true },
+  stepMs: { kind: "number", min: 1_000, max: 60_000, integer: true, wholeSeconds: true },
+  p99BoundMs: { kind: "number", min: 1, max: 10_000, integer: false },
+};
+/** At most this many entries in stepFractions and intervalsMs. */
+export const MAX_CAPACITY_LIST = 10;
+/** Range of each intervalsMs entry: 100 ms .. 1 h. */
+export const CAPACITY_INTERVAL_RANGE = { min: 100, max: 3_600_000 } as const;
+
+const CAPACITY_FIELDS: readonly (keyof CapacitySpec)[] = [
+  "connections",
+  "saturationMs",
+  "stepMs",
+  "stepFractions",
+  "p99BoundMs",
+  "intervalsMs",
+];
+
+/** The capacity spec, its quick overrides and the merged quick spec; strategies polling only. */
+function validateCapacity(scenario: Scenario): void {
+  const label = scenario.id;
+  const fail = (message: string): never => {
+    throw new UsageError(`scenario '${label}': ${message}`);
+  };
+  const spec = scenario.capacity as CapacitySpec;
+  if (typeof spec !== "object" || spec === null) fail("capacity must be an object");
+  for (const name of CAPACITY_FIELDS) {
+    if (!(name in spec)) fail(`capacity.${name} is missing`);
+  }
+  checkCapacityFields(label, "capacity", spec);
+  const quick = scenario.quick.capacity;
+  if (quick !== undefined) checkCapacityFields(label, "quick.capacity", quick);
+  checkCapacityFields(label, "capacity (quick)", { ...spec, ...quick });
+  const polling: readonly string[] = CAPACITY_STRATEGIES;
+  if (scenario.strategies === undefined) {
+    fail(
+      `strategies is missing; a capacity scenario drives request/response routes, so list some of ${CAPACITY_STRATEGIES.join(", ")}`,
+    );
+  }
+  scenario.strategies?.forEach((strategy, i) => {
+    if (!polling.includes(strategy)) {
+      fail(
+        `strategies[${i}] '${strategy}' cannot be driven by a capacity run (no request/response route); use ${CAPACITY_STRATEGIES.join(", ")}`,
+      );
+    }
+  });
+}
+
+/** Checks every field present in a (partial) capacity spec; unknown fields are errors too. */
+function checkCapacityFields(label: string, path: string, spec: Partial<CapacitySpec>): void {
+  const fail = (message: string): never => {
+    throw new UsageError(`scenario '${label}': ${path}.${message}`);
+  };
+  if (typeof spec !== "object" || spec === null) {
+    throw new UsageError(`scenario '${label}': ${path} must be an object`);
+  }
+  for (const [name, value] of Object.entries(spec)) {
+    if (!(CAPACITY_FIELDS as readonly string[]).includes(name)) {
+      fail(`${name} is not a capacity field; known: ${CAPACITY_FIELDS.join(", ")}`);
+    }
+    if (name === "stepFractions") {
+      checkList(value, `${name}`, fail, (v, where, previous) => {
+        if (typeof v !== "number" || !Number.isFinite(v)) {
+          return `${where} ${JSON.stringify(v)} is not a number; use a fraction of the saturation rate in (0, 1]`;
+        }
+        if (!(v > 0 && v <= 1)) {
+          return `${where} ${v} is out of range; use a fraction of the saturation rate in (0, 1], e.g. 0.5`;
+        }
+        if (previous !== undefined && v <= previous) {
+          return `${where} ${v} is not above the one before (${previous}); list fractions in ascending order, each once`;
+        }
+        return null;
+      });
+      continue;
+    }
+    if (name === "intervalsMs") {
+      const { min, max } = CAPACITY_INTERVAL_RANGE;
+      const seen = new Set<number>();
+      checkList(value, `${name}`, fail, (v, where) => {
+        if (typeof v !== "number" || !Number.isInteger(v)) {
+          return `${where} ${JSON.stringify(v)} is not a whole number of ms; use ${min}..${max}`;
+        }
+        if (v < min || v > max) return `${where} ${v} is out of range; use ${min}..${max}`;
+        if (seen.has(v)) return `${where} ${v} is listed twice`;
+        seen.add(v);
+        return null;
+      });
+      continue;
+    }
+    const rule = CAPACITY_RULES[name as keyof typeof CAPACITY_RULES];
+    const range = `${rule.min}..${rule.max}`;
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      fail(`${name} ${JSON.stringify(value)} is not a number; use ${range}`);
+    }
+    const n = value as number;
+    if (rule.integer && !Number.isInteger(n)) {
+      fail(`${name} ${n} is not a whole number; use a whole number in ${range}`);
+    }
+    if (n < rule.min || n > rule.max) fail(`${name} ${n} is out of range; use ${range}`);
+    if (rule.wholeSeconds && n % 1000 !== 0) {
+      fail(
+        `${name} ${n} is not a whole number of seconds; autocannon runs in whole seconds, use e.g. ${Math.max(1000, Math.round(n / 1000) * 1000)}`,
+      );
+    }
+  }
+}
+
+/** A non-empty list of at most MAX_CAPACITY_LIST entries, each checked by `check`. */
+function checkList(
+  value: unknown,
+  name: string,
+  fail: (message: string) => never,
+  check: (v: unknown, where: string, previous: number | undefined) => string | null,
+): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(`${name} must be a non-empty list`);
+  }
+  const list = value as unknown[];
+  if (list.length > MAX_CAPACITY_LIST) {
+    fail(`${name} has ${list.length} entries; use at most ${MAX_CAPACITY_LIST}`);
+  }
+  list.forEach((v, i) => {
+    const previous = i > 0 ? list[i - 1] : undefined;
+    const problem = check(v, `${name}[${i}]`, typeof previous === "number" ? previous : undefined);
+    if (problem) fail(problem);
+  });
 }

@@ -2,6 +2,7 @@
  * The plain-text table printed at the end of `npm run bench`: one row per scenario × step ×
  * strategy. A pure function of the results, like autocannon's printResult.
  */
+import { formatCapacitySummary } from "../report/capacity-section.ts";
 import { formatBytes, formatLatencyUs, formatNumber } from "../report/format.ts";
 import type { BenchResults, RunResult } from "../results/schema.ts";
 
@@ -60,5 +61,6 @@ export function formatSummaryTable(results: BenchResults): string {
     for (const reason of run.invalidReasons) out.push(`INVALID ${name}: ${reason}`);
     for (const warning of run.warnings) out.push(`warning ${name}: ${warning}`);
   }
+  out.push(...formatCapacitySummary(results));
   return out.join("\n");
 }

@@ -3,6 +3,7 @@
  * charts as images, ready to paste into a README, an issue or a blog post.
  */
 import type { BenchResults } from "../results/schema.ts";
+import { renderCapacityMarkdown } from "./capacity-section.ts";
 import { escapeMarkdownCell, NOT_AVAILABLE } from "./format.ts";
 import { collectNotes, describeEnvironment, describeScenarioMethod } from "./method-line.ts";
 import { groupByScenario } from "./run-groups.ts";
@@ -54,7 +55,7 @@ export function renderSummaryMarkdown(
   const out: string[] = [
     "# push-vs-poll: short polling vs long polling vs SSE",
     "",
-    `Run of ${results.createdAt}: ${results.runs.length} runs, ${invalid > 0 ? `**${invalid} invalid**` : "all valid"}${results.method.quick ? ", quick run (indicative only)" : ""}.`,
+    `Run of ${results.createdAt}: ${results.runs.length} runs, ${invalid > 0 ? `**${invalid} invalid**` : "all valid"}${capacityNote(results)}${results.method.quick ? ", quick run (indicative only)" : ""}.`,
     "",
     `${escapeInline(describeEnvironment(results))}.`,
     "",
@@ -89,6 +90,11 @@ export function renderSummaryMarkdown(
       out.push("", `![${escapeInline(image.title)}](${encodeURI(image.path)})`);
     }
   }
+  const capacityImages = images.filter(
+    (image) => !used.has(image) && results.capacity.some((c) => belongsTo(image, c.scenario)),
+  );
+  for (const image of capacityImages) used.add(image);
+  out.push(...renderCapacityMarkdown(results, capacityImages, renderMarkdownTable, escapeInline));
   const rest = images.filter((image) => !used.has(image));
   if (rest.length > 0) {
     out.push(
@@ -105,4 +111,11 @@ export function renderSummaryMarkdown(
 /** Chart titles start with "<scenario>: " (see ChartSpec.title). */
 function belongsTo(image: SummaryImage, scenario: string): boolean {
   return image.title.startsWith(`${scenario}: `);
+}
+
+/** ", 2 capacity runs" (+ how many invalid); empty without capacity runs. */
+function capacityNote(results: BenchResults): string {
+  if (results.capacity.length === 0) return "";
+  const invalid = results.capacity.filter((c) => !c.valid).length;
+  return `, ${results.capacity.length} capacity runs${invalid > 0 ? ` (**${invalid} invalid**)` : ""}`;
 }

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { BenchResults } from "../results/schema.ts";
+import { buildCapacityCharts } from "./capacity-chart.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { renderComparison } from "./render-comparison.ts";
 import { renderHtml } from "./render-html.ts";
@@ -49,7 +50,10 @@ export async function writeReport(
 
   const chartPaths: string[] = [];
   const summaryImages: SummaryImage[] = [];
-  for (const { charts } of buildReportCharts(results)) {
+  for (const charts of [
+    ...buildReportCharts(results).map((s) => s.charts),
+    buildCapacityCharts(results),
+  ]) {
     for (const chart of charts) {
       const pngPath = join(chartsDir, `${chart.id}.png`);
       const svgPath = join(chartsDir, `${chart.id}.svg`);
