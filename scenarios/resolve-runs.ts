@@ -155,7 +155,18 @@ export function estimatePlanMs(runs: readonly PlannedRun[]): number {
   );
 }
 
-/** A capacity run: the closed loop, every step, and the per-run overhead. */
+/**
+ * A capacity run: the closed loop, every step, and the per-run overhead, plus what a run
+ * measured beyond that (about 1 s per step for starting its staggered autocannon instances,
+ * and 2 s for seeding and warming the server).
+ */
 export function estimateCapacityRunMs(spec: CapacitySpec): number {
-  return spec.saturationMs + spec.stepMs * spec.stepFractions.length + RUN_OVERHEAD_MS;
+  const perStepOverheadMs = 1_000;
+  const setupMs = 2_000;
+  return (
+    spec.saturationMs +
+    (spec.stepMs + perStepOverheadMs) * spec.stepFractions.length +
+    setupMs +
+    RUN_OVERHEAD_MS
+  );
 }

@@ -128,6 +128,7 @@ export async function runBench(
     createdAt: createdAt.toISOString(),
     environment: await collectEnvironment({ redisVersion: redis.version }),
     method: {
+      source: "bench",
       tool: "push-vs-poll driver: node:http clients in one process, in-process publisher through the shared Redis source",
       quick: options.quick,
       argv,

@@ -30,8 +30,8 @@ function rowFor(run: RunResult): string[] {
     formatNumber(run.perDelivered.requests),
     formatNumber(run.http.requestsPerClientMinute),
     formatBytes(run.perDelivered.bytes),
-    formatNumber(run.server.cpuMsPer1000Deliveries),
-    formatBytes(run.server.rssPerConnectionBytes),
+    formatNumber(run.server?.cpuMsPer1000Deliveries ?? null),
+    formatBytes(run.server?.rssPerConnectionBytes ?? null),
     `${run.delivery.lost}/${run.delivery.duplicates}`,
     run.valid ? "yes" : "NO",
   ];

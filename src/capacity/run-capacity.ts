@@ -198,6 +198,8 @@ export async function runCapacity(options: RunCapacityOptions): Promise<Capacity
       strategy,
       route: capacityRoute(strategy, holdMs),
       connections: spec.connections,
+      saturationMs: spec.saturationMs,
+      stepMs: spec.stepMs,
       p99BoundMs: spec.p99BoundMs,
       saturation,
       steps,

@@ -80,7 +80,7 @@ export class LatencyRecorder {
   }
 
   /** Count, percentiles (us) and the encoded histogram; every figure null when empty. */
-  summary(): LatencyStats {
+  summary(): LatencyStats & { histogram: string } {
     return summarizeHistogram(this.#histogram);
   }
 }
@@ -95,7 +95,7 @@ export function clampLatencyUs(latencyUs: number): number {
  * min and max are reported at histogram precision (the bounds of their buckets), like the
  * percentiles, so a live recorder and its decoded histogram give identical numbers.
  */
-export function summarizeHistogram(histogram: Histogram): LatencyStats {
+export function summarizeHistogram(histogram: Histogram): LatencyStats & { histogram: string } {
   const count = histogram.totalCount;
   const encoded = encodeHistogram(histogram);
   if (count === 0) {

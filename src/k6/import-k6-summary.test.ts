@@ -87,7 +87,7 @@ describe("importK6Summary: realistic summaries", () => {
       p99Us: 7000,
       p999Us: 15194,
       maxUs: 31000,
-      histogram: "",
+      histogram: null,
     });
     // Receivers' submetrics, not the whole test's data_sent/data_received.
     expect(run?.http.bytesSent).toBe(224_000);
@@ -96,13 +96,14 @@ describe("importK6Summary: realistic summaries", () => {
     expect(run?.http.requestsPerClientMinute).toBe(0);
     expect(run?.perDelivered.requests).toBe(0);
     expect(run?.perDelivered.bytes).toBeCloseTo((224_000 + 679_402) / 1400, 6);
-    // What k6 cannot measure: null where the schema allows, named in the warnings otherwise.
-    expect(run?.server.cpuMsPer1000Deliveries).toBeNull();
-    expect(run?.server.rssPerConnectionBytes).toBeNull();
-    expect(run?.server.eventLoopDelayP99Ms).toBeNull();
-    expect(run?.driver.rssPerClientBytes).toBeNull();
+    // What k6 cannot measure is absent (null), never zero, and named in the warnings.
+    expect(run?.server).toBeNull();
+    expect(run?.redis).toBeNull();
+    expect(run?.driver).toBeNull();
+    expect(run?.http.connectionsOpened).toBeNull();
+    expect(run?.latency.histogram).toBeNull();
     for (const warning of ABSENT_FIELD_WARNINGS) expect(run?.warnings).toContain(warning);
-    expect(run?.warnings.join(" ")).toMatch(/k6 cannot measure server CPU or memory: absent/);
+    expect(run?.warnings.join(" ")).toMatch(/k6 cannot measure the server's CPU or memory: absent/);
     expect(run?.warnings.join(" ")).toMatch(/not Poisson-spaced/);
   });
 
@@ -151,7 +152,7 @@ describe("importK6Summary: realistic summaries", () => {
     expect(merged.method.scenarios).toEqual(["steady"]);
     const markdown = renderSummaryMarkdown(merged, []);
     expect(markdown).toContain("sse");
-    expect(markdown).toContain("k6 cannot measure server CPU or memory: absent");
+    expect(markdown).toContain("k6 cannot measure the server's CPU or memory: absent");
     expect(() => buildReportCharts(merged)).not.toThrow();
   });
 

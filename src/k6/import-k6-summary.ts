@@ -180,12 +180,12 @@ function resolveParams(options: ImportK6Options, setup: Partial<K6SetupData>): R
 
 /** Sentences for the run's warnings: every field k6 cannot provide, by name. */
 export const ABSENT_FIELD_WARNINGS: readonly string[] = [
-  "k6 cannot measure server CPU or memory: absent. server.cpuSeconds, cpuUtilization, peakRssBytes, meanRssBytes, openConnections and openFds are 0 placeholders, not measurements; cpuMsPer1000Deliveries, rssPerConnectionBytes and eventLoopDelayP99Ms are null; server.instances (the per-process breakdown) is empty.",
-  "k6 cannot measure Redis (INFO deltas): absent. redis.commands, cpuSeconds, usedMemoryBytes and connectedClients are 0 placeholders.",
-  "k6 has no driver self-check: absent. driver.cpuSeconds, cpuUtilization, eventLoopDelayP99Ms and rssBytes are 0 placeholders and rssPerClientBytes is null; a saturated load generator is not detected here (watch k6's own CPU).",
-  "k6 does not count TCP connections opened: absent. http.connectionsOpened is a 0 placeholder.",
+  "k6 cannot measure the server's CPU or memory: absent (server is null).",
+  "k6 cannot read Redis INFO: absent (redis is null).",
+  "k6 has no load-generator self-check: absent (driver is null); a saturated load generator is not detected here (watch k6's own CPU).",
+  "k6 does not count TCP connections opened: absent (http.connectionsOpened is null).",
   "Bytes are k6-level: data_sent/data_received of the receivers scenario over the whole run (ramp, warm-up, window and drain), not the bench's socket counts over the window; bytes per delivered = whole-run bytes / whole-run deliveries.",
-  "Latency is k6's delivery_latency trend (Date.now() in the script, 1 ms resolution); there is no HDR histogram, so latency.histogram is empty and the latency CDF skips this run.",
+  "Latency is k6's delivery_latency trend (Date.now() in the script, 1 ms resolution); there is no HDR histogram, so latency.histogram is null and the latency CDF skips this run.",
 ];
 
 /**
@@ -254,7 +254,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       p99Us: null,
       p999Us: null,
       maxUs: null,
-      histogram: "",
+      histogram: null,
     };
   } else {
     if (latencyMetric.contains !== "time") {
@@ -283,7 +283,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       p99Us: msToUs(stat("p(99)")),
       p999Us: msToUs(p999),
       maxUs: msToUs(stat("max")),
-      histogram: "",
+      histogram: null,
     };
   }
 
@@ -356,7 +356,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       requests: requestsInWindow,
       emptyResponses: reader.count(m.emptyPollsInWindow),
       errors: errorsInWindow,
-      connectionsOpened: 0,
+      connectionsOpened: null,
       bytesSent,
       bytesReceived,
       reconnects: reader.count(m.reconnects),
@@ -369,26 +369,10 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       requests: inWindow > 0 ? requestsInWindow / inWindow : null,
       bytes: received > 0 ? bytes / received : null,
     },
-    server: {
-      cpuSeconds: 0,
-      cpuUtilization: 0,
-      cpuMsPer1000Deliveries: null,
-      peakRssBytes: 0,
-      meanRssBytes: 0,
-      rssPerConnectionBytes: null,
-      openConnections: 0,
-      openFds: 0,
-      eventLoopDelayP99Ms: null,
-      instances: [],
-    },
-    redis: { commands: 0, cpuSeconds: 0, usedMemoryBytes: 0, connectedClients: 0 },
-    driver: {
-      cpuSeconds: 0,
-      cpuUtilization: 0,
-      eventLoopDelayP99Ms: 0,
-      rssBytes: 0,
-      rssPerClientBytes: null,
-    },
+    // Absent, never zero: k6 sees only its own side of the wire.
+    server: null,
+    redis: null,
+    driver: null,
   };
   const notRecorded = "not recorded (k6 summary)";
   const results: BenchResults = {
@@ -400,13 +384,14 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       os: notRecorded,
       arch: notRecorded,
       cpuModel: notRecorded,
-      cpuCount: 0,
-      totalMemoryBytes: 0,
+      cpuCount: null,
+      totalMemoryBytes: null,
       redisVersion: notRecorded,
       gitSha: null,
       ...options.environment,
     },
     method: {
+      source: "k6",
       tool: `k6 end-of-test summary imported by push-vs-poll (scenarios/k6/${strategy}.ts${typeof setup.baseUrl === "string" ? ` against ${setup.baseUrl}` : ""})`,
       quick: setup.quick === true,
       argv: options.argv ?? [],

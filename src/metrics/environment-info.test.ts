@@ -17,7 +17,7 @@ describe("collectEnvironment", () => {
     expect(env.os).toBe(`${os.type()} ${os.release()}`);
     expect(env.arch).toBe(process.arch);
     expect(env.cpuModel.length).toBeGreaterThan(0);
-    expect(Number.isInteger(env.cpuCount) && env.cpuCount >= 1).toBe(true);
+    expect(Number.isInteger(env.cpuCount) && (env.cpuCount ?? 0) >= 1).toBe(true);
     expect(env.totalMemoryBytes).toBeGreaterThan(0);
     expect(env.redisVersion).toBe("7.0.15");
     // A checkout in development, possibly not in a packaged copy: either is fine.

@@ -40,6 +40,8 @@ function capacityResult(strategy: "short-polling" | "long-polling", scale: numbe
     strategy,
     route: `GET /route/${strategy}`,
     connections: 50,
+    saturationMs: 5000,
+    stepMs: 4000,
     p99BoundMs: 50,
     saturation: step(null, saturation, 120),
     steps: [

@@ -93,13 +93,13 @@ export function buildHeldConnections(runs: readonly RunResult[]): HeldConnection
       if (best === null || run.params.clients > best.params.clients) best = run;
     }
     if (best === null) return [];
-    const cpu = best.server.cpuMsPer1000Deliveries;
+    const cpu = best.server?.cpuMsPer1000Deliveries ?? null;
     return [
       {
         strategy,
         clients: best.params.clients,
         run: `${best.scenario}${best.step ? ` [${best.step.label}]` : ""}`,
-        rssPerConnection: formatBytes(best.server.rssPerConnectionBytes),
+        rssPerConnection: formatBytes(best.server?.rssPerConnectionBytes ?? null),
         cpuPer1000Deliveries: cpu === null ? NOT_AVAILABLE : `${formatNumber(cpu)} ms`,
       },
     ];

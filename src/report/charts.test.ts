@@ -100,6 +100,7 @@ describe("chart configurations", () => {
   test("the CDF is read from the encoded HDR histogram", () => {
     const run = results.runs[0];
     if (run === undefined) throw new Error("fixture has no runs");
+    if (run.latency.histogram === null) throw new Error("fixture runs carry histograms");
     const points = histogramToCdfPoints(run.latency.histogram);
     expect(points.at(-1)?.y).toBe(100);
     const ys = points.map((p) => p.y);

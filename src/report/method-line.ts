@@ -11,7 +11,7 @@ export function describeEnvironment(results: BenchResults): string {
   const env = results.environment;
   const git = env.gitSha === null ? "not a git checkout" : `git ${env.gitSha.slice(0, 12)}`;
   return [
-    `machine: ${env.cpuModel} ×${env.cpuCount}, ${formatBytes(env.totalMemoryBytes)} RAM, ${env.os}, ${env.arch}`,
+    `machine: ${env.cpuModel}${env.cpuCount === null ? "" : ` ×${env.cpuCount}`}, ${env.totalMemoryBytes === null ? "RAM not recorded" : `${formatBytes(env.totalMemoryBytes)} RAM`}, ${env.os}, ${env.arch}`,
     `Node ${env.nodeVersion}`,
     `Redis ${env.redisVersion} (${results.method.redis})`,
     git,

@@ -72,10 +72,10 @@ export const METRICS: Readonly<Record<MetricId, Metric>> = {
     id: "cpuMsPer1000Deliveries",
     label: "server CPU per 1,000 delivered",
     axisTitle: "server CPU per 1,000 deliveries (ms)",
-    rawValue: (r) => r.server.cpuMsPer1000Deliveries,
-    chartValue: (r) => r.server.cpuMsPer1000Deliveries,
+    rawValue: (r) => r.server?.cpuMsPer1000Deliveries ?? null,
+    chartValue: (r) => r.server?.cpuMsPer1000Deliveries ?? null,
     format: (r) => {
-      const v = r.server.cpuMsPer1000Deliveries;
+      const v = r.server?.cpuMsPer1000Deliveries ?? null;
       return v === null ? formatNumber(null) : `${formatNumber(v)} ms`;
     },
   },
@@ -83,9 +83,9 @@ export const METRICS: Readonly<Record<MetricId, Metric>> = {
     id: "rssPerConnection",
     label: "RSS per connection",
     axisTitle: "server RSS per open connection (KiB)",
-    rawValue: (r) => r.server.rssPerConnectionBytes,
-    chartValue: (r) => toKiB(r.server.rssPerConnectionBytes),
-    format: (r) => formatBytes(r.server.rssPerConnectionBytes),
+    rawValue: (r) => r.server?.rssPerConnectionBytes ?? null,
+    chartValue: (r) => toKiB(r.server?.rssPerConnectionBytes ?? null),
+    format: (r) => formatBytes(r.server?.rssPerConnectionBytes ?? null),
   },
   requestsPerClientMinute: {
     id: "requestsPerClientMinute",

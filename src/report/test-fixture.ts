@@ -263,6 +263,7 @@ export function createFixtureResults(): BenchResults {
       gitSha: "0123456789abcdef0123456789abcdef01234567",
     },
     method: {
+      source: "bench",
       tool: "push-vs-poll driver (node:http clients, in-process publisher)",
       quick: false,
       argv: ["--scenario", "all"],

@@ -37,14 +37,17 @@ export interface EnvironmentInfo {
   os: string;
   arch: string;
   cpuModel: string;
-  cpuCount: number;
-  totalMemoryBytes: number;
+  /** null when the tool that produced the run did not record it (k6 imports). */
+  cpuCount: number | null;
+  totalMemoryBytes: number | null;
   redisVersion: string;
   /** null when not run from a git checkout. */
   gitSha: string | null;
 }
 
 export interface MethodInfo {
+  /** What produced the runs: `npm run bench`, or a k6 summary imported with `npm run report -- --k6`. */
+  source: "bench" | "k6";
   /** e.g. "push-vs-poll driver (node:http clients, in-process publisher)". */
   tool: string;
   quick: boolean;
@@ -96,9 +99,12 @@ export interface RunResult {
   http: HttpStats;
   /** Over the measured window; null when nothing was delivered in it. */
   perDelivered: { requests: number | null; bytes: number | null };
-  server: ServerCost;
-  redis: RedisCost;
-  driver: DriverCost;
+  /** null when the tool that produced the run cannot measure the server (k6 imports). */
+  server: ServerCost | null;
+  /** null when the tool that produced the run cannot read Redis INFO (k6 imports). */
+  redis: RedisCost | null;
+  /** null when the load generator has no self-check (k6 imports). */
+  driver: DriverCost | null;
 }
 
 /** Over the whole run (warm-up + window + drain): every published seq per user is accounted for. */
@@ -129,8 +135,8 @@ export interface LatencyStats {
   p99Us: number | null;
   p999Us: number | null;
   maxUs: number | null;
-  /** HdrHistogram (hdr-histogram-js) compressed base64 encoding, microsecond values. */
-  histogram: string;
+  /** HdrHistogram (hdr-histogram-js) compressed base64 encoding, microsecond values; null when none was recorded (k6 imports). */
+  histogram: string | null;
 }
 
 export interface HttpStats {
@@ -140,8 +146,8 @@ export interface HttpStats {
   emptyResponses: number;
   /** Failed requests: network errors and non-2xx answers. */
   errors: number;
-  /** TCP connections opened by the clients. */
-  connectionsOpened: number;
+  /** TCP connections opened by the clients; null when not counted (k6 imports). */
+  connectionsOpened: number | null;
   /** Bytes written to client sockets (headers included). */
   bytesSent: number;
   /** Bytes read from client sockets (headers included). */
@@ -230,6 +236,10 @@ export interface CapacityResult {
   /** The route driven, e.g. "GET /api/notifications/:userId?after=<cursor>". */
   route: string;
   connections: number;
+  /** Length of the closed-loop run, ms. */
+  saturationMs: number;
+  /** Length of each rate-limited step, ms. */
+  stepMs: number;
   p99BoundMs: number;
   saturation: CapacityStep;
   steps: CapacityStep[];

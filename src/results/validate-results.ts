@@ -103,13 +103,14 @@ const environment = object<EnvironmentInfo>({
   os: str,
   arch: str,
   cpuModel: str,
-  cpuCount: num,
-  totalMemoryBytes: num,
+  cpuCount: nullableNum,
+  totalMemoryBytes: nullableNum,
   redisVersion: str,
   gitSha: nullableStr,
 });
 
 const method = object<MethodInfo>({
+  source: oneOf(["bench", "k6"]),
   tool: str,
   quick: bool,
   argv: arrayOf(str),
@@ -153,14 +154,14 @@ const latency = object<LatencyStats>({
   p99Us: nullableNum,
   p999Us: nullableNum,
   maxUs: nullableNum,
-  histogram: str,
+  histogram: nullableStr,
 });
 
 const http = object<HttpStats>({
   requests: num,
   emptyResponses: num,
   errors: num,
-  connectionsOpened: num,
+  connectionsOpened: nullableNum,
   bytesSent: num,
   bytesReceived: num,
   reconnects: num,
@@ -215,9 +216,9 @@ const run = object<RunResult>({
   latency,
   http,
   perDelivered: object<RunResult["perDelivered"]>({ requests: nullableNum, bytes: nullableNum }),
-  server,
-  redis,
-  driver,
+  server: nullable(server),
+  redis: nullable(redis),
+  driver: nullable(driver),
 });
 
 const capacityStep = object<CapacityStep>({
@@ -236,6 +237,8 @@ const capacityResult = object<CapacityResult>({
   strategy,
   route: str,
   connections: num,
+  saturationMs: num,
+  stepMs: num,
   p99BoundMs: num,
   saturation: capacityStep,
   steps: arrayOf(capacityStep),

@@ -56,6 +56,11 @@ export function buildLatencyCdfChart(
   runs: readonly RunResult[],
 ): ChartSpec | null {
   const datasets = runs
+    // A run without a recorded histogram (a k6 import) has no distribution to draw.
+    .filter(
+      (run): run is RunResult & { latency: { histogram: string } } =>
+        run.latency.histogram !== null,
+    )
     .map((run) => ({
       label: run.strategy,
       data: histogramToCdfPoints(run.latency.histogram),

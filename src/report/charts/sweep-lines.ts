@@ -46,7 +46,7 @@ export function buildSweepLineChart(
   const metric = METRICS[metricId];
   const datasets = strategies
     .map((strategy) => ({
-      label: strategy,
+      label: strategy as string,
       data: runs
         .filter((run) => run.strategy === strategy && run.step !== null)
         .map((run) => ({ x: run.step?.value ?? 0, y: metric.chartValue(run) }))
@@ -60,9 +60,20 @@ export function buildSweepLineChart(
     .filter((d) => d.data.length > 0);
   if (datasets.length === 0) return null;
   const xs = datasets.flatMap((d) => d.data.map((p) => p.x));
-  const ys = datasets.flatMap((d) => d.data.map((p) => p.y));
+  const positiveYs = datasets.flatMap((d) => d.data.map((p) => p.y)).filter((y) => y > 0);
   const logX = (options.logX ?? spansDecades(xs)) && xs.every((x) => x > 0);
-  const logY = (options.logY ?? spansDecades(ys)) && ys.every((y) => y > 0);
+  // A log axis cannot show 0 (SSE's requests per delivery, say). Rather than giving up the log
+  // scale for everyone, zero points leave the plot and the legend says so: never hidden silently.
+  const logY = (options.logY ?? spansDecades(positiveYs)) && positiveYs.length > 0;
+  if (logY) {
+    for (const dataset of datasets) {
+      const zeros = dataset.data.filter((p) => p.y <= 0).length;
+      if (zeros === 0) continue;
+      dataset.data = dataset.data.filter((p) => p.y > 0);
+      dataset.label = `${dataset.label} (0 at ${zeros === runsOf(runs, dataset.label) ? "every step" : `${zeros} steps`}: not on the log axis)`;
+    }
+  }
+  const ys = datasets.flatMap((d) => d.data.map((p) => p.y));
   const title = `${scenario}: ${options.name}`;
   return {
     id: `${slug(scenario)}-${slug(options.name)}`,
@@ -85,4 +96,9 @@ export function buildSweepLineChart(
       },
     },
   };
+}
+
+/** Sweep steps measured for one strategy (the label is still the bare strategy id here). */
+function runsOf(runs: readonly RunResult[], strategy: string): number {
+  return runs.filter((run) => run.strategy === strategy && run.step !== null).length;
 }
