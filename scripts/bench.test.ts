@@ -85,6 +85,21 @@ describe("npm run bench -- --quick --scenario all", () => {
     }
   });
 
+  it("measures capacity on both polling routes, with a sustained rate no higher than saturation", () => {
+    expect(results.capacity.map((c) => c.strategy).sort()).toEqual([
+      "long-polling",
+      "short-polling",
+    ]);
+    for (const c of results.capacity) {
+      expect(c.saturation.achievedRps, c.strategy).toBeGreaterThan(0);
+      expect(c.saturation.p50Ms, c.strategy).toBeLessThanOrEqual(c.saturation.p99Ms);
+      if (c.maxSustainedRps !== null) {
+        expect(c.maxSustainedRps, c.strategy).toBeLessThanOrEqual(c.saturation.achievedRps * 1.05);
+      }
+      expect(c.clientsPerProcess.length, c.strategy).toBeGreaterThan(0);
+    }
+  });
+
   it("keeps the counters' invariants", () => {
     for (const r of results.runs) {
       const name = `${r.scenario} ${r.strategy}`;
@@ -122,7 +137,15 @@ describe("npm run bench -- --quick --scenario all", () => {
       JSON.parse(await readFile(path.join(runDir, "results.json"), "utf8")),
     );
     expect(onDisk.runs.length).toBe(results.runs.length);
-    expect((await stat(path.join(runDir, "report.html"))).size).toBeGreaterThan(1000);
+    const html = await readFile(path.join(runDir, "report.html"), "utf8");
+    // A section per scenario, the opt-in ones included, and the capacity table.
+    for (const scenario of SCENARIOS.filter((s) => s.capacity === undefined)) {
+      expect(html, scenario.id).toContain(`id="scenario-${scenario.id}"`);
+    }
+    expect(html).toContain('id="capacity"');
+    const summary = await readFile(path.join(runDir, "summary.md"), "utf8");
+    expect(summary).toContain("two-instances");
+    expect(summary).toMatch(/capacity/i);
     expect((await stat(path.join(runDir, "summary.md"))).size).toBeGreaterThan(100);
     expect(results.environment.redisVersion).toMatch(/^\d+\.\d+/);
     expect(results.method.quick).toBe(true);

@@ -22,7 +22,7 @@ describe("renderComparison", () => {
   test("flags changes beyond the noise threshold, not within it", () => {
     const b = variant((results) => {
       for (const run of results.runs) {
-        if (run.latency.p99Us !== null) run.latency.p99Us *= 1.5; // beyond 25 %
+        if (run.latency.p99Us !== null) run.latency.p99Us *= 2; // beyond the 70 % p99 threshold
         if (run.perDelivered.bytes !== null) run.perDelivered.bytes *= 1.03; // within 5 %
       }
     });
@@ -31,8 +31,8 @@ describe("renderComparison", () => {
     );
     const [, p99, , bytes] = steadySse?.cells ?? [];
     expect(p99?.flagged).toBe(true);
-    expect(p99?.change).toBeCloseTo(0.5, 6);
-    expect(p99?.text).toContain("+50.0 %");
+    expect(p99?.change).toBeCloseTo(1, 6);
+    expect(p99?.text).toContain("+100.0 %");
     expect(bytes?.flagged).toBe(false);
   });
 
