@@ -18,10 +18,9 @@ import {
   type RunResult,
 } from "../results/schema.ts";
 import { validateResults } from "../results/validate-results.ts";
+import { TOOL_VERSION } from "../tool-version.ts";
 import type { Progress, ProgressState } from "./progress.ts";
 import { runOne } from "./run-one.ts";
-
-export const TOOL_VERSION = "0.1.0";
 
 export interface BenchOutcome {
   results: BenchResults;

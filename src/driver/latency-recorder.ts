@@ -10,7 +10,7 @@ import {
   type Histogram,
   type JsHistogram,
 } from "hdr-histogram-js";
-import type { LatencyStats } from "../results/schema.ts";
+import { emptyLatencyStats, type LatencyStats } from "../results/schema.ts";
 import { type Clock, monotonicClock } from "./clock.ts";
 
 /** Smallest latency told apart from zero: 1 us. Smaller values are recorded as 1 us. */
@@ -99,17 +99,7 @@ export function summarizeHistogram(histogram: Histogram): LatencyStats & { histo
   const count = histogram.totalCount;
   const encoded = encodeHistogram(histogram);
   if (count === 0) {
-    return {
-      count: 0,
-      minUs: null,
-      meanUs: null,
-      p50Us: null,
-      p90Us: null,
-      p99Us: null,
-      p999Us: null,
-      maxUs: null,
-      histogram: encoded,
-    };
+    return { ...emptyLatencyStats(encoded), histogram: encoded };
   }
   return {
     count,

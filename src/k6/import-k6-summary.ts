@@ -23,16 +23,17 @@ import {
   RECEIVER_DATA_RECEIVED,
   RECEIVER_DATA_SENT,
 } from "../../scenarios/k6/lib/metric-names.ts";
-import { TOOL_VERSION } from "../bench/run-bench.ts";
 import {
   type BenchResults,
   type EnvironmentInfo,
+  emptyLatencyStats,
   RESULTS_SCHEMA_VERSION,
   type ResolvedParams,
   type RunResult,
 } from "../results/schema.ts";
 import { ResultsError, validateResults } from "../results/validate-results.ts";
 import { isStrategyId, type StrategyId } from "../strategies.ts";
+import { TOOL_VERSION } from "../tool-version.ts";
 
 /** A summary that cannot be imported. The message names the JSON path and the fix. */
 export class K6SummaryError extends Error {
@@ -245,17 +246,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
         `metrics.${m.deliveryLatency} is missing although ${m.receivedInWindow} is ${inWindow}; ${FROM_SCRIPTS}`,
       );
     }
-    latency = {
-      count: 0,
-      minUs: null,
-      meanUs: null,
-      p50Us: null,
-      p90Us: null,
-      p99Us: null,
-      p999Us: null,
-      maxUs: null,
-      histogram: null,
-    };
+    latency = emptyLatencyStats(null);
   } else {
     if (latencyMetric.contains !== "time") {
       fail(

@@ -9,6 +9,7 @@ import { describeEnvironment } from "./method-line.ts";
 import { METRICS, type MetricId } from "./metrics.ts";
 import { renderMarkdownTable } from "./render-markdown.ts";
 import { compareRuns, runKey } from "./run-groups.ts";
+import { VERDICT_METRICS } from "./verdict.ts";
 
 /**
  * Relative change below which a difference is treated as run-to-run noise, per metric.
@@ -32,14 +33,8 @@ export const NOISE_THRESHOLDS: Readonly<Partial<Record<MetricId, number>>> = {
 /** Latency changes smaller than this (µs) are never flagged: below timer resolution on a loaded laptop. */
 export const LATENCY_NOISE_FLOOR_US = 500;
 
-const COMPARED: readonly MetricId[] = [
-  "p50Latency",
-  "p99Latency",
-  "requestsPerDelivered",
-  "bytesPerDelivered",
-  "cpuMsPer1000Deliveries",
-  "rssPerConnection",
-];
+/** A comparison shows the verdict's columns, so the two pages read alike. */
+const COMPARED: readonly MetricId[] = VERDICT_METRICS;
 
 /** One-paragraph explanation printed with every comparison. */
 export const NOISE_LEGEND = `Differences are (B − A) / A. A change is flagged (⚠) when it is larger than the metric's run-to-run noise threshold: ${COMPARED.map((id) => `${METRICS[id].label} ${Math.round((NOISE_THRESHOLDS[id] ?? 0) * 100)} %`).join(", ")}; latency changes under ${LATENCY_NOISE_FLOOR_US / 1000} ms are never flagged. Runs invalid in either file are not compared. Thresholds are the run-to-run noise measured between two full runs of the same suite on the reference machine (see docs/methodology.md); compare two runs of the same commit to see yours.`;

@@ -139,6 +139,21 @@ export interface LatencyStats {
   histogram: string | null;
 }
 
+/** Latency of a run with no sample: every figure null (not measurable), never zero. */
+export function emptyLatencyStats(histogram: string | null): LatencyStats {
+  return {
+    count: 0,
+    minUs: null,
+    meanUs: null,
+    p50Us: null,
+    p90Us: null,
+    p99Us: null,
+    p999Us: null,
+    maxUs: null,
+    histogram,
+  };
+}
+
 export interface HttpStats {
   /** HTTP requests sent (an SSE stream counts one request per (re)connect). */
   requests: number;
