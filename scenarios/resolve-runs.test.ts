@@ -112,6 +112,18 @@ describe("resolveRuns", () => {
     ]);
   });
 
+  it("capacity runs say that --clients and --duration do not apply to them", () => {
+    const plan = resolvePlan([getScenario("capacity")], {
+      quick: true,
+      strategies: ["short-polling", "long-polling"],
+      clients: 10,
+    });
+    expect(plan.runs.every((run) => run.capacity !== null)).toBe(true);
+    expect(plan.warnings).toEqual([
+      "scenario 'capacity': --clients and --duration do not apply to capacity runs (autocannon connections and step lengths come from the scenario).",
+    ]);
+  });
+
   it("throws when nothing is left to run", () => {
     expect(() =>
       resolveRuns([getScenario("interval-sweep")], { quick: false, strategies: ["sse"] }),

@@ -61,6 +61,12 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
   const strategies = [...new Set(options.strategies)];
   for (const scenario of scenarios) {
     validateScenario(scenario);
+    if (scenario.capacity && (options.clients !== undefined || options.durationMs !== undefined)) {
+      // Capacity runs drive autocannon by their own spec; say so rather than ignore silently.
+      warnings.push(
+        `scenario '${scenario.id}': --clients and --duration do not apply to capacity runs (autocannon connections and step lengths come from the scenario).`,
+      );
+    }
     const allowed = scenario.strategies;
     const chosen = allowed ? strategies.filter((s) => allowed.includes(s)) : strategies;
     if (chosen.length === 0) {

@@ -5,7 +5,7 @@
 import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getScenario } from "../../scenarios/index.ts";
-import { estimatePlanMs, type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
+import { estimatePlanMs, type ResolvedPlan, resolvePlan } from "../../scenarios/resolve-runs.ts";
 import { runCapacity } from "../capacity/run-capacity.ts";
 import type { BenchOptions } from "../cli/bench-options.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
@@ -28,9 +28,9 @@ export interface BenchOutcome {
   resultsPath: string;
 }
 
-export function planBench(options: BenchOptions): PlannedRun[] {
+export function planBench(options: BenchOptions): ResolvedPlan {
   const scenarios = options.scenarios.map((id) => getScenario(id));
-  return resolveRuns(scenarios, {
+  return resolvePlan(scenarios, {
     quick: options.quick,
     strategies: options.strategies,
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
@@ -45,12 +45,13 @@ export async function runBench(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<BenchOutcome> {
-  const plan = planBench(options);
+  const { runs: plan, warnings: planWarnings } = planBench(options);
   const estimatedMs = estimatePlanMs(plan);
   progress.log(
     `push-vs-poll: ${plan.length} runs (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
       `${options.quick ? ", quick" : ""}, about ${Math.ceil(estimatedMs / 60_000)} min`,
   );
+  for (const warning of planWarnings) progress.log(`warning: ${warning}`);
   const redis = await startRedis(options.redisUrl ? { redisUrl: options.redisUrl } : {});
   progress.log(`redis: ${redis.managed ? "managed" : "external"} ${redis.url} (v${redis.version})`);
   const createdAt = new Date();
