@@ -30,13 +30,17 @@ node -e '
   console.log(`Node.js ${process.versions.node}`);'
 
 # Debian package names for redis-server and the native libraries `canvas` builds against.
-APT_PACKAGES=(redis-server build-essential pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev chromium)
+# python3 + build-essential: node-gyp builds canvas from source where no prebuilt binary can be fetched.
+APT_PACKAGES=(redis-server build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
+# Optional: only the browser tests (report page, demo page) need it; they are skipped without it.
+APT_OPTIONAL_PACKAGES=(chromium)
 BREW_PACKAGES=(redis pkg-config cairo pango libpng jpeg giflib librsvg)
 
 case "$(uname -s)" in
   Linux)
     if have apt-get; then
       step "Checking system packages (apt)"
+      apt_updated=0
       missing=()
       for p in "${APT_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -44,10 +48,20 @@ case "$(uname -s)" in
       if [ ${#missing[@]} -gt 0 ]; then
         echo "installing: ${missing[*]}"
         as_root apt-get update -qq
+        apt_updated=1
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
       else
         echo "all present: ${APT_PACKAGES[*]}"
       fi
+      for p in "${APT_OPTIONAL_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+          echo "installing (optional, for the browser tests): $p"
+          # Subshells: as_root exits when it cannot get root, which must not end the set-up here.
+          [ "$apt_updated" = 1 ] || { (as_root apt-get update -qq) || true; apt_updated=1; }
+          (as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p") ||
+            echo "setup: could not install $p; the browser tests will be skipped (set CHROMIUM_PATH to use another Chromium)." >&2
+        fi
+      done
     else
       echo "setup: no apt-get on this Linux. Install redis-server and the cairo/pango/jpeg/gif/rsvg development packages yourself." >&2
     fi
