@@ -39,6 +39,21 @@ export function sendUnavailable(res: Response): void {
   );
 }
 
+/** Seconds a client over its per-user delivery cap should wait before retrying. */
+export const PER_USER_RETRY_AFTER_S = 5;
+
+/** 429: the user already holds `limit` delivery connections. */
+export function sendTooManyForUser(res: Response, limit: number): void {
+  res.setHeader("Retry-After", String(PER_USER_RETRY_AFTER_S));
+  sendError(
+    res,
+    429,
+    "too many connections for this user",
+    `this user id already has ${limit} open long polls / SSE streams (maxDeliveryPerUser, ` +
+      "--max-per-user); close one (e.g. another tab) or retry after the Retry-After delay",
+  );
+}
+
 export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(
     res,

@@ -7,8 +7,20 @@ import type { AddressInfo } from "node:net";
 import express, { type Request, type Response } from "express";
 import type { NotificationSource } from "../src/notifications/index.ts";
 import type { StrategyId } from "../src/strategies.ts";
+import {
+  defaultMaxConnections,
+  installClientErrorHandler,
+  installConnectionGate,
+  LIMIT_DEFAULTS,
+  PerUserLimiter,
+} from "./connection-limits.ts";
 import { installDemoPage } from "./demo-page.ts";
-import { errorHandler, notFoundHandler, sendUnavailable } from "./http-errors.ts";
+import {
+  errorHandler,
+  notFoundHandler,
+  sendTooManyForUser,
+  sendUnavailable,
+} from "./http-errors.ts";
 import { routeInstallers } from "./registry.ts";
 import { BODY_LIMIT_BYTES, parsePayload, parseUserId } from "./request-validation.ts";
 import { createServerMetrics } from "./server-metrics.ts";
@@ -30,6 +42,22 @@ export interface ServerOptions {
   sseMaxBufferedBytes?: number;
   /** An SSE stream that stays unable to write for this many ms is closed (default 30000). */
   sseMaxStallMs?: number;
+  /**
+   * Open TCP connections at most; past it a new connection gets `503` + `Retry-After: 1` and is
+   * closed (default: the file-descriptor soft limit minus a margin, at most 19000).
+   */
+  maxConnections?: number;
+  /** Held long polls + SSE streams per user id; past it `429` + `Retry-After` (default 10). */
+  maxDeliveryPerUser?: number;
+  /** Request line + headers, in bytes; past it `431` (default 16 KiB). */
+  maxHeaderSize?: number;
+  /** Time to receive the request headers, in ms; past it `408` (default 10000). */
+  headersTimeoutMs?: number;
+  /**
+   * Time to receive the whole request (headers + body), in ms; past it `408` (default 30000).
+   * It never cuts a held poll or a stream: Node stops this clock once the request is complete.
+   */
+  requestTimeoutMs?: number;
   /** Where operational messages go, one line each (default: stderr). */
   log?: (line: string) => void;
 }
@@ -54,7 +82,11 @@ export function createServer(options: ServerOptions): PushVsPollServer {
     sseRetryMs: options.sseRetryMs ?? 2000,
     sseMaxBufferedBytes: options.sseMaxBufferedBytes ?? 1024 * 1024,
     sseMaxStallMs: options.sseMaxStallMs ?? 30_000,
+    maxDeliveryPerUser: options.maxDeliveryPerUser ?? LIMIT_DEFAULTS.maxDeliveryPerUser,
   };
+  const maxConnections = options.maxConnections ?? defaultMaxConnections();
+  const maxHeaderSize = options.maxHeaderSize ?? LIMIT_DEFAULTS.maxHeaderSize;
+  const perUser = new PerUserLimiter(resolved.maxDeliveryPerUser);
   const metrics = createServerMetrics();
   const closers = new Set<() => void>();
   let shuttingDown = false;
@@ -67,6 +99,11 @@ export function createServer(options: ServerOptions): PushVsPollServer {
       return () => closers.delete(closer);
     },
     isShuttingDown: () => shuttingDown,
+    admitDelivery(userId, res) {
+      const release = perUser.acquire(userId);
+      if (release === undefined) sendTooManyForUser(res, perUser.maxPerUser);
+      return release;
+    },
     log,
   };
 
@@ -121,9 +158,23 @@ export function createServer(options: ServerOptions): PushVsPollServer {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  const server = createHttpServer({ noDelay: true }, app);
+  // Timeouts. headersTimeout and requestTimeout bound how long a client may take to SEND its
+  // request (slowloris); Node stops both clocks once the request is complete, so a long poll
+  // held for up to 120 s or an SSE stream open for hours is never cut by them. The per-socket
+  // idle timeout (`server.timeout`) WOULD cut them, so it stays off; keepAliveTimeout only
+  // applies between requests.
+  const server = createHttpServer(
+    {
+      noDelay: true,
+      maxHeaderSize,
+      headersTimeout: options.headersTimeoutMs ?? LIMIT_DEFAULTS.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs ?? LIMIT_DEFAULTS.requestTimeoutMs,
+    },
+    app,
+  );
+  installConnectionGate(server, maxConnections, () => metrics.rejectedConnections.inc(), log);
+  installClientErrorHandler(server, maxHeaderSize);
   metrics.trackSockets(server);
-  // Held long polls may last 120 s; Node's per-socket idle timeout is off by default, keep it so.
   server.timeout = 0;
 
   let closing: Promise<void> | undefined;

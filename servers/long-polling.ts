@@ -16,9 +16,11 @@ export const installLongPolling: RouteInstaller = (app, context) => {
     const after = singleQuery(req, "after");
     const cursor = after === undefined ? undefined : parseCursor(after, "after");
     const timeoutMs = parseTimeoutMs(singleQuery(req, "timeoutMs"), options.defaultPollTimeoutMs);
+    const release = context.admitDelivery(userId, res);
+    if (release === undefined) return;
 
     let answered = false;
-    const cleanups: (() => void)[] = [];
+    const cleanups: (() => void)[] = [release];
     const answer = (result: ReadResult) => {
       if (answered) return;
       answered = true;
@@ -44,6 +46,7 @@ export const installLongPolling: RouteInstaller = (app, context) => {
       first = await follower.start();
     } catch {
       answered = true;
+      release();
       sendUnavailable(res);
       return;
     }

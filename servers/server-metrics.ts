@@ -12,6 +12,8 @@ export interface ServerMetrics {
   heldPolls: Gauge;
   openStreams: Gauge;
   notificationsDelivered: Counter;
+  /** Connections refused with 503 because the server held maxConnections. */
+  rejectedConnections: Counter;
   /** Counts connections and socket-level bytes of `server`. */
   trackSockets(server: Server): void;
 }
@@ -82,8 +84,15 @@ export function createServerMetrics(): ServerMetrics {
     registers: [registry],
   });
 
+  const rejectedConnections = new Counter({
+    name: "pvp_rejected_connections_total",
+    help: "TCP connections answered 503 and closed because the server held maxConnections",
+    registers: [registry],
+  });
+
   return {
     registry,
+    rejectedConnections,
     httpRequests,
     heldPolls,
     openStreams,

@@ -19,6 +19,8 @@ export const installSse: RouteInstaller = (app, context) => {
     // An empty Last-Event-ID means "none" (EventSource semantics); the header wins over the query.
     const raw = header !== undefined && header !== "" ? header : query || undefined;
     const cursor = raw === undefined ? undefined : parseCursor(raw, "Last-Event-ID");
+    const release = context.admitDelivery(userId, res);
+    if (release === undefined) return;
 
     let stream: SseStream | undefined;
     const follower = new CursorFollower({
@@ -32,15 +34,20 @@ export const installSse: RouteInstaller = (app, context) => {
     try {
       first = await follower.start();
     } catch {
+      release();
       sendUnavailable(res);
       return;
     }
     if (context.isShuttingDown() || res.destroyed) {
+      release();
       follower.stop();
       if (!res.destroyed) sendUnavailable(res);
       return;
     }
-    stream = new SseStream(res, context, userId, () => follower.stop());
+    stream = new SseStream(res, context, userId, () => {
+      follower.stop();
+      release();
+    });
     stream.open(first);
     follower.run();
   });

@@ -1,5 +1,5 @@
 /** What the shell hands to each strategy's route installer. */
-import type { Express } from "express";
+import type { Express, Response } from "express";
 import type { NotificationSource } from "../src/notifications/index.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
 
@@ -11,6 +11,8 @@ export interface ResolvedServerOptions {
   sseRetryMs: number;
   sseMaxBufferedBytes: number;
   sseMaxStallMs: number;
+  /** Held long polls + SSE streams one user id may have open at once. */
+  maxDeliveryPerUser: number;
 }
 
 export interface StrategyContext {
@@ -20,6 +22,11 @@ export interface StrategyContext {
   /** Registers work for graceful shutdown (answer a held poll, end a stream); returns unregister. */
   onShutdown(closer: () => void): () => void;
   isShuttingDown(): boolean;
+  /**
+   * Counts one delivery connection (long poll or SSE stream) of `userId`. Returns its release
+   * function (idempotent), or undefined after answering 429 when the user is at the cap.
+   */
+  admitDelivery(userId: string, res: Response): (() => void) | undefined;
   log(line: string): void;
 }
 

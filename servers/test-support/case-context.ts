@@ -7,7 +7,7 @@ import type { DeliveryClient } from "./delivery-clients.ts";
 
 export interface CaseContext {
   strategy: StrategyId;
-  /** The shared server of this strategy (heartbeatMs 200). */
+  /** The shared server of this strategy (heartbeatMs 200, maxDeliveryPerUser 1000). */
   baseUrl: string;
   /** The notification source the server reads (publishing through it = what the driver does). */
   source: NotificationSource;
