@@ -163,6 +163,20 @@ describe("npm run bench: bad input", () => {
     [["--clients", "0"], /--clients/],
     [["--duration", "soon"], /--duration/],
     [["--bogus"], /unknown flag --bogus/],
+    // Safety: refused before anything starts (no plan printed, no server, no Redis).
+    [
+      ["--clients", "10000", "--scenario", "interval-sweep"],
+      /^bench: plan refused: interval-sweep \[250 ms\] short-polling implies 40000 requests\/s .*MAX_REQUESTS_PER_SEC 20000; lower --clients\.\n$/,
+    ],
+    [["--scenario", "rate-sweep", "--duration", "10m"], /above MAX_PLAN_MS \(60 min\)/],
+    [
+      ["--redis-url", "redis://203.0.113.7:6379"],
+      /^bench: --redis-url host '203\.0\.113\.7' is not loopback .* add --allow-remote 203\.0\.113\.7\.\n$/,
+    ],
+    [
+      ["--redis-url", "redis://203.0.113.7:6379", "--allow-remote", "198.51.100.1"],
+      /which --allow-remote 198\.51\.100\.1 does not/,
+    ],
   ])("%j -> one clear line, exit code 2", async (args, message) => {
     const { code, stderr, stdout } = await bench(args);
     expect(code).toBe(2);
@@ -187,6 +201,39 @@ describe("npm run bench: bad input", () => {
     ]) {
       expect(stdout).toContain(flag);
     }
+  });
+});
+
+describe("npm run bench -- --dry-run", () => {
+  it("prints the plan on stderr and exits 0 without starting anything", async () => {
+    const { code, stdout, stderr } = await bench(["--dry-run", "--scenario", "all", "--json"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(""); // --json stdout stays clean
+    const lines = stderr.trim().split("\n");
+    expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+clients\s+window\s+est\. time$/);
+    for (const scenario of SCENARIOS) {
+      expect(stderr, scenario.id).toMatch(new RegExp(`^${scenario.id}\\s`, "m"));
+    }
+    expect(stderr).toMatch(/^ramp\s+10,000 clients\s+sse\s+10000\s+0:05\s+0:13$/m);
+    expect(stderr).toMatch(
+      /^plan: \d+ runs, about \d+ min, peak 10000 clients, peak [\d.]+ publishes\/s, peak \d+ requests\/s$/m,
+    );
+    expect(lines.at(-1)).toBe("dry run: nothing started.");
+    expect(stderr).not.toMatch(/redis:|\[1\/\d+\]/);
+  });
+
+  it("accepts a remote Redis that --allow-remote names (checked, never contacted)", async () => {
+    const { code, stderr } = await bench([
+      "--dry-run",
+      "--scenario",
+      "steady",
+      "--redis-url",
+      "redis://203.0.113.7:6379",
+      "--allow-remote",
+      "203.0.113.7",
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^plan: 3 runs, about 1 min/m);
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import { createProgress } from "../src/bench/progress.ts";
-import { runBench } from "../src/bench/run-bench.ts";
+import { planBench, runBench } from "../src/bench/run-bench.ts";
+import { checkPlanBounds, checkTarget, formatPlan } from "../src/bench/safety.ts";
 import { formatSummaryTable } from "../src/bench/summary-table.ts";
 import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
 import { runCli } from "../src/cli/run-cli.ts";
@@ -16,6 +17,17 @@ runCli(async () => {
   const options = parseBenchOptions(argv);
   if (options.help) {
     process.stdout.write(`${BENCH_HELP}\n`);
+    return 0;
+  }
+  // Refuse an unsafe plan or target before anything starts; then show what will run.
+  const plan = planBench(options);
+  checkPlanBounds(plan.runs);
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  if (redisUrl !== undefined) await checkTarget(redisUrl, options.allowRemote);
+  process.stderr.write(`${formatPlan(plan.runs)}\n`);
+  if (options.dryRun) {
+    for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stderr.write("dry run: nothing started.\n");
     return 0;
   }
   const controller = new AbortController();
@@ -33,7 +45,7 @@ runCli(async () => {
 
   const progress = createProgress(process.stderr);
   try {
-    const outcome = await runBench(options, argv, progress, controller.signal);
+    const outcome = await runBench(options, argv, progress, controller.signal, plan);
     progress.done();
     const report = await writeReport(outcome.runDir, outcome.results);
     if (options.json) {

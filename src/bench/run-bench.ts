@@ -21,6 +21,7 @@ import { validateResults } from "../results/validate-results.ts";
 import { TOOL_VERSION } from "../tool-version.ts";
 import type { Progress, ProgressState } from "./progress.ts";
 import { runOne } from "./run-one.ts";
+import { checkPlanBounds, checkTarget } from "./safety.ts";
 
 export interface BenchOutcome {
   results: BenchResults;
@@ -44,8 +45,13 @@ export async function runBench(
   argv: string[],
   progress: Progress,
   signal: AbortSignal,
+  resolved: ResolvedPlan = planBench(options),
 ): Promise<BenchOutcome> {
-  const { runs: plan, warnings: planWarnings } = planBench(options);
+  const { runs: plan, warnings: planWarnings } = resolved;
+  // Safety first (cheap, and repeated here so no caller can skip them): bounds, loopback only.
+  checkPlanBounds(plan);
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  if (redisUrl !== undefined) await checkTarget(redisUrl, options.allowRemote);
   const estimatedMs = estimatePlanMs(plan);
   progress.log(
     `push-vs-poll: ${plan.length} runs (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +

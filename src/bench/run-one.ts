@@ -21,6 +21,7 @@ import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
 import { openNotificationSource } from "../notifications/notification-source.ts";
 import type { RunResult } from "../results/schema.ts";
 import type { ProgressState } from "./progress.ts";
+import { errorRateAbortReason } from "./safety.ts";
 import { REDIS_CONNECTIONS_PER_SERVER, startServerFleet, toInstanceCosts } from "./server-fleet.ts";
 import { settlesWithin, sleep } from "./sleep.ts";
 
@@ -168,13 +169,24 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     const statsStart = { ...stats };
     const windowStartMs = performance.now();
     const deliveredSoFar = (): number => ledger.summary().delivered;
-    const windowTimer = setInterval(
-      () => options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() }),
-      1000,
-    );
+    // A failing server measures nothing: past the error-rate bound the window ends early and
+    // the run is recorded invalid, and the bench goes on to the next run.
+    const windowAbort = new AbortController();
+    let abortReason: string | null = null;
+    const windowTimer = setInterval(() => {
+      options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() });
+      abortReason ??= errorRateAbortReason(
+        stats.requests - statsStart.requests,
+        stats.errors - statsStart.errors,
+      );
+      if (abortReason !== null) windowAbort.abort(new Error(abortReason));
+    }, 1000);
     options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() });
     try {
-      await sleep(params.durationMs, signal);
+      await sleep(params.durationMs, AbortSignal.any([signal, windowAbort.signal]));
+    } catch (error) {
+      if (signal.aborted || abortReason === null) throw error;
+      invalidReasons.push(abortReason);
     } finally {
       clearInterval(windowTimer);
     }

@@ -21,6 +21,7 @@ describe("parseBenchOptions: defaults", () => {
       quick: false,
       outDir: "reports",
       json: false,
+      dryRun: false,
       help: false,
     });
   });
@@ -81,6 +82,19 @@ describe("parseBenchOptions: valid flags", () => {
       "redis://127.0.0.1:6379",
     );
   });
+  it("--allow-remote HOST and --dry-run", () => {
+    const options = parseBenchOptions([
+      "--redis-url",
+      "redis://redis.internal:6379",
+      "--allow-remote",
+      "redis.internal",
+      "--dry-run",
+    ]);
+    expect(options).toMatchObject({ allowRemote: "redis.internal", dryRun: true });
+    expect(parseBenchOptions(["--allow-remote", "2001:db8::1"]).allowRemote).toBe("2001:db8::1");
+    expect(parseBenchOptions(["--allow-remote", " 10.0.0.5 "]).allowRemote).toBe("10.0.0.5");
+    expect(parseBenchOptions([]).allowRemote).toBeUndefined();
+  });
   it("--help and -h skip the other checks", () => {
     expect(parseBenchOptions(["--help"]).help).toBe(true);
     expect(parseBenchOptions(["-h", "--clients", "0"]).help).toBe(true);
@@ -124,6 +138,17 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
     ],
     [["--redis-url", "redis://"], /^--redis-url 'redis:\/\/' is not a valid URL/],
     [["--quick=yes"], "--quick takes no value; write --quick alone (see --help)."],
+    [["--dry-run=1"], "--dry-run takes no value; write --dry-run alone (see --help)."],
+    [["--allow-remote"], /^--allow-remote needs a value/],
+    [
+      ["--allow-remote", "redis.internal:6379"],
+      "--allow-remote 'redis.internal:6379' is not a host; give the bare host of --redis-url, e.g. --allow-remote redis.internal.",
+    ],
+    [
+      ["--allow-remote", "redis://redis.internal"],
+      /^--allow-remote 'redis:\/\/redis.internal' is not a host/,
+    ],
+    [["--allow-remote", " "], /^--allow-remote ' ' is not a host/],
     [["--json=false"], "--json takes no value; write --json alone (see --help)."],
     [["--verbose"], /^unknown flag --verbose; known flags: --scenario, --strategies/],
     [["steady"], "unexpected argument 'steady'; every option is a --flag (see --help)."],
@@ -149,6 +174,8 @@ describe("BENCH_HELP", () => {
       "--out",
       "--redis-url",
       "--json",
+      "--allow-remote",
+      "--dry-run",
       "--help",
     ]) {
       expect(BENCH_HELP).toContain(flag);

@@ -34,8 +34,15 @@ export interface BenchOptions {
   outDir: string;
   /** External Redis (`--redis-url`); undefined = spawn a private redis-server. */
   redisUrl?: string;
+  /**
+   * `--allow-remote HOST`: the one non-loopback host `--redis-url` may name (the bench refuses
+   * any other; see src/bench/safety.ts).
+   */
+  allowRemote?: string;
   /** Print the results JSON on stdout instead of the summary table. Default false. */
   json: boolean;
+  /** `--dry-run`: check and print the plan on stderr, then exit 0 without starting anything. */
+  dryRun: boolean;
   /** `--help`: print BENCH_HELP and exit. Other flags are then not checked. */
   help: boolean;
 }
@@ -49,7 +56,9 @@ const FLAGS = {
   quick: { type: "boolean" },
   out: { type: "string" },
   "redis-url": { type: "string" },
+  "allow-remote": { type: "string" },
   json: { type: "boolean" },
+  "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -71,7 +80,10 @@ Options:
   --quick              seconds-long runs with few clients: a smoke test of the whole suite
                        (under a minute), not a measurement
   --out DIR            output directory (default: ${DEFAULT_OUT_DIR})
-  --redis-url URL      use this Redis (redis:// or rediss://) instead of spawning one
+  --redis-url URL      use this Redis (redis:// or rediss://) instead of spawning one;
+                       loopback only (127.0.0.0/8, ::1) unless --allow-remote names its host
+  --allow-remote HOST  let --redis-url use this one non-loopback host (yours)
+  --dry-run            print the plan (runs, estimated time, peak load) and exit
   --json               print the results JSON on stdout instead of the summary table
   -h, --help           show this help
 
@@ -81,6 +93,7 @@ Examples:
   npm run bench -- --scenario steady,idle --strategies sse,long-polling
   npm run bench -- --scenario steady --clients 5000 --duration 1m
   npm run bench -- --quick --json > results.json
+  npm run bench -- --scenario all --dry-run       # the plan only, nothing started
 `;
 
 /** Parses `argv` (without node and the script path). Throws UsageError on bad input. */
@@ -93,6 +106,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick: values.quick ?? false,
     outDir: DEFAULT_OUT_DIR,
     json: values.json ?? false,
+    dryRun: values["dry-run"] ?? false,
     help: values.help ?? false,
   };
   if (options.help) return options;
@@ -134,6 +148,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   if (values["redis-url"] !== undefined) {
     options.redisUrl = parseRedisUrl(values["redis-url"]);
+  }
+  if (values["allow-remote"] !== undefined) {
+    options.allowRemote = parseHost(values["allow-remote"]);
   }
   return options;
 }
@@ -184,4 +201,16 @@ function parseRedisUrl(text: string): string {
     throw new UsageError(`--redis-url '${text}' is not a valid URL; ${fix}.`);
   }
   return text;
+}
+
+/** `--allow-remote`: a bare host name or address, no scheme, port or path. */
+function parseHost(text: string): string {
+  const host = text.trim();
+  // One colon is host:port; an IPv6 address has at least two.
+  if (host === "" || /[/\s@]/.test(host) || host.split(":").length === 2) {
+    throw new UsageError(
+      `--allow-remote '${text}' is not a host; give the bare host of --redis-url, e.g. --allow-remote redis.internal.`,
+    );
+  }
+  return host;
 }

@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { getScenario } from "../../scenarios/index.ts";
+import { type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
+import { UsageError } from "../cli/usage-error.ts";
+import {
+  checkPlanBounds,
+  checkTarget,
+  errorRateAbortReason,
+  formatPlan,
+  impliedRequestsPerSec,
+  isLoopbackAddress,
+  MAX_ERROR_RATIO,
+  MAX_PLAN_MS,
+  MAX_REQUESTS_PER_SEC,
+  MIN_REQUESTS_FOR_ERROR_RATE,
+  planTotals,
+  type Resolver,
+} from "./safety.ts";
+
+/** A fake DNS: names to addresses; an unknown name fails like ENOTFOUND. */
+function fakeResolver(table: Record<string, string[]>): Resolver & { calls: string[] } {
+  const calls: string[] = [];
+  const resolve = async (host: string): Promise<string[]> => {
+    calls.push(host);
+    const addresses = table[host];
+    if (!addresses) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
+    return addresses;
+  };
+  return Object.assign(resolve, { calls });
+}
+
+async function refusal(promise: Promise<void>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    const message = (error as Error).message;
+    expect(message.split("\n")).toHaveLength(1);
+    return message;
+  }
+  throw new Error("expected a refusal");
+}
+
+const DNS = fakeResolver({
+  localhost: ["127.0.0.1", "::1"],
+  "loop.test": ["127.0.1.1"],
+  "redis.example": ["203.0.113.7"],
+  "redis-alias.example": ["203.0.113.7"],
+  "half.example": ["127.0.0.1", "203.0.113.7"],
+  "other.example": ["198.51.100.1"],
+  "v6.example": ["2001:db8::1"],
+  "v6-long.example": ["2001:0db8:0:0:0:0:0:1"],
+});
+
+describe("isLoopbackAddress", () => {
+  it.each([
+    ["127.0.0.1", true],
+    ["127.255.3.4", true],
+    ["::1", true],
+    ["0:0:0:0:0:0:0:1", true],
+    ["::ffff:127.0.0.1", true],
+    ["128.0.0.1", false],
+    ["10.0.0.1", false],
+    ["::", false],
+    ["::2", false],
+    ["2001:db8::1", false],
+    ["localhost", false],
+  ])("%s -> %s", (address, loopback) => {
+    expect(isLoopbackAddress(address)).toBe(loopback);
+  });
+});
+
+describe("checkTarget: loopback only", () => {
+  it("accepts loopback v4 and v6 literals without resolving", async () => {
+    const dns = fakeResolver({});
+    await checkTarget("redis://127.0.0.1:6379", undefined, dns);
+    await checkTarget("redis://127.3.2.1:6379/0", undefined, dns);
+    await checkTarget("redis://[::1]:6379", undefined, dns);
+    expect(dns.calls).toEqual([]);
+  });
+
+  it("accepts a name that resolves to loopback only", async () => {
+    await checkTarget("redis://localhost:6379", undefined, DNS);
+    await checkTarget("rediss://user:pw@loop.test:6380", undefined, DNS);
+  });
+
+  it("refuses a remote host, by name or address, naming --allow-remote as the fix", async () => {
+    expect(await refusal(checkTarget("redis://redis.example:6379", undefined, DNS))).toBe(
+      "--redis-url host 'redis.example' is not loopback (203.0.113.7); the bench only targets 127.0.0.0/8 and ::1. If that Redis is yours, add --allow-remote redis.example.",
+    );
+    expect(await refusal(checkTarget("redis://10.1.2.3", undefined, DNS))).toMatch(
+      /^--redis-url host '10\.1\.2\.3' is not loopback/,
+    );
+    expect(await refusal(checkTarget("redis://[2001:db8::1]:6379", undefined, DNS))).toMatch(
+      /host '2001:db8::1' is not loopback/,
+    );
+  });
+
+  it("refuses a name with any non-loopback address", async () => {
+    expect(await refusal(checkTarget("redis://half.example", undefined, DNS))).toMatch(
+      /is not loopback \(203\.0\.113\.7\)/,
+    );
+  });
+
+  it("refuses a name that does not resolve", async () => {
+    expect(await refusal(checkTarget("redis://nope.example", undefined, DNS))).toMatch(
+      /^--redis-url host 'nope\.example' does not resolve \(getaddrinfo ENOTFOUND nope\.example\)/,
+    );
+  });
+});
+
+describe("checkTarget: --allow-remote", () => {
+  it("accepts the allowed host, or another name with the same addresses", async () => {
+    await checkTarget("redis://redis.example:6379", "redis.example", DNS);
+    await checkTarget("redis://redis-alias.example:6379", "redis.example", DNS);
+    await checkTarget("redis://203.0.113.7:6379", "redis.example", DNS);
+    await checkTarget("redis://v6-long.example", "v6.example", DNS);
+    // Loopback stays allowed whatever --allow-remote says.
+    await checkTarget("redis://localhost", "redis.example", DNS);
+  });
+
+  it("refuses a host whose addresses are not the allowed host's", async () => {
+    expect(await refusal(checkTarget("redis://other.example", "redis.example", DNS))).toBe(
+      "--redis-url host 'other.example' resolves to 198.51.100.1, which --allow-remote redis.example does not; give --allow-remote other.example if that Redis is yours.",
+    );
+  });
+
+  it("refuses when the allowed host itself does not resolve", async () => {
+    expect(await refusal(checkTarget("redis://redis.example", "gone.example", DNS))).toMatch(
+      /^--allow-remote host 'gone\.example' does not resolve/,
+    );
+  });
+});
+
+describe("checkPlanBounds", () => {
+  const plan = (id: string, options: Partial<Parameters<typeof resolveRuns>[1]> = {}) =>
+    resolveRuns([getScenario(id)], {
+      quick: false,
+      strategies: ["short-polling", "long-polling", "sse"],
+      ...options,
+    });
+
+  it("accepts every shipped scenario, full and quick", () => {
+    for (const id of [
+      "steady",
+      "burst",
+      "idle",
+      "ramp",
+      "rate-sweep",
+      "interval-sweep",
+      "two-instances",
+      "capacity",
+    ]) {
+      expect(() => checkPlanBounds(plan(id)), id).not.toThrow();
+      expect(() => checkPlanBounds(plan(id, { quick: true })), id).not.toThrow();
+    }
+  });
+
+  it("refuses a request rate above MAX_REQUESTS_PER_SEC, naming the run, the bound and the fix", () => {
+    const runs = plan("interval-sweep", { clients: 10_000 });
+    expect(() => checkPlanBounds(runs)).toThrow(
+      `plan refused: interval-sweep [250 ms] short-polling implies 40000 requests/s (10000 clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC}; lower --clients.`,
+    );
+  });
+
+  it("refuses a plan longer than MAX_PLAN_MS", () => {
+    const runs = plan("rate-sweep", { durationMs: 600_000 });
+    expect(() => checkPlanBounds(runs)).toThrow(
+      /^plan refused: about \d+ min estimated, above MAX_PLAN_MS \(60 min\); run fewer scenarios or give a shorter --duration\.$/,
+    );
+    expect(MAX_PLAN_MS).toBe(3_600_000);
+  });
+
+  it("refuses a window or client count beyond the bounds (a hand-built run)", () => {
+    const [base] = plan("steady");
+    if (!base) throw new Error("no run");
+    const withParams = (params: Partial<PlannedRun["params"]>): PlannedRun[] => [
+      { ...base, params: { ...base.params, ...params } },
+    ];
+    expect(() => checkPlanBounds(withParams({ durationMs: 700_000 }))).toThrow(
+      /above MAX_RUN_WINDOW_MS/,
+    );
+    expect(() => checkPlanBounds(withParams({ clients: 20_000 }))).toThrow(
+      /above MAX_RUN_CLIENTS 10000/,
+    );
+    expect(() =>
+      checkPlanBounds(withParams({ clients: 10_000, ratePerSec: 3, shortPollIntervalMs: 5_000 })),
+    ).toThrow(/above MAX_NOTIFICATIONS_PER_SEC 20000/);
+  });
+
+  it("implied request rate per strategy", () => {
+    const [run] = plan("steady");
+    if (!run) throw new Error("no run");
+    const p = { ...run.params, clients: 1000, shortPollIntervalMs: 500, longPollHoldMs: 25_000 };
+    expect(impliedRequestsPerSec("short-polling", p)).toBe(2000);
+    expect(impliedRequestsPerSec("long-polling", p)).toBe(40 + 1000 * p.ratePerSec);
+    expect(impliedRequestsPerSec("sse", p)).toBe(0);
+  });
+});
+
+describe("errorRateAbortReason", () => {
+  it("says nothing before MIN_REQUESTS_FOR_ERROR_RATE requests, however bad", () => {
+    expect(errorRateAbortReason(MIN_REQUESTS_FOR_ERROR_RATE - 1, 199)).toBeNull();
+    expect(errorRateAbortReason(0, 0)).toBeNull();
+  });
+
+  it("says nothing at or below MAX_ERROR_RATIO", () => {
+    expect(MAX_ERROR_RATIO).toBe(0.5);
+    expect(errorRateAbortReason(1000, 500)).toBeNull();
+    expect(errorRateAbortReason(1000, 0)).toBeNull();
+  });
+
+  it("aborts above it, with the rate, the bound and the fix", () => {
+    expect(errorRateAbortReason(1000, 730)).toBe(
+      "aborted: error rate 73 % > 50 %: the server is failing; lower --clients",
+    );
+    expect(errorRateAbortReason(200, 101)).toMatch(/^aborted: error rate 51 %/);
+    // Errors without a counted request (e.g. a refused SSE connect) still count.
+    expect(errorRateAbortReason(10, 300)).toMatch(/^aborted: error rate 100 %/);
+  });
+});
+
+describe("formatPlan", () => {
+  it("prints one row per run and the totals", () => {
+    const runs = resolveRuns([getScenario("steady"), getScenario("capacity")], {
+      quick: false,
+      strategies: ["short-polling", "sse"],
+    });
+    const lines = formatPlan(runs).split("\n");
+    expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+clients\s+window\s+est\. time$/);
+    expect(lines).toHaveLength(runs.length + 2);
+    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+1000\s+0:12\s+0:20$/);
+    expect(lines.at(-2)).toMatch(/^capacity\s+-\s+short-polling\s+50 conn\s+capacity\s+\d+:\d\d$/);
+    const totals = planTotals(runs);
+    expect(totals).toMatchObject({ runs: 3, peakClients: 1000, peakRequestsPerSec: 1000 });
+    expect(lines.at(-1)).toBe(
+      `plan: 3 runs, about ${Math.ceil(totals.estimatedMs / 60_000)} min, peak 1000 clients, peak ${totals.peakPublishesPerSec} publishes/s, peak 1000 requests/s`,
+    );
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * A driver that cannot hurt anyone: the bench targets loopback only, refuses plans beyond hard
+ * bounds before anything starts, and stops a run whose server is failing. Pure checks here;
+ * scripts/bench.ts, run-bench.ts and run-one.ts call them.
+ */
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import {
+  estimateCapacityRunMs,
+  estimatePlanMs,
+  estimateRunMs,
+  type PlannedRun,
+} from "../../scenarios/resolve-runs.ts";
+import type { ScenarioParams } from "../../scenarios/types.ts";
+import {
+  MAX_NOTIFICATIONS_PER_SEC,
+  notificationsPerSec,
+} from "../../scenarios/validate-scenario.ts";
+import { MAX_CLIENTS, MAX_DURATION_MS } from "../cli/bench-options.ts";
+import { UsageError } from "../cli/usage-error.ts";
+import type { StrategyId } from "../strategies.ts";
+import { formatClock } from "./progress.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Hard bounds: a plan beyond any of these is refused before a server or client starts.
+// ---------------------------------------------------------------------------------------------
+
+/** Clients in one run (the same bound as `--clients`). */
+export const MAX_RUN_CLIENTS = MAX_CLIENTS;
+/** Measured window of one run, ms: 10 min (the same bound as `--duration`). */
+export const MAX_RUN_WINDOW_MS = MAX_DURATION_MS;
+/** Estimated wall time of the whole plan, ms: 60 min. Longer is a mistake, not a benchmark. */
+export const MAX_PLAN_MS = 60 * 60_000;
+/**
+ * HTTP requests per second one run implies (short polling: clients / interval; long polling:
+ * clients / hold + deliveries). Above this the driver floods the server, whoever it is.
+ */
+export const MAX_REQUESTS_PER_SEC = 20_000;
+/** Notifications published per second in one run: the scenarios' own bound, reused. */
+export { MAX_NOTIFICATIONS_PER_SEC };
+
+/**
+ * Error-rate abort: a measured window stops early when client errors exceed this share of its
+ * requests, since a failing server measures nothing and only gets hammered further.
+ */
+export const MAX_ERROR_RATIO = 0.5;
+/** Requests in the window before the error rate is judged, so a few early errors do not abort. */
+export const MIN_REQUESTS_FOR_ERROR_RATE = 200;
+
+// ---------------------------------------------------------------------------------------------
+// Loopback only
+// ---------------------------------------------------------------------------------------------
+
+/** Resolves a host name to every address it has (dns.lookup with all: true by default). */
+export type Resolver = (host: string) => Promise<string[]>;
+
+export const resolveAll: Resolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped 127.x (::ffff:127.0.0.1). */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase();
+  const v4 = a.startsWith("::ffff:") ? a.slice("::ffff:".length) : a;
+  if (isIP(v4) === 4) return v4.split(".")[0] === "127";
+  if (isIP(a) === 6) return normalizeV6(a) === "0:0:0:0:0:0:0:1";
+  return false;
+}
+
+/** "::1" and "0:0::1" to the same full form, for comparison. */
+function normalizeV6(address: string): string {
+  const [head = "", tail] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const zeros =
+    tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => "0");
+  return [...left, ...zeros, ...right].map((part) => String(Number.parseInt(part, 16))).join(":");
+}
+
+function normalizeAddress(address: string): string {
+  return isIP(address) === 6 && !address.includes(".")
+    ? normalizeV6(address.toLowerCase())
+    : address;
+}
+
+function hostOf(url: string): string {
+  const host = new URL(url).hostname;
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+async function resolveOrRefuse(host: string, resolve: Resolver, what: string): Promise<string[]> {
+  let addresses: string[];
+  try {
+    addresses = isIP(host) !== 0 ? [host] : await resolve(host);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${what} host '${host}' does not resolve (${reason}); check the name.`);
+  }
+  if (addresses.length === 0) {
+    throw new UsageError(`${what} host '${host}' resolves to no address; check the name.`);
+  }
+  return addresses;
+}
+
+/**
+ * Refuses (UsageError) a target whose host resolves to any non-loopback address, unless
+ * `allowRemote` names it: then every address of the target must be one of `allowRemote`'s.
+ * Resolves the host, so a name pointing at a remote machine is caught too.
+ */
+export async function checkTarget(
+  url: string,
+  allowRemote?: string,
+  resolve: Resolver = resolveAll,
+  what = "--redis-url",
+): Promise<void> {
+  const host = hostOf(url);
+  const addresses = await resolveOrRefuse(host, resolve, what);
+  const remote = addresses.filter((address) => !isLoopbackAddress(address));
+  if (remote.length === 0) return;
+  if (allowRemote === undefined) {
+    throw new UsageError(
+      `${what} host '${host}' is not loopback (${remote.join(", ")}); the bench only targets 127.0.0.0/8 and ::1. If that Redis is yours, add --allow-remote ${host}.`,
+    );
+  }
+  const allowedHost = allowRemote.startsWith("[") ? allowRemote.slice(1, -1) : allowRemote;
+  const allowed = new Set(
+    (await resolveOrRefuse(allowedHost, resolve, "--allow-remote")).map(normalizeAddress),
+  );
+  const outside = remote.filter((address) => !allowed.has(normalizeAddress(address)));
+  if (outside.length > 0) {
+    throw new UsageError(
+      `${what} host '${host}' resolves to ${outside.join(", ")}, which --allow-remote ${allowRemote} does not; give --allow-remote ${host} if that Redis is yours.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounds on the plan
+// ---------------------------------------------------------------------------------------------
+
+/** HTTP requests per second a run implies at steady state (SSE: streams, not requests: 0). */
+export function impliedRequestsPerSec(strategy: StrategyId, params: ScenarioParams): number {
+  if (strategy === "short-polling") return (params.clients * 1000) / params.shortPollIntervalMs;
+  if (strategy === "long-polling") {
+    return (params.clients * 1000) / params.longPollHoldMs + notificationsPerSec(params);
+  }
+  return 0;
+}
+
+function runName(run: PlannedRun): string {
+  return `${run.scenario}${run.step ? ` [${run.step.label}]` : ""} ${run.strategy}`;
+}
+
+/**
+ * Throws UsageError naming the first bound the plan breaks and the fix. Capacity runs drive
+ * autocannon by their own validated spec (to saturation, by design) and are bounded by time only.
+ */
+export function checkPlanBounds(runs: readonly PlannedRun[]): void {
+  for (const run of runs) {
+    if (run.capacity) continue;
+    const p = run.params;
+    const name = runName(run);
+    if (p.clients > MAX_RUN_CLIENTS) {
+      throw new UsageError(
+        `plan refused: ${name} has ${p.clients} clients, above MAX_RUN_CLIENTS ${MAX_RUN_CLIENTS}; lower --clients.`,
+      );
+    }
+    if (p.durationMs > MAX_RUN_WINDOW_MS) {
+      throw new UsageError(
+        `plan refused: ${name} measures ${formatClock(p.durationMs)}, above MAX_RUN_WINDOW_MS (${formatClock(MAX_RUN_WINDOW_MS)}); give a shorter --duration.`,
+      );
+    }
+    const rps = impliedRequestsPerSec(run.strategy, p);
+    if (rps > MAX_REQUESTS_PER_SEC) {
+      throw new UsageError(
+        `plan refused: ${name} implies ${Math.round(rps)} requests/s (${p.clients} clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC}; lower --clients.`,
+      );
+    }
+    const publishes = notificationsPerSec(p);
+    if (publishes > MAX_NOTIFICATIONS_PER_SEC) {
+      throw new UsageError(
+        `plan refused: ${name} publishes ${Math.round(publishes)} notifications/s, above MAX_NOTIFICATIONS_PER_SEC ${MAX_NOTIFICATIONS_PER_SEC}; lower --clients.`,
+      );
+    }
+  }
+  const planMs = estimatePlanMs(runs);
+  if (planMs > MAX_PLAN_MS) {
+    throw new UsageError(
+      `plan refused: about ${Math.ceil(planMs / 60_000)} min estimated, above MAX_PLAN_MS (${MAX_PLAN_MS / 60_000} min); run fewer scenarios or give a shorter --duration.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error-rate abort
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Why the measured window must stop now, or null: client errors above MAX_ERROR_RATIO of the
+ * window's requests, once it has MIN_REQUESTS_FOR_ERROR_RATE requests.
+ */
+export function errorRateAbortReason(requests: number, errors: number): string | null {
+  const seen = Math.max(requests, errors);
+  if (seen < MIN_REQUESTS_FOR_ERROR_RATE) return null;
+  const ratio = errors / seen;
+  if (ratio <= MAX_ERROR_RATIO) return null;
+  return `aborted: error rate ${Math.round(ratio * 100)} % > ${Math.round(MAX_ERROR_RATIO * 100)} %: the server is failing; lower --clients`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan, printed before the load starts
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanTotals {
+  runs: number;
+  estimatedMs: number;
+  peakClients: number;
+  peakPublishesPerSec: number;
+  peakRequestsPerSec: number;
+}
+
+export function planTotals(runs: readonly PlannedRun[]): PlanTotals {
+  const load = runs.filter((run) => !run.capacity);
+  return {
+    runs: runs.length,
+    estimatedMs: estimatePlanMs(runs),
+    peakClients: Math.max(0, ...load.map((run) => run.params.clients)),
+    peakPublishesPerSec: Math.max(0, ...load.map((run) => notificationsPerSec(run.params))),
+    peakRequestsPerSec: Math.max(
+      0,
+      ...load.map((run) => impliedRequestsPerSec(run.strategy, run.params)),
+    ),
+  };
+}
+
+/** A compact table of the runs plus one totals line, for stderr. */
+export function formatPlan(runs: readonly PlannedRun[]): string {
+  const header = ["scenario", "step", "strategy", "clients", "window", "est. time"];
+  const rows = runs.map((run) => [
+    run.scenario,
+    run.step?.label ?? "-",
+    run.strategy,
+    run.capacity ? `${run.capacity.connections} conn` : String(run.params.clients),
+    run.capacity ? "capacity" : formatClock(run.params.durationMs),
+    formatClock(run.capacity ? estimateCapacityRunMs(run.capacity) : estimateRunMs(run.params)),
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i >= 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const totals = planTotals(runs);
+  return [
+    line(header),
+    ...rows.map(line),
+    `plan: ${totals.runs} runs, about ${Math.ceil(totals.estimatedMs / 60_000)} min, peak ${totals.peakClients} clients, ` +
+      `peak ${round1(totals.peakPublishesPerSec)} publishes/s, peak ${Math.round(totals.peakRequestsPerSec)} requests/s`,
+  ].join("\n");
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
