@@ -15,20 +15,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
 import { STRATEGIES, type StrategyId } from "../src/strategies.ts";
+import {
+  CHROMIUM_PATH,
+  HAS_CHROMIUM,
+  launchChromium,
+  NO_CHROMIUM_REASON,
+} from "../src/testing/chromium.ts";
 import { DEMO_PAGE_CSP, jsonForScript, normalizeDemoLink, renderDemoPage } from "./demo-page.ts";
 import { DEMO_PAGE_SCRIPT } from "./demo-page-script.ts";
 import { HttpError } from "./http-errors.ts";
 import { createServer, type PushVsPollServer } from "./http-shell.ts";
 import { waitUntil } from "./test-support/case-context.ts";
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM_PATH);
-if (!hasChromium) {
-  console.warn(
-    `chromium not found at ${CHROMIUM_PATH}; the demo page browser tests are skipped. ` +
-      "Install it with npm run setup, or set CHROMIUM_PATH.",
-  );
-}
+const hasChromium = HAS_CHROMIUM;
+if (!hasChromium) console.warn(`the demo page browser tests are skipped: ${NO_CHROMIUM_REASON}`);
 const SCREENSHOT = fileURLToPath(new URL("../docs/images/demo-sse.png", import.meta.url));
 const WAIT_MS = 15_000;
 
@@ -177,19 +177,7 @@ describe.skipIf(!hasChromium)(`the demo page in a real browser (${CHROMIUM_PATH}
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close().catch(() => {})));

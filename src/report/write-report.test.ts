@@ -2,6 +2,7 @@
  * End to end over the fixture: writeReport once, then check every file it wrote. PNGs are decoded
  * with node-canvas and inspected; report.html is opened in the system Chromium when there is one.
  */
+
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,13 +11,11 @@ import { pathToFileURL } from "node:url";
 import { createCanvas, loadImage } from "canvas";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BenchResults } from "../results/schema.ts";
+import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../testing/chromium.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { DEFAULT_IMAGE_SIZE } from "./render-image.ts";
 import { createFixtureResults } from "./test-fixture.ts";
 import { writeReport } from "./write-report.ts";
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
 
 let dir: string;
 let results: BenchResults;
@@ -152,27 +151,13 @@ describe("writeReport", () => {
   });
 
   test(`report.html in headless Chromium: no console errors, every chart drawn${
-    HAS_CHROMIUM
-      ? ""
-      : ` (SKIPPED: no Chromium at ${CHROMIUM_PATH}; run scripts/setup.sh or set CHROMIUM_PATH)`
+    HAS_CHROMIUM ? "" : ` (SKIPPED: ${NO_CHROMIUM_REASON})`
   }`, async (context) => {
     if (!HAS_CHROMIUM) {
-      console.warn(`browser test skipped: no Chromium at ${CHROMIUM_PATH}`);
+      console.warn(`browser test skipped: ${NO_CHROMIUM_REASON}`);
       context.skip();
     }
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
