@@ -6,7 +6,7 @@
 import { UsageError } from "../src/cli/usage-error.ts";
 import type { StrategyId } from "../src/strategies.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
-import type { CapacitySpec, Scenario, ScenarioParams } from "./types.ts";
+import type { CapacitySpec, FaultSpec, Scenario, ScenarioParams } from "./types.ts";
 import { validateParams, validateScenario } from "./validate-scenario.ts";
 
 /**
@@ -42,6 +42,8 @@ export interface PlannedRun {
   warnings: string[];
   /** For capacity scenarios: the resolved spec (quick overrides applied); null otherwise. */
   capacity: CapacitySpec | null;
+  /** For fault scenarios: the resolved fault (quick overrides applied); null otherwise. */
+  fault: FaultSpec | null;
 }
 
 export interface ResolvedPlan {
@@ -102,6 +104,9 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
           warnings: [...runWarnings],
           capacity: scenario.capacity
             ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
+            : null,
+          fault: scenario.fault
+            ? { ...scenario.fault, ...(options.quick ? scenario.quick.fault : {}) }
             : null,
         });
       }

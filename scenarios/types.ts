@@ -3,6 +3,7 @@
  * strategy. A scenario with `steps` is a sweep: every step is one run per strategy, with the
  * step's overrides applied on top of the base parameters.
  */
+import type { FaultKind } from "../src/results/schema.ts";
 import type { StrategyId } from "../src/strategies.ts";
 
 /** How publish times are spaced. Both are open-model: the schedule never waits for delivery. */
@@ -66,6 +67,32 @@ export interface CapacitySpec {
   intervalsMs: number[];
 }
 
+/**
+ * A fault injected once into the measured window. The window before `atMs` is the pre-fault
+ * baseline (the rates extra requests and bytes are measured against); the rest is the fault and
+ * the recovery. See docs/methodology.md, "Faults".
+ */
+export interface FaultSpec {
+  kind: FaultKind;
+  /** When the fault starts, ms after the measured window opened. */
+  atMs: number;
+  /**
+   * How long the fault lasts, ms: Redis down (redis-blip), the spread of the reconnects
+   * (reconnect-storm), the slow phase (slow-consumer), the time away (history-trimmed).
+   * server-restart restarts as soon as the killed process is gone, and in instance-failover
+   * the killed instance stays dead: both take 0.
+   */
+  durationMs: number;
+  /** Share of the clients the fault is aimed at, 0 < share <= 1 (slow-consumer, history-trimmed). */
+  clientShare?: number;
+  /** slow-consumer: bytes per second a slow client reads from its stream. */
+  slowReadBytesPerSec?: number;
+  /** history-trimmed: notifications kept per away user when its history is trimmed. */
+  keepHistory?: number;
+  /** Extra `npm run server` flags for the runs of this fault (e.g. a tighter SSE stall bound). */
+  serverArgs?: string[];
+}
+
 /** One point of a sweep: overrides applied on top of the base params. */
 export interface ScenarioStep {
   /** Short label for tables and chart ticks, e.g. "1000 clients", "0.1/s", "250 ms". */
@@ -91,6 +118,8 @@ export interface Scenario {
   };
   /** Present for capacity scenarios: the runs use autocannon, not simulated users. */
   capacity?: CapacitySpec;
+  /** Present for fault scenarios: the fault injected into every run of the scenario. */
+  fault?: FaultSpec;
   /**
    * false keeps the scenario out of the default suite (`npm run bench` without --scenario),
    * which must stay under ~10 minutes; it still runs with `--scenario <id>` or `--scenario all`.
@@ -106,5 +135,7 @@ export interface Scenario {
     steps?: ScenarioStep[];
     /** Overrides of the capacity spec for `--quick`. */
     capacity?: Partial<CapacitySpec>;
+    /** Overrides of the fault spec for `--quick` (e.g. a shorter outage). */
+    fault?: Partial<FaultSpec>;
   };
 }

@@ -141,6 +141,7 @@ export async function runBench(
       scenarios: options.scenarios,
       strategies: options.strategies,
       redis: redis.managed ? "managed" : "external",
+      target: null,
     },
     runs,
     capacity,

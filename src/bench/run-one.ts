@@ -271,6 +271,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         bytesSent: wireWindow.bytesSent,
         bytesReceived: wireWindow.bytesReceived,
         reconnects: statsEnd.reconnects - statsStart.reconnects,
+        resets: 0,
         requestsPerClientMinute: windowMinutes > 0 ? requests / params.clients / windowMinutes : 0,
       },
       perDelivered: {
@@ -304,6 +305,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
             ? Math.max(0, driverRssConnectedBytes - driverRssBeforeBytes) / params.clients
             : null,
       },
+      fault: null,
     };
     options.onProgress({ phase: "done", connected, delivered: delivery.delivered });
     return result;

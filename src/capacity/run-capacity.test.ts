@@ -31,6 +31,7 @@ function planned(strategy: StrategyId): PlannedRun & { capacity: CapacitySpec } 
     params: { ...capacity.params },
     warnings: [],
     capacity: TINY,
+    fault: null,
   };
 }
 

@@ -140,6 +140,7 @@ export class Ledger {
       lost: this.#published - this.#delivered,
       duplicates: this.#duplicates,
       reordered: this.#reordered,
+      skippedByReset: 0,
       deliveredInWindow: this.#deliveredInWindow,
     };
   }

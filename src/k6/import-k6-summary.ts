@@ -339,6 +339,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       delivered: received,
       lost,
       duplicates: reader.count(m.seqDuplicates),
+      skippedByReset: 0,
       reordered: reader.count(m.seqReordered),
       deliveredInWindow: inWindow,
     },
@@ -351,6 +352,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       bytesSent,
       bytesReceived,
       reconnects: reader.count(m.reconnects),
+      resets: null,
       requestsPerClientMinute:
         windowMinutes > 0 && params.clients > 0
           ? requestsInWindow / params.clients / windowMinutes
@@ -364,6 +366,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
     server: null,
     redis: null,
     driver: null,
+    fault: null,
   };
   const notRecorded = "not recorded (k6 summary)";
   const results: BenchResults = {
@@ -389,6 +392,7 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       scenarios: [scenario],
       strategies: [strategy],
       redis: "external",
+      target: null,
     },
     runs: [run],
     capacity: [],

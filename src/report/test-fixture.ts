@@ -116,6 +116,7 @@ function createRun(spec: FixtureRunSpec, random: () => number): RunResult {
       delivered: published - lost,
       lost,
       duplicates: strategy === "sse" && spec.scenario === "burst" ? 1 : 0,
+      skippedByReset: 0,
       reordered: 0,
       deliveredInWindow,
     },
@@ -139,6 +140,7 @@ function createRun(spec: FixtureRunSpec, random: () => number): RunResult {
       bytesSent,
       bytesReceived,
       reconnects: 0,
+      resets: 0,
       requestsPerClientMinute: perClientRpm,
     },
     perDelivered:
@@ -180,6 +182,7 @@ function createRun(spec: FixtureRunSpec, random: () => number): RunResult {
       rssBytes: 150e6,
       rssPerClientBytes: 4000,
     },
+    fault: null,
   };
 }
 
@@ -249,7 +252,7 @@ export function createFixtureResults(): BenchResults {
     }
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: "push-vs-poll", version: "0.1.0" },
     createdAt: "2025-11-20T10:00:00.000Z",
     environment: {
@@ -270,6 +273,7 @@ export function createFixtureResults(): BenchResults {
       scenarios: FIXTURE_SCENARIOS.map((s) => s.scenario),
       strategies: [...ALL],
       redis: "managed",
+      target: null,
     },
     runs,
     capacity: [],

@@ -7,7 +7,11 @@
 import type { Fanout, PublishModel } from "../../scenarios/types.ts";
 import type { StrategyId } from "../strategies.ts";
 
-export const RESULTS_SCHEMA_VERSION = 1 as const;
+/**
+ * 2 added fault results (`RunResult.fault`), explicit resets (`http.resets`,
+ * `delivery.skippedByReset`); version 1 files are upgraded on read (see validate-results.ts).
+ */
+export const RESULTS_SCHEMA_VERSION = 2 as const;
 
 export interface BenchResults {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -55,8 +59,21 @@ export interface MethodInfo {
   argv: string[];
   scenarios: string[];
   strategies: StrategyId[];
-  /** "managed" (spawned redis-server) or "external" (REDIS_URL / --redis-url). */
-  redis: "managed" | "external";
+  /** "managed" (spawned redis-server) or "external" (REDIS_URL / --redis-url); null with `--target` (no Redis of ours). */
+  redis: "managed" | "external" | null;
+  /**
+   * Set when the runs measured an external server (`--target`): its URL templates. Server and
+   * Redis costs are then null: the bench does not own that process.
+   */
+  target: ExternalTarget | null;
+}
+
+export interface ExternalTarget {
+  strategy: StrategyId;
+  /** Subscribe / poll URL template with `{userId}` (and `{cursor}` for polling). */
+  subscribeUrl: string;
+  /** Publish URL template with `{userId}`: POST, JSON body passed through to subscribers. */
+  publishUrl: string;
 }
 
 export interface ResolvedParams {
@@ -105,6 +122,8 @@ export interface RunResult {
   redis: RedisCost | null;
   /** null when the load generator has no self-check (k6 imports). */
   driver: DriverCost | null;
+  /** What a fault scenario injected and how the strategy recovered; null for other scenarios. */
+  fault: FaultResult | null;
 }
 
 /** Over the whole run (warm-up + window + drain): every published seq per user is accounted for. */
@@ -121,6 +140,11 @@ export interface DeliveryStats {
   duplicates: number;
   /** Received after a higher seq of the same user. */
   reordered: number;
+  /**
+   * Expected but explicitly announced as gone by the server (a reset after the client's cursor
+   * fell behind the kept history): accounted for, never counted in `lost`.
+   */
+  skippedByReset: number;
   /** Deliveries whose receipt fell in the measured window. */
   deliveredInWindow: number;
 }
@@ -169,6 +193,8 @@ export interface HttpStats {
   bytesReceived: number;
   /** SSE reconnects (0 for polling). */
   reconnects: number;
+  /** Explicit resets received (SSE `event: reset`, polling `reset: true`); null when not counted (k6 imports). */
+  resets: number | null;
   /** Requests per client per minute over the window: what waiting costs when idle. */
   requestsPerClientMinute: number;
 }
@@ -266,4 +292,73 @@ export interface CapacityResult {
   valid: boolean;
   invalidReasons: string[];
   warnings: string[];
+}
+
+/** The six faults the fault scenarios inject (see docs/methodology.md, "Faults"). */
+export const FAULT_KINDS = [
+  "server-restart",
+  "instance-failover",
+  "redis-blip",
+  "reconnect-storm",
+  "slow-consumer",
+  "history-trimmed",
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * One injected fault and the recovery from it. Times are ms relative to the fault's start
+ * unless named otherwise. "Back" means: every disrupted client connected again (a 2xx poll
+ * answer or an open SSE stream after its last error) and the fault itself is over.
+ * "Recovered" means: back, and every notification published before that moment has arrived
+ * (or was explicitly announced gone by a reset).
+ */
+export interface FaultResult {
+  kind: FaultKind;
+  /** What the injector did, one sentence with its numbers, e.g. "kill -9 the server, restart it on port 40123". */
+  action: string;
+  /** When the fault started, ms after the measured window opened. */
+  startMs: number;
+  /** How long the fault itself lasted (outage, storm spread, slow or away phase), ms; 0 when instantaneous. */
+  durationMs: number;
+  /** Clients the fault was aimed at (all for server-wide faults; the slow or away share otherwise). */
+  targetedClients: number;
+  /** Clients that saw an error or lost their connection from the fault's start on. */
+  disruptedClients: number;
+  /** Disrupted clients connected again by the end of the drain. */
+  reconnectedClients: number;
+  /** Fault start -> the last disrupted client connected again (or the fault's end when later); null when some never did. */
+  timeToBackMs: number | null;
+  /** Fault start -> recovered; null when it did not recover before the drain ended. */
+  timeToRecoverMs: number | null;
+  recovered: boolean;
+  /** Over the whole run, copied from `delivery` for the fault table. */
+  lost: number;
+  duplicates: number;
+  skippedByReset: number;
+  /** Resets the clients received from the fault's start on. */
+  resets: number;
+  /**
+   * Requests and bytes (both directions) from the fault's start to recovery (or to the window's
+   * end when it did not recover), minus what the pre-fault rate predicts for that time:
+   * what recovering cost. Can be negative (a dead server receives no polls).
+   */
+  extraRequests: number;
+  extraBytes: number;
+  /** Failed client requests (network errors, 5xx, 503 + Retry-After) from the fault's start on. */
+  errors: number;
+  /** Publishes that failed while the fault lasted (Redis unreachable); never part of `published`. */
+  publishFailures: number;
+  /** Streams the server cut and why (slow-consumer); null when the fault cannot cause cuts. */
+  serverCuts: number | null;
+  cutReasons: string[];
+  /** Largest send buffer one stream reached on the server, and the configured bound; null outside slow-consumer. */
+  maxBufferedBytes: number | null;
+  bufferBoundBytes: number | null;
+  /**
+   * p99 latency of the clients the fault was not aimed at, before the fault and from its
+   * start to the end of the window (slow-consumer: "the others' p99 stays where it was");
+   * null when all clients were targeted.
+   */
+  othersP99BeforeUs: number | null;
+  othersP99DuringUs: number | null;
 }

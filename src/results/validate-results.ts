@@ -13,7 +13,10 @@ import {
   type DeliveryStats,
   type DriverCost,
   type EnvironmentInfo,
+  type ExternalTarget,
+  FAULT_KINDS,
   type FailedRun,
+  type FaultResult,
   type HttpStats,
   type InstanceCost,
   type LatencyStats,
@@ -116,7 +119,10 @@ const method = object<MethodInfo>({
   argv: arrayOf(str),
   scenarios: arrayOf(str),
   strategies: arrayOf(strategy),
-  redis: oneOf(["managed", "external"]),
+  redis: nullable(oneOf(["managed", "external"])),
+  target: nullable(
+    object<ExternalTarget>({ strategy, subscribeUrl: str, publishUrl: str }, "an object or null"),
+  ),
 });
 
 const params = object<ResolvedParams>({
@@ -142,6 +148,7 @@ const delivery = object<DeliveryStats>({
   lost: num,
   duplicates: num,
   reordered: num,
+  skippedByReset: num,
   deliveredInWindow: num,
 });
 
@@ -165,6 +172,7 @@ const http = object<HttpStats>({
   bytesSent: num,
   bytesReceived: num,
   reconnects: num,
+  resets: nullableNum,
   requestsPerClientMinute: num,
 });
 
@@ -219,6 +227,37 @@ const run = object<RunResult>({
   server: nullable(server),
   redis: nullable(redis),
   driver: nullable(driver),
+  fault: nullable(
+    object<FaultResult>(
+      {
+        kind: oneOf(FAULT_KINDS),
+        action: str,
+        startMs: num,
+        durationMs: num,
+        targetedClients: num,
+        disruptedClients: num,
+        reconnectedClients: num,
+        timeToBackMs: nullableNum,
+        timeToRecoverMs: nullableNum,
+        recovered: bool,
+        lost: num,
+        duplicates: num,
+        skippedByReset: num,
+        resets: num,
+        extraRequests: num,
+        extraBytes: num,
+        errors: num,
+        publishFailures: num,
+        serverCuts: nullableNum,
+        cutReasons: arrayOf(str),
+        maxBufferedBytes: nullableNum,
+        bufferBoundBytes: nullableNum,
+        othersP99BeforeUs: nullableNum,
+        othersP99DuringUs: nullableNum,
+      },
+      "an object or null",
+    ),
+  ),
 });
 
 const capacityStep = object<CapacityStep>({
@@ -285,7 +324,8 @@ export function validateResults(json: unknown): BenchResults {
     throw new ResultsError(`results.json must hold a JSON object, got ${describe(json)}`);
   }
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) {
+  if (version === 1) upgradeFromVersion1(json as Record<string, unknown>);
+  else if (version !== RESULTS_SCHEMA_VERSION) {
     const found = version === undefined ? "no schemaVersion" : `schemaVersion ${describe(version)}`;
     throw new ResultsError(
       `results.json has ${found}; this push-vs-poll reads version ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
@@ -293,4 +333,29 @@ export function validateResults(json: unknown): BenchResults {
   }
   benchResults(json, "");
   return json as BenchResults;
+}
+
+/**
+ * Version 1 files (before faults, resets and --target) become version 2 in place: nothing in
+ * them could reset or be a fault, so the new counts are truly 0 and the new sections absent.
+ * Malformed parts are left alone for the validator to name.
+ */
+function upgradeFromVersion1(json: Record<string, unknown>): void {
+  json.schemaVersion = RESULTS_SCHEMA_VERSION;
+  const method = json.method as Record<string, unknown> | undefined;
+  if (method && typeof method === "object" && !("target" in method)) method.target = null;
+  if (!Array.isArray(json.runs)) return;
+  for (const run of json.runs as Record<string, unknown>[]) {
+    if (run === null || typeof run !== "object") continue;
+    if (!("fault" in run)) run.fault = null;
+    const delivery = run.delivery as Record<string, unknown> | undefined;
+    if (delivery && typeof delivery === "object" && !("skippedByReset" in delivery)) {
+      delivery.skippedByReset = 0;
+    }
+    const http = run.http as Record<string, unknown> | undefined;
+    if (http && typeof http === "object" && !("resets" in http)) {
+      // k6 imports (no driver counters) could not have counted resets: null, not 0.
+      http.resets = run.driver === null ? null : 0;
+    }
+  }
 }
