@@ -5,10 +5,16 @@
 import { UsageError } from "../src/cli/usage-error.ts";
 import { burst } from "./burst.ts";
 import { capacity } from "./capacity.ts";
+import { historyTrimmed } from "./history-trimmed.ts";
 import { idle } from "./idle.ts";
+import { instanceFailover } from "./instance-failover.ts";
 import { intervalSweep } from "./interval-sweep.ts";
 import { ramp } from "./ramp.ts";
 import { rateSweep } from "./rate-sweep.ts";
+import { reconnectStorm } from "./reconnect-storm.ts";
+import { redisBlip } from "./redis-blip.ts";
+import { serverRestart } from "./server-restart.ts";
+import { slowConsumer } from "./slow-consumer.ts";
 import { steady } from "./steady.ts";
 import { twoInstances } from "./two-instances.ts";
 import type { Scenario } from "./types.ts";
@@ -22,7 +28,18 @@ export const SCENARIOS: readonly Scenario[] = [
   intervalSweep,
   twoInstances,
   capacity,
+  serverRestart,
+  instanceFailover,
+  redisBlip,
+  reconnectStorm,
+  slowConsumer,
+  historyTrimmed,
 ];
+
+/** The fault scenarios, in the order `--scenario faults` runs them. */
+export const FAULT_SCENARIO_IDS: readonly string[] = SCENARIOS.filter((s) => s.fault).map(
+  (s) => s.id,
+);
 
 export const SCENARIO_IDS: readonly string[] = SCENARIOS.map((s) => s.id);
 

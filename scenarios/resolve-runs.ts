@@ -7,6 +7,7 @@ import { UsageError } from "../src/cli/usage-error.ts";
 import type { StrategyId } from "../src/strategies.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
 import type { CapacitySpec, FaultSpec, Scenario, ScenarioParams } from "./types.ts";
+import { validateFault } from "./validate-fault.ts";
 import { validateParams, validateScenario } from "./validate-scenario.ts";
 
 /**
@@ -94,6 +95,10 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
       if (options.instances !== undefined) params.instances = options.instances;
       const where = `scenario '${scenario.id}'${step ? ` step '${step.label}'` : ""}`;
       validateParams(params, where);
+      const fault = scenario.fault
+        ? { ...scenario.fault, ...(options.quick ? scenario.quick.fault : {}) }
+        : null;
+      if (fault) validateFault(fault, params, where);
       runWarnings.push(...phaseWarnings(params));
       for (const strategy of chosen) {
         runs.push({
@@ -105,9 +110,7 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
           capacity: scenario.capacity
             ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
             : null,
-          fault: scenario.fault
-            ? { ...scenario.fault, ...(options.quick ? scenario.quick.fault : {}) }
-            : null,
+          fault: fault ? { ...fault } : null,
         });
       }
     }
@@ -161,10 +164,19 @@ export function estimateRunMs(params: ScenarioParams): number {
 export function estimatePlanMs(runs: readonly PlannedRun[]): number {
   return runs.reduce(
     (total, run) =>
-      total + (run.capacity ? estimateCapacityRunMs(run.capacity) : estimateRunMs(run.params)),
+      total +
+      (run.capacity
+        ? estimateCapacityRunMs(run.capacity)
+        : estimateRunMs(run.params) + (run.fault ? FAULT_OVERHEAD_MS : 0)),
     0,
   );
 }
+
+/**
+ * A fault run's time beyond its phases: restarting a killed server or Redis (~1-2 s), and the
+ * window waiting for a fault that outlasts it.
+ */
+export const FAULT_OVERHEAD_MS = 3_000;
 
 /**
  * A capacity run: the closed loop, every step, and the per-run overhead, plus what a run

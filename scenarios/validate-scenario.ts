@@ -14,6 +14,7 @@ import type {
   ScenarioParams,
   ScenarioStep,
 } from "./types.ts";
+import { validateFault } from "./validate-fault.ts";
 
 interface NumberRule {
   kind: "number";
@@ -101,6 +102,20 @@ export function validateScenario(scenario: Scenario): void {
   if (scenario.capacity !== undefined) validateCapacity(scenario);
   else if (quick.capacity !== undefined) {
     fail("quick.capacity is given but the scenario has no capacity spec");
+  }
+
+  if (scenario.fault !== undefined) {
+    if (scenario.sweep !== undefined || scenario.capacity !== undefined) {
+      fail("a fault scenario cannot also be a sweep or a capacity scenario");
+    }
+    validateFault(scenario.fault, scenario.params, `scenario '${label}'`);
+    validateFault(
+      { ...scenario.fault, ...quick.fault },
+      paramsFor(scenario, null, true),
+      `scenario '${label}' (quick)`,
+    );
+  } else if (quick.fault !== undefined) {
+    fail("quick.fault is given but the scenario has no fault");
   }
 
   const sweep = scenario.sweep;

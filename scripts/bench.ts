@@ -6,7 +6,12 @@
 import path from "node:path";
 import { createProgress } from "../src/bench/progress.ts";
 import { planBench, runBench } from "../src/bench/run-bench.ts";
-import { checkPlanBounds, checkTarget, formatPlan } from "../src/bench/safety.ts";
+import {
+  checkExternalTarget,
+  checkPlanBounds,
+  checkTarget,
+  formatPlan,
+} from "../src/bench/safety.ts";
 import { formatSummaryTable } from "../src/bench/summary-table.ts";
 import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
 import { runCli } from "../src/cli/run-cli.ts";
@@ -23,7 +28,8 @@ runCli(async () => {
   const plan = planBench(options);
   checkPlanBounds(plan.runs);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  if (redisUrl !== undefined) await checkTarget(redisUrl, options.allowRemote);
+  if (redisUrl !== undefined && !options.target) await checkTarget(redisUrl, options.allowRemote);
+  if (options.target) await checkExternalTarget(options.target, options.allowRemote);
   process.stderr.write(`${formatPlan(plan.runs)}\n`);
   if (options.dryRun) {
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);

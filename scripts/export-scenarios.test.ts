@@ -31,8 +31,9 @@ describe("scenarios/k6/scenarios.json", () => {
   it("holds every user-driven scenario with one run per step, in registry order", () => {
     const workloads = k6Scenarios();
     expect(workloads.map((s) => s.id)).toEqual(
-      SCENARIOS.filter((s) => s.capacity === undefined).map((s) => s.id),
+      SCENARIOS.filter((s) => s.capacity === undefined && s.fault === undefined).map((s) => s.id),
     );
+    expect(workloads.map((s) => s.id)).not.toContain("server-restart");
     expect(workloads.map((s) => s.id)).toContain("steady");
     for (const quick of [false, true]) {
       const file = buildScenarioFile(quick);

@@ -26,6 +26,7 @@ async function main(): Promise<number> {
   const source = await openNotificationSource({
     redisUrl: redis.url,
     keyPrefix: options.keyPrefix,
+    historyMaxLen: options.historyMaxLen,
   }).catch(async (error: unknown) => {
     await redis.stop();
     throw error;
@@ -34,6 +35,8 @@ async function main(): Promise<number> {
     strategy,
     source,
     heartbeatMs: options.heartbeatMs,
+    sseMaxBufferedBytes: options.sseMaxBufferedBytes,
+    sseMaxStallMs: options.sseMaxStallMs,
     maxConnections: options.maxConnections,
     maxDeliveryPerUser: options.maxDeliveryPerUser,
     maxHeaderSize: options.maxHeaderSize,

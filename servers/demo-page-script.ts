@@ -20,6 +20,8 @@
  *   polling asks for a 25 s hold and re-polls at once.
  * - Nothing is de-duplicated: the list shows exactly what the server delivered, and a
  *   "repeated ids" counter makes a duplicate visible instead of hiding it.
+ * - A reset (SSE `reset` event, polling `reset: true`: the history was trimmed past the page's
+ *   cursor) shows a notice line and counts in "resets", so a gap is never silent.
  */
 // biome-ignore lint/complexity/noUselessStringRaw: keeps any future escape (\n, \d) in the page script verbatim
 export const DEMO_PAGE_SCRIPT = String.raw`
@@ -54,6 +56,19 @@ export const DEMO_PAGE_SCRIPT = String.raw`
   }
   function setCount(count) { setText("count", count); }
   function setCursor(cursor) { setText("cursor", cursor === null ? "(none yet)" : cursor); }
+
+  // ---- resets ---------------------------------------------------------------------------
+  var RESET_TEXT =
+    "notifications between the cursor and the oldest kept one were removed; the list continues from the ones that follow";
+  var resets = 0;
+  function showReset(detail) {
+    resets += 1;
+    setText("stat-resets", resets);
+    var note = byId("reset-note");
+    note.textContent =
+      "Reset at " + formatTime(Date.now()) + ": " + detail + (resets > 1 ? " (" + resets + " resets)" : "");
+    note.hidden = false;
+  }
 
   // ---- connection state -----------------------------------------------------------------
   function setState(state, detail) {
@@ -126,6 +141,17 @@ export const DEMO_PAGE_SCRIPT = String.raw`
         setCursor(lastId);
         render(JSON.parse(event.data));
       });
+      source.addEventListener("reset", function (event) {
+        countBytes(event.data);
+        var detail = RESET_TEXT;
+        try {
+          var body = JSON.parse(event.data);
+          if (body && typeof body.message === "string") detail = body.message;
+        } catch (ignored) {
+          // not JSON: keep the page's own wording
+        }
+        showReset(detail);
+      });
       source.addEventListener("count", function (event) {
         countBytes(event.data);
         setCount(event.data);
@@ -183,6 +209,7 @@ export const DEMO_PAGE_SCRIPT = String.raw`
               var earlier = body.notifications.length;
               setText("start-note", earlier > 0 ? earlier + " earlier notification(s) not listed: the page starts from now." : "");
             } else {
+              if (body.reset === true) showReset(RESET_TEXT);
               body.notifications.forEach(render);
             }
             cursor = body.cursor;

@@ -386,6 +386,40 @@ describe.skipIf(!hasChromium)(`the demo page in a real browser (${CHROMIUM_PATH}
     },
   );
 
+  it.each(STRATEGIES)(
+    "%s: history trimmed past the page's cursor shows a reset notice and the kept notifications",
+    async (strategy) => {
+      const userId = newUser(`reset-${strategy}`);
+      const { page, errors } = await openDemo(strategy, `?user=${userId}`);
+      expect(await page.locator("#reset-note").isHidden()).toBe(true);
+      await publishViaApi(strategy, userId, "before", "seen by the page");
+      await waitForSeqs(page, [1]);
+
+      // While the page cannot reach the server, seq 2..4 arrive and 2..3 are trimmed away again.
+      await withServerDown(strategy, async () => {
+        for (const n of [2, 3, 4]) {
+          await source.publish(userId, { title: `gap ${n}`, message: "published while down" });
+        }
+        expect(await source.trimHistory(userId, 1)).toBe(3);
+      });
+
+      await waitForSeqs(page, [1, 4]);
+      await waitForCount(page, 4);
+      await waitForPage(
+        page,
+        `!document.getElementById("reset-note").hidden`,
+        "the reset notice to show",
+      );
+      expect(await text(page, "#reset-note")).toMatch(
+        /^Reset at \d\d:\d\d:\d\d\.\d{3}: notifications between (your|the) cursor and the oldest kept one were removed/,
+      );
+      expect(await text(page, "#stat-resets")).toBe("1");
+      expect(await text(page, "#stat-repeated")).toBe("0");
+      // Refused connections while the server was down are expected; nothing else may fail.
+      expect(errors.filter((e) => !e.includes("ERR_CONNECTION_REFUSED"))).toEqual([]);
+    },
+  );
+
   it("long-polling: the form publishes, and a 4xx shows the server's JSON error detail", async () => {
     const userId = newUser("form");
     const { page } = await openDemo("long-polling", `?user=${userId}`);

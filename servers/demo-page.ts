@@ -103,6 +103,8 @@ aside { display: flex; flex-direction: column; gap: 16px; }
 .note-extra { color: var(--muted); font-size: 12px; margin-top: 2px; white-space: pre-wrap;
   overflow-wrap: anywhere; }
 .muted, #empty, #start-note { color: var(--muted); font-size: 13px; }
+#reset-note { color: var(--warn); border-left: 3px solid var(--warn); padding: 4px 10px;
+  font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; margin: 0; font-size: 14px; }
 dt { color: var(--muted); }
 dd { margin: 0; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
@@ -250,6 +252,7 @@ export function renderDemoPage({ strategy, userId, links = {} }: DemoPageOptions
     <h2>Notifications (newest first)</h2>
     <p class="how">${escapeHtml(info.how)}</p>
     <p id="start-note"></p>
+    <p id="reset-note" role="status" hidden></p>
     <p id="empty">Nothing yet. This page starts from now: publish one with the form.</p>
     <ol id="list" aria-live="polite"></ol>
     <noscript><p>This demo needs JavaScript.</p></noscript>
@@ -273,6 +276,7 @@ export function renderDemoPage({ strategy, userId, links = {} }: DemoPageOptions
         <dt>body bytes received</dt><dd id="stat-bytes">0</dd>
         <dt>notifications</dt><dd id="stat-received">0</dd>
         <dt>repeated ids</dt><dd id="stat-repeated">0</dd>
+        <dt title="the history was trimmed past the page's cursor">resets</dt><dd id="stat-resets">0</dd>
         <dt>cursor</dt><dd id="cursor"></dd>
       </dl>
       <p class="note-small">Bytes are response bodies as the page's JavaScript sees them (UTF-8

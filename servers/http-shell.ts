@@ -24,7 +24,11 @@ import {
 import { routeInstallers } from "./registry.ts";
 import { BODY_LIMIT_BYTES, parsePayload, parseUserId } from "./request-validation.ts";
 import { createServerMetrics } from "./server-metrics.ts";
-import type { ResolvedServerOptions, StrategyContext } from "./strategy-context.ts";
+import {
+  type ResolvedServerOptions,
+  SSE_DEFAULTS,
+  type StrategyContext,
+} from "./strategy-context.ts";
 
 export interface ServerOptions {
   strategy: StrategyId;
@@ -38,9 +42,13 @@ export interface ServerOptions {
   defaultPollTimeoutMs?: number;
   /** The `retry:` reconnect hint sent to SSE clients, in ms (default 2000). */
   sseRetryMs?: number;
-  /** An SSE stream whose unsent buffer exceeds this many bytes is closed (default 1 MiB). */
+  /**
+   * An SSE stream whose unsent bytes exceed this after a write is cut, reason "buffer-full"
+   * (default 1 MiB). The stream stops reading Redis while its socket is full, so the backlog
+   * passes this only when one batch is bigger than what is left of it.
+   */
   sseMaxBufferedBytes?: number;
-  /** An SSE stream that stays unable to write for this many ms is closed (default 30000). */
+  /** An SSE stream whose client takes nothing for this many ms is cut, reason "stalled" (default 30000). */
   sseMaxStallMs?: number;
   /**
    * Open TCP connections at most; past it a new connection gets `503` + `Retry-After: 1` and is
@@ -80,8 +88,8 @@ export function createServer(options: ServerOptions): PushVsPollServer {
     pageSize: options.pageSize ?? 100,
     defaultPollTimeoutMs: options.defaultPollTimeoutMs ?? 25_000,
     sseRetryMs: options.sseRetryMs ?? 2000,
-    sseMaxBufferedBytes: options.sseMaxBufferedBytes ?? 1024 * 1024,
-    sseMaxStallMs: options.sseMaxStallMs ?? 30_000,
+    sseMaxBufferedBytes: options.sseMaxBufferedBytes ?? SSE_DEFAULTS.maxBufferedBytes,
+    sseMaxStallMs: options.sseMaxStallMs ?? SSE_DEFAULTS.maxStallMs,
     maxDeliveryPerUser: options.maxDeliveryPerUser ?? LIMIT_DEFAULTS.maxDeliveryPerUser,
   };
   const maxConnections = options.maxConnections ?? defaultMaxConnections();

@@ -2,19 +2,26 @@
  * Long polling: GET /api/notifications/:userId/poll?after=<cursor>&timeoutMs=<n> holds the
  * request until something lies after the cursor, or answers an empty page with the same cursor
  * when the hold ends (timeout or shutdown). A Redis outage during the hold keeps holding: the
- * follower re-reads from the cursor once Redis is back.
+ * follower re-reads from the cursor once Redis is back. An empty `after=` means no cursor.
+ * A cursor older than the trimmed history answers at once with `reset: true` (and whatever is
+ * kept after the gap, possibly nothing): the client must hear about the gap, not wait.
  */
 import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
 import { sendUnavailable } from "./http-errors.ts";
-import { parseCursor, parseTimeoutMs, parseUserId, singleQuery } from "./request-validation.ts";
+import { pollAnswer } from "./poll-answer.ts";
+import {
+  parseOptionalCursor,
+  parseTimeoutMs,
+  parseUserId,
+  singleQuery,
+} from "./request-validation.ts";
 import type { RouteInstaller } from "./strategy-context.ts";
 
 export const installLongPolling: RouteInstaller = (app, context) => {
   const { source, metrics, options } = context;
   app.get("/api/notifications/:userId/poll", async (req, res) => {
     const userId = parseUserId(req);
-    const after = singleQuery(req, "after");
-    const cursor = after === undefined ? undefined : parseCursor(after, "after");
+    const cursor = parseOptionalCursor(singleQuery(req, "after"), "after");
     const timeoutMs = parseTimeoutMs(singleQuery(req, "timeoutMs"), options.defaultPollTimeoutMs);
     const release = context.admitDelivery(userId, res);
     if (release === undefined) return;
@@ -27,8 +34,7 @@ export const installLongPolling: RouteInstaller = (app, context) => {
       for (const cleanup of cleanups) cleanup();
       if (res.writableEnded || res.destroyed) return;
       if (context.isShuttingDown()) res.setHeader("Connection", "close");
-      metrics.notificationsDelivered.inc(result.notifications.length);
-      res.json(result);
+      res.json(pollAnswer(result, metrics));
     };
 
     const follower = new CursorFollower({
@@ -50,7 +56,12 @@ export const installLongPolling: RouteInstaller = (app, context) => {
       sendUnavailable(res);
       return;
     }
-    if (first.notifications.length > 0 || timeoutMs === 0 || context.isShuttingDown()) {
+    if (
+      first.notifications.length > 0 ||
+      first.reset ||
+      timeoutMs === 0 ||
+      context.isShuttingDown()
+    ) {
       answer(first);
       return;
     }
@@ -59,6 +70,7 @@ export const installLongPolling: RouteInstaller = (app, context) => {
       notifications: [],
       cursor: first.cursor,
       count: first.count,
+      reset: false,
     });
     metrics.heldPolls.inc();
     cleanups.push(() => metrics.heldPolls.dec());

@@ -52,6 +52,14 @@ export function parseCursor(value: string, name: string): string {
   return value;
 }
 
+/**
+ * The polling `after` parameter: absent or empty both mean "no cursor", so a URL template such
+ * as `?after={cursor}` works with an empty first cursor.
+ */
+export function parseOptionalCursor(value: string | undefined, name: string): string | undefined {
+  return value === undefined || value === "" ? undefined : parseCursor(value, name);
+}
+
 export function parseTimeoutMs(value: string | undefined, defaultMs: number): number {
   if (value === undefined) return defaultMs;
   if (!/^\d{1,7}$/.test(value) || Number(value) > MAX_TIMEOUT_MS) {

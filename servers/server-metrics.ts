@@ -14,9 +14,19 @@ export interface ServerMetrics {
   notificationsDelivered: Counter;
   /** Connections refused with 503 because the server held maxConnections. */
   rejectedConnections: Counter;
+  /** Reset answers / SSE `reset` events: a client was told its cursor fell behind the history. */
+  resets: Counter;
+  /** SSE streams the server cut because the client did not keep up. */
+  sseStreamsCut: Counter<"reason">;
+  /** Records one stream's unsent bytes; the gauge keeps the largest value ever seen. */
+  observeSseBufferedBytes(bytes: number): void;
   /** Counts connections and socket-level bytes of `server`. */
   trackSockets(server: Server): void;
 }
+
+/** Why the server cut an SSE stream (the `reason` label of pvp_sse_streams_cut_total). */
+export type SseCutReason = "stalled" | "buffer-full";
+export const SSE_CUT_REASONS: readonly SseCutReason[] = ["stalled", "buffer-full"];
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
@@ -90,9 +100,40 @@ export function createServerMetrics(): ServerMetrics {
     registers: [registry],
   });
 
+  const resets = new Counter({
+    name: "pvp_resets_total",
+    help:
+      "Explicit resets sent: polling answers with reset:true and SSE reset events (the " +
+      "client's cursor was older than the trimmed history)",
+    registers: [registry],
+  });
+  const sseStreamsCut = new Counter({
+    name: "pvp_sse_streams_cut_total",
+    help:
+      "SSE streams cut because the client did not keep up: stalled (no drain within " +
+      "sseMaxStallMs) or buffer-full (unsent bytes above sseMaxBufferedBytes)",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  // Both reasons show from the start, so a scrape can tell "none" from "not exported".
+  for (const reason of SSE_CUT_REASONS) sseStreamsCut.inc({ reason }, 0);
+  let maxSseBufferedBytes = 0;
+  const sseMaxBuffered = new Gauge({
+    name: "pvp_sse_max_buffered_bytes",
+    help: "Largest number of unsent bytes any SSE stream held since the process started",
+    registers: [registry],
+  });
+
   return {
     registry,
     rejectedConnections,
+    resets,
+    sseStreamsCut,
+    observeSseBufferedBytes(bytes) {
+      if (bytes <= maxSseBufferedBytes) return;
+      maxSseBufferedBytes = bytes;
+      sseMaxBuffered.set(bytes);
+    },
     httpRequests,
     heldPolls,
     openStreams,

@@ -4,8 +4,10 @@
  */
 import { parseFlags, parseIntegerFlag } from "../src/cli/parse-flags.ts";
 import { UsageError } from "../src/cli/usage-error.ts";
+import { DEFAULT_HISTORY_MAX_LEN } from "../src/notifications/index.ts";
 import { isStrategyId, STRATEGIES, type StrategyId } from "../src/strategies.ts";
 import { LIMIT_DEFAULTS } from "./connection-limits.ts";
+import { SSE_DEFAULTS } from "./strategy-context.ts";
 
 export interface ServerCliOptions {
   /** `--help`: print SERVER_HELP and exit; the other fields are then not set. */
@@ -21,6 +23,12 @@ export interface ServerCliOptions {
   maxHeaderSize?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Unsent bytes one SSE stream may hold before it is cut ("buffer-full"). */
+  sseMaxBufferedBytes?: number;
+  /** How long an SSE client may take nothing before its stream is cut ("stalled"), in ms. */
+  sseMaxStallMs?: number;
+  /** Entries kept per user stream by publishes through this server (NotificationSourceOptions). */
+  historyMaxLen?: number;
 }
 
 const FLAGS = {
@@ -35,6 +43,9 @@ const FLAGS = {
   "max-header-size": { type: "string" },
   "headers-timeout-ms": { type: "string" },
   "request-timeout-ms": { type: "string" },
+  "sse-max-buffered-bytes": { type: "string" },
+  "sse-max-stall-ms": { type: "string" },
+  "history-max-len": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -60,7 +71,15 @@ Limits:
   --request-timeout-ms <n>  time to send the whole request, >= headers timeout; then 408
                             (default ${LIMIT_DEFAULTS.requestTimeoutMs}); neither timeout cuts
                             held polls or SSE streams: the clocks stop once the request is in
-  -h, --help                show this help
+
+Slow consumers and history:
+  --sse-max-buffered-bytes <n>  unsent bytes one SSE stream may hold; past it the stream is cut
+                                (reason buffer-full; default ${SSE_DEFAULTS.maxBufferedBytes})
+  --sse-max-stall-ms <n>        an SSE client that takes nothing this long is cut (reason
+                                stalled; default ${SSE_DEFAULTS.maxStallMs})
+  --history-max-len <n>         notifications kept per user by POST publishes; older ones are
+                                trimmed and a client behind them gets a reset (default ${DEFAULT_HISTORY_MAX_LEN})
+  -h, --help                    show this help
 
 Prints "push-vs-poll <strategy> server listening on <url>" once ready; SIGINT/SIGTERM shut down
 gracefully (held polls answered, streams ended, Redis closed) and exit 0.
@@ -114,6 +133,14 @@ export function parseServerOptions(argv: readonly string[]): ServerCliOptions {
     maxHeaderSize: integer(values["max-header-size"], "--max-header-size", 1024, 1024 * 1024),
     headersTimeoutMs: integer(values["headers-timeout-ms"], "--headers-timeout-ms", 1, 3_600_000),
     requestTimeoutMs: integer(values["request-timeout-ms"], "--request-timeout-ms", 1, 3_600_000),
+    sseMaxBufferedBytes: integer(
+      values["sse-max-buffered-bytes"],
+      "--sse-max-buffered-bytes",
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    sseMaxStallMs: integer(values["sse-max-stall-ms"], "--sse-max-stall-ms", 1, 3_600_000),
+    historyMaxLen: integer(values["history-max-len"], "--history-max-len", 1, 10_000_000),
   };
   const headersTimeout = options.headersTimeoutMs ?? LIMIT_DEFAULTS.headersTimeoutMs;
   const requestTimeout = options.requestTimeoutMs ?? LIMIT_DEFAULTS.requestTimeoutMs;

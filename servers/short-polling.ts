@@ -1,23 +1,23 @@
 /**
  * Short polling: GET /api/notifications/:userId?after=<cursor> answers at once with whatever lies
- * after the cursor (or the newest page when no cursor is given).
+ * after the cursor (or the newest page when no cursor is given; an empty `after=` is none).
+ * A cursor older than the trimmed history gets `reset: true` with the oldest kept notifications.
  */
 import { sendUnavailable } from "./http-errors.ts";
-import { parseCursor, parseUserId, singleQuery } from "./request-validation.ts";
+import { pollAnswer } from "./poll-answer.ts";
+import { parseOptionalCursor, parseUserId, singleQuery } from "./request-validation.ts";
 import type { RouteInstaller } from "./strategy-context.ts";
 
 export const installShortPolling: RouteInstaller = (app, { source, metrics, options }) => {
   app.get("/api/notifications/:userId", async (req, res) => {
     const userId = parseUserId(req);
-    const after = singleQuery(req, "after");
-    const cursor = after === undefined ? undefined : parseCursor(after, "after");
+    const cursor = parseOptionalCursor(singleQuery(req, "after"), "after");
     try {
       const result =
         cursor === undefined
           ? await source.readLatest(userId, options.pageSize)
           : await source.readAfter(userId, cursor, options.pageSize);
-      metrics.notificationsDelivered.inc(result.notifications.length);
-      res.json(result);
+      res.json(pollAnswer(result, metrics));
     } catch {
       sendUnavailable(res);
     }

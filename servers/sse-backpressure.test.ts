@@ -1,53 +1,178 @@
-/** A client that stops reading must not make the server buffer without bound. */
-import { connect } from "node:net";
-import { afterAll, beforeAll, it } from "vitest";
-import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
+/**
+ * Slow SSE consumers against a real server and real sockets: a client that stops reading is cut
+ * ("stalled") without the server buffering more than its bound, a client that reads is paced
+ * through a backlog far larger than the bound (never cut), an event bigger than the bound is cut
+ * ("buffer-full"), and each cut is counted, logged with a human reason, and resumable with
+ * Last-Event-ID without losing anything.
+ *
+ * Loopback kernels buffer megabytes for a client that does not read, so payloads are large.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Notification,
+  type NotificationSource,
+  openNotificationSource,
+} from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
-import { createServer, type PushVsPollServer } from "./http-shell.ts";
+import { createServer, type PushVsPollServer, type ServerOptions } from "./http-shell.ts";
 import { waitUntil } from "./test-support/case-context.ts";
+import { SseTestReader } from "./test-support/sse-test-reader.ts";
 
 let redis: RedisHandle;
 let source: NotificationSource;
-let server: PushVsPollServer;
-let baseUrl: string;
-const logs: string[] = [];
+const servers: PushVsPollServer[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  source = await openNotificationSource({ redisUrl: redis.url, keyPrefix: "bp:" });
-  server = createServer({
-    strategy: "sse",
-    source,
-    sseMaxBufferedBytes: 256 * 1024,
-    sseMaxStallMs: 300,
-    log: (line) => logs.push(line),
+  // Long history: these tests are about the socket, not about trimming.
+  source = await openNotificationSource({
+    redisUrl: redis.url,
+    keyPrefix: "bp:",
+    historyMaxLen: 100_000,
   });
-  baseUrl = await server.listen(0);
 });
 afterAll(async () => {
-  await server?.close();
+  await Promise.all(servers.map((server) => server.close()));
   await source?.close();
   await redis?.stop();
 });
 
-it("closes an SSE stream whose client stopped reading, with a logged reason", async () => {
-  const { port } = new URL(baseUrl);
-  const socket = connect(Number(port), "127.0.0.1");
-  socket.on("error", () => {});
-  await new Promise((resolve) => socket.once("connect", resolve));
-  socket.write("GET /api/notifications/slow/sse HTTP/1.1\r\nHost: x\r\n\r\n");
-  socket.pause(); // never read: the kernel buffers fill, then the server's own buffer
-  const open = async () =>
-    (await (await fetch(`${baseUrl}/metrics`)).text()).match(/^pvp_open_streams (\d+)/m)?.[1];
-  await waitUntil(async () => (await open()) === "1", "stream open");
-  const message = "x".repeat(15_000);
-  for (let i = 0; i < 600 && !logs.some((l) => l.includes("slow")); i++) {
-    await source.publish("slow", { title: "big", message });
-  }
-  await waitUntil(
-    () => logs.some((l) => l.includes("closed the stream of user slow")),
-    "close log",
-  );
-  await waitUntil(async () => (await open()) === "0", "stream closed");
-  socket.destroy();
+async function startSse(
+  options: Partial<ServerOptions>,
+): Promise<{ url: string; logs: string[]; metric: (name: string) => Promise<number> }> {
+  const logs: string[] = [];
+  const server = createServer({
+    strategy: "sse",
+    source,
+    log: (line) => logs.push(line),
+    ...options,
+  });
+  servers.push(server);
+  const url = await server.listen(0);
+  const metric = async (name: string) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const escaped = name.replace(/[{}"]/g, (c) => `\\${c}`);
+    const value = new RegExp(`^${escaped} (\\S+)$`, "m").exec(text)?.[1];
+    if (value === undefined) throw new Error(`${name} is missing from /metrics`);
+    return Number(value);
+  };
+  return { url, logs, metric };
+}
+
+const STALLED = 'pvp_sse_streams_cut_total{reason="stalled"}';
+const BUFFER_FULL = 'pvp_sse_streams_cut_total{reason="buffer-full"}';
+const MAX_BUFFERED = "pvp_sse_max_buffered_bytes";
+
+const seqsOf = (reader: SseTestReader) =>
+  reader.pushes().map((e) => (JSON.parse(e.data) as Notification).seq);
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+/** The bytes one batch of `pageSize` events of `payloadBytes` can take on the wire (generous). */
+const batchBytes = (pageSize: number, payloadBytes: number) => pageSize * (payloadBytes + 1024);
+
+describe("SSE slow consumers", () => {
+  it("a client that stops reading is cut as stalled, the backlog stays bounded, and it resumes losing nothing", async () => {
+    const bound = 1024 * 1024;
+    const pageSize = 10;
+    const payloadBytes = 60_000;
+    const { url, logs, metric } = await startSse({
+      sseMaxBufferedBytes: bound,
+      sseMaxStallMs: 300,
+      pageSize,
+    });
+    const user = "stops-reading";
+    const stream = await SseTestReader.open(`${url}/api/notifications/${user}/sse`);
+    await stream.waitFor(() => stream.events.some((e) => e.event === "count"), "stream open");
+    stream.pause();
+
+    const message = "x".repeat(payloadBytes);
+    let published = 0;
+    const cut = () => logs.some((l) => l.includes(`closed the stream of user ${user}`));
+    // Notifications keep coming until the server gives up on the client (a generous cap).
+    for (; published < 2000 && !cut(); published++) {
+      await source.publish(user, { title: `n${published + 1}`, message });
+    }
+    await waitUntil(cut, "the stream to be cut");
+    expect(logs.find((l) => l.includes(user))).toMatch(
+      /^sse: closed the stream of user stops-reading: client took nothing for 300 ms \(\d+ bytes unsent\)$/,
+    );
+    expect(await metric(STALLED)).toBe(1);
+    expect(await metric(BUFFER_FULL)).toBe(0);
+    const maxBuffered = await metric(MAX_BUFFERED);
+    expect(maxBuffered).toBeGreaterThan(0);
+    expect(maxBuffered).toBeLessThanOrEqual(bound + batchBytes(pageSize, payloadBytes));
+    await waitUntil(async () => (await metric("pvp_open_streams")) === 0, "stream closed");
+
+    // What reached the client before the cut is complete events in order; then it resumes.
+    stream.resume();
+    await stream.waitFor(() => stream.ended, "the cut stream to end");
+    const before = seqsOf(stream);
+    expect(before).toEqual(range(1, before.length));
+    const resumed = await SseTestReader.open(`${url}/api/notifications/${user}/sse`, {
+      "Last-Event-ID": stream.lastPushId() ?? "0-0",
+    });
+    try {
+      await resumed.waitFor(
+        () => before.length + resumed.pushes().length >= published,
+        `${published} notifications in all`,
+      );
+      expect([...before, ...seqsOf(resumed)]).toEqual(range(1, published));
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it("a client that reads is paced through a backlog far larger than the bound, never cut", async () => {
+    const bound = 64 * 1024;
+    const payloadBytes = 20_000;
+    const { url, logs, metric } = await startSse({
+      sseMaxBufferedBytes: bound,
+      sseMaxStallMs: 5000,
+    });
+    const user = "big-backlog";
+    const total = 60; // ~1.2 MB in one page of 100: about 19 times the bound
+    for (let i = 1; i <= total; i++) {
+      await source.publish(user, { title: `n${i}`, message: "y".repeat(payloadBytes) });
+    }
+    const reader = await SseTestReader.open(`${url}/api/notifications/${user}/sse`, {
+      "Last-Event-ID": "0-0",
+    });
+    try {
+      await reader.waitFor(() => reader.pushes().length >= total, `${total} pushes`);
+      expect(seqsOf(reader)).toEqual(range(1, total));
+      expect(reader.events.at(-1)).toEqual({ event: "count", id: undefined, data: String(total) });
+      expect(reader.ended).toBe(false);
+    } finally {
+      reader.close();
+    }
+    expect(logs).toEqual([]);
+    expect(await metric(STALLED)).toBe(0);
+    expect(await metric(BUFFER_FULL)).toBe(0);
+    // Sliced at event boundaries: the backlog never held more than the bound.
+    expect(await metric(MAX_BUFFERED)).toBeLessThanOrEqual(bound);
+  });
+
+  it("an event bigger than the bound is cut as buffer-full, with the sizes in the log", async () => {
+    const bound = 8 * 1024;
+    const { url, logs, metric } = await startSse({ sseMaxBufferedBytes: bound });
+    const user = "huge-event";
+    const reader = await SseTestReader.open(`${url}/api/notifications/${user}/sse`);
+    try {
+      await reader.waitFor(() => reader.events.some((e) => e.event === "count"), "stream open");
+      await source.publish(user, { title: "fits", message: "small" });
+      await reader.waitFor(() => reader.pushes().length === 1, "the small one");
+      await source.publish(user, { title: "too big", message: "z".repeat(20_000) });
+      await reader.waitFor(() => reader.ended, "the stream to be cut");
+    } finally {
+      reader.close();
+    }
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      /^sse: closed the stream of user huge-event: \d+ bytes unsent exceed the 8192-byte bound$/,
+    );
+    expect(await metric(BUFFER_FULL)).toBe(1);
+    expect(await metric(STALLED)).toBe(0);
+    expect(await metric(MAX_BUFFERED)).toBeLessThanOrEqual(bound + batchBytes(1, 20_000));
+  });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatSseBatch, formatSseComment, formatSseEvent, formatSseRetry } from "./sse-format.ts";
+import {
+  formatSseBatch,
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  SSE_RESET_DATA,
+} from "./sse-format.ts";
+
+const notification = { id: "5-0", userId: "u", seq: 1, sentAt: 5, title: "t", message: "m" };
 
 describe("SSE formatting", () => {
   it("splits data on every kind of line break so no field can be injected", () => {
@@ -14,9 +22,28 @@ describe("SSE formatting", () => {
   it("writes comments, retry hints and batches", () => {
     expect(formatSseComment("heartbeat")).toBe(": heartbeat\n\n");
     expect(formatSseRetry(2000)).toBe("retry: 2000\n\n");
-    const notification = { id: "5-0", userId: "u", seq: 1, sentAt: 5, title: "t", message: "m" };
-    expect(formatSseBatch({ notifications: [notification], cursor: "5-0", count: 1 })).toBe(
+    expect(
+      formatSseBatch({ notifications: [notification], cursor: "5-0", count: 1, reset: false }),
+    ).toBe(
       `event: push\nid: 5-0\ndata: ${JSON.stringify(notification)}\n\nevent: count\ndata: 1\n\n`,
+    );
+  });
+  it("starts a reset batch with a reset event that carries no id, even when nothing follows", () => {
+    const reset =
+      'event: reset\ndata: {"reason":"history-trimmed","message":"notifications between your ' +
+      'cursor and the oldest kept one were removed; continue from the events that follow"}\n\n';
+    expect(JSON.parse(SSE_RESET_DATA)).toEqual({
+      reason: "history-trimmed",
+      message:
+        "notifications between your cursor and the oldest kept one were removed; continue from the events that follow",
+    });
+    expect(
+      formatSseBatch({ notifications: [notification], cursor: "5-0", count: 9, reset: true }),
+    ).toBe(
+      `${reset}event: push\nid: 5-0\ndata: ${JSON.stringify(notification)}\n\nevent: count\ndata: 9\n\n`,
+    );
+    expect(formatSseBatch({ notifications: [], cursor: "7-0", count: 9, reset: true })).toBe(
+      `${reset}event: count\ndata: 9\n\n`,
     );
   });
 });

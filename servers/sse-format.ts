@@ -28,17 +28,36 @@ export function formatSseRetry(retryMs: number): string {
   return `retry: ${Math.max(0, Math.trunc(retryMs))}\n\n`;
 }
 
-/** One `push` event per notification (id = cursor), then one `count` event. */
+/**
+ * What a reset event says: the client's Last-Event-ID (or the stream's position) was older than
+ * the trimmed history, and the push events that follow continue from the oldest kept one.
+ */
+export const SSE_RESET_DATA = JSON.stringify({
+  reason: "history-trimmed",
+  message:
+    "notifications between your cursor and the oldest kept one were removed; continue from the events that follow",
+});
+
+/**
+ * One `push` event per notification (id = cursor), then one `count` event. A reset batch starts
+ * with `event: reset`, which has no `id:` so the client's Last-Event-ID stays where it was until
+ * the first push after the gap.
+ */
 export function formatSseBatch(batch: ReadResult): string {
-  let text = "";
+  return formatSseBatchEvents(batch).join("");
+}
+
+/** The events of formatSseBatch one by one, so a large batch can be written in paced slices. */
+export function formatSseBatchEvents(batch: ReadResult): string[] {
+  const events: string[] = [];
+  if (batch.reset) events.push(formatSseEvent({ event: "reset", data: SSE_RESET_DATA }));
   for (const notification of batch.notifications) {
-    text += formatSseEvent({
-      event: "push",
-      id: notification.id,
-      data: JSON.stringify(notification),
-    });
+    events.push(
+      formatSseEvent({ event: "push", id: notification.id, data: JSON.stringify(notification) }),
+    );
   }
-  return text + formatSseEvent({ event: "count", data: String(batch.count) });
+  events.push(formatSseEvent({ event: "count", data: String(batch.count) }));
+  return events;
 }
 
 function singleLine(value: string, field: string): string {

@@ -1,13 +1,24 @@
 /**
  * SSE: GET /api/notifications/:userId/sse keeps one response open and writes a `push` event per
  * notification (id = cursor, so a reconnect with Last-Event-ID resumes exactly) and a `count`
- * event after each batch. Without Last-Event-ID the stream starts from now.
+ * event after each batch. Without Last-Event-ID the stream starts from now. When the cursor
+ * (Last-Event-ID, or a live stream that fell behind) is older than the trimmed history, the
+ * batch starts with `event: reset` (sse-format.ts), so the gap is announced, never silent.
+ *
+ * Slow consumers are bounded. The follower stops reading Redis while the socket is full, and a
+ * batch larger than what `sseMaxBufferedBytes` leaves room for is written in slices (whole
+ * events), waiting for 'drain' between them: a client that reads is paced, never cut for the
+ * size of its backlog. A client that takes nothing for `sseMaxStallMs` is cut ("stalled"); a
+ * single event bigger than the bound is cut too ("buffer-full"), as it cannot be sent within
+ * it. Cuts are counted in pvp_sse_streams_cut_total{reason} and logged with a human reason; the
+ * largest unsent backlog any stream reached is the pvp_sse_max_buffered_bytes gauge.
  */
 import type { Response } from "express";
 import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
 import { sendUnavailable } from "./http-errors.ts";
 import { parseCursor, parseUserId, singleQuery } from "./request-validation.ts";
-import { formatSseBatch, formatSseComment, formatSseRetry } from "./sse-format.ts";
+import type { SseCutReason } from "./server-metrics.ts";
+import { formatSseBatchEvents, formatSseComment, formatSseRetry } from "./sse-format.ts";
 import type { RouteInstaller, StrategyContext } from "./strategy-context.ts";
 
 export const installSse: RouteInstaller = (app, context) => {
@@ -48,7 +59,11 @@ export const installSse: RouteInstaller = (app, context) => {
       follower.stop();
       release();
     });
-    stream.open(first);
+    try {
+      await stream.open(first);
+    } catch {
+      return; // cut or closed while the first batch was written; its cleanup stopped the follower
+    }
     follower.run();
   });
 };
@@ -67,7 +82,8 @@ class SseStream {
     this.cleanups.push(onClose);
   }
 
-  open(first: ReadResult): void {
+  /** Sends the headers, the retry hint and the first batch (one write unless it is too big). */
+  async open(first: ReadResult): Promise<void> {
     const { res, context } = this;
     res.writeHead(200, {
       "Content-Type": "text/event-stream",
@@ -83,17 +99,18 @@ class SseStream {
       if (!res.writableNeedDrain) this.write(formatSseComment("heartbeat"));
     }, context.options.heartbeatMs);
     this.cleanups.push(() => clearInterval(heartbeat));
-    // retry hint, the resumed batch (if any), then the count: all in one write.
-    this.write(formatSseRetry(context.options.sseRetryMs) + formatSseBatch(first));
-    context.metrics.notificationsDelivered.inc(first.notifications.length);
+    await this.writePaced([
+      formatSseRetry(context.options.sseRetryMs),
+      ...formatSseBatchEvents(first),
+    ]);
+    this.countDelivered(first);
   }
 
   /** Writes a batch; resolves when more may be written (after 'drain' if the buffer filled). */
   async sendBatch(batch: ReadResult): Promise<void> {
     if (this.closed) throw new Error("stream closed");
-    const writable = this.write(formatSseBatch(batch));
-    this.context.metrics.notificationsDelivered.inc(batch.notifications.length);
-    if (!writable) await this.waitForDrain();
+    await this.writePaced(formatSseBatchEvents(batch));
+    this.countDelivered(batch);
   }
 
   /** Graceful shutdown: finish the response and the connection. */
@@ -103,46 +120,100 @@ class SseStream {
     this.cleanup();
   }
 
+  private countDelivered(batch: ReadResult): void {
+    this.context.metrics.notificationsDelivered.inc(batch.notifications.length);
+    if (batch.reset) this.context.metrics.resets.inc();
+  }
+
+  /**
+   * Writes `events` in as few writes as the bound allows: the usual small batch is one write
+   * (the bytes on the wire do not change), a large one is sliced at event boundaries so the
+   * unsent backlog stays within sseMaxBufferedBytes while the client keeps reading. Resolves
+   * when more may be written; rejects when the stream was closed or cut meanwhile.
+   */
+  private async writePaced(events: string[]): Promise<void> {
+    const bound = this.context.options.sseMaxBufferedBytes;
+    let slice = "";
+    let sliceBytes = 0;
+    for (const event of events) {
+      const bytes = Buffer.byteLength(event);
+      if (slice !== "" && this.res.writableLength + sliceBytes + bytes > bound) {
+        await this.writeSlice(slice);
+        slice = "";
+        sliceBytes = 0;
+      }
+      slice += event;
+      sliceBytes += bytes;
+    }
+    if (slice !== "") await this.writeSlice(slice);
+  }
+
+  private async writeSlice(slice: string): Promise<void> {
+    if (this.res.writableNeedDrain) await this.waitForDrain();
+    const writable = this.write(slice);
+    if (this.closed) throw new Error("stream closed");
+    // Full socket: stop here (and so stop reading Redis) until the client takes it.
+    if (!writable) await this.waitForDrain();
+  }
+
   private write(chunk: string): boolean {
     if (this.closed) return false;
     const writable = this.res.write(chunk);
     const buffered = this.res.writableLength;
-    if (buffered > this.context.options.sseMaxBufferedBytes) {
-      this.abort(
-        `${buffered} bytes unsent exceed the ${this.context.options.sseMaxBufferedBytes}-byte bound`,
-      );
+    const bound = this.context.options.sseMaxBufferedBytes;
+    this.context.metrics.observeSseBufferedBytes(buffered);
+    if (buffered > bound) {
+      this.abort("buffer-full", `${buffered} bytes unsent exceed the ${bound}-byte bound`);
       return false;
     }
     return writable;
   }
 
+  /**
+   * Resolves on 'drain'. The stall clock restarts while the client takes something (the unsent
+   * backlog shrank), so only a client that took nothing for sseMaxStallMs is cut.
+   */
   private waitForDrain(): Promise<void> {
+    const { res } = this;
+    const stallMs = this.context.options.sseMaxStallMs;
     return new Promise((resolve, reject) => {
-      const onDrain = () => {
+      let timer: NodeJS.Timeout | undefined;
+      let unsentAtStart = res.writableLength;
+      const settle = () => {
         clearTimeout(timer);
-        this.res.off("close", onClose);
+        res.off("drain", onDrain);
+        res.off("close", onClose);
+      };
+      const onDrain = () => {
+        settle();
         resolve();
       };
       const onClose = () => {
-        clearTimeout(timer);
-        this.res.off("drain", onDrain);
+        settle();
         reject(new Error("stream closed"));
       };
-      const timer = setTimeout(() => {
-        this.res.off("drain", onDrain);
-        this.res.off("close", onClose);
-        this.abort(`client did not read for ${this.context.options.sseMaxStallMs} ms`);
+      const check = () => {
+        const unsent = res.writableLength;
+        if (unsent < unsentAtStart) {
+          unsentAtStart = unsent;
+          timer = setTimeout(check, stallMs);
+          return;
+        }
+        settle();
+        this.abort("stalled", `client took nothing for ${stallMs} ms (${unsent} bytes unsent)`);
         reject(new Error("stream stalled"));
-      }, this.context.options.sseMaxStallMs);
-      this.res.once("drain", onDrain);
-      this.res.once("close", onClose);
+      };
+      timer = setTimeout(check, stallMs);
+      res.once("drain", onDrain);
+      res.once("close", onClose);
     });
   }
 
   /** A slow consumer is cut off rather than buffered without bound. */
-  private abort(reason: string): void {
+  private abort(reason: SseCutReason, detail: string): void {
     if (this.closed) return;
-    this.context.log(`sse: closed the stream of user ${this.userId}: ${reason}`);
+    this.context.log(`sse: closed the stream of user ${this.userId}: ${detail}`);
+    this.context.metrics.sseStreamsCut.inc({ reason });
     this.cleanup();
     this.res.destroy();
   }

@@ -3,6 +3,12 @@ import type { Express, Response } from "express";
 import type { NotificationSource } from "../src/notifications/index.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
 
+/** Defaults of the slow-consumer bounds; createServer and the --help text both use these. */
+export const SSE_DEFAULTS = {
+  maxBufferedBytes: 1024 * 1024,
+  maxStallMs: 30_000,
+} as const;
+
 /** Server settings after defaults are applied (see ServerOptions for meaning and units). */
 export interface ResolvedServerOptions {
   heartbeatMs: number;

@@ -168,6 +168,9 @@ export const contractCases: ConformanceCase[] = [
         "pvp_held_polls",
         "pvp_open_streams",
         "pvp_notifications_delivered_total",
+        "pvp_resets_total",
+        "pvp_sse_streams_cut_total",
+        "pvp_sse_max_buffered_bytes",
         "process_cpu_seconds_total",
         "process_resident_memory_bytes",
         "nodejs_eventloop_lag_p99_seconds",
@@ -182,6 +185,9 @@ export const contractCases: ConformanceCase[] = [
       if (strategy === "long-polling") expect(value("pvp_held_polls")).toBe(1);
       if (strategy === "sse") expect(value("pvp_open_streams")).toBe(1);
       expect(text).toMatch(/^pvp_http_requests_total\{route="\/healthz",status="200"\} \d+/m);
+      // Both cut reasons are exported from the start, so "none" reads as 0, not as missing.
+      expect(text).toMatch(/^pvp_sse_streams_cut_total\{reason="stalled"\} \d+/m);
+      expect(text).toMatch(/^pvp_sse_streams_cut_total\{reason="buffer-full"\} \d+/m);
     },
   },
 ];

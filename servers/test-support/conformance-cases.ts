@@ -7,9 +7,11 @@ import type { ConformanceCase } from "./case-context.ts";
 import { contractCases } from "./cases-contract.ts";
 import { deliveryCases } from "./cases-delivery.ts";
 import { lifecycleCases } from "./cases-lifecycle.ts";
+import { resetCases } from "./cases-reset.ts";
 
 export const conformanceCases: ConformanceCase[] = [
   ...deliveryCases,
   ...contractCases,
+  ...resetCases,
   ...lifecycleCases,
 ];

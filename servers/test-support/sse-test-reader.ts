@@ -22,6 +22,7 @@ export class SseTestReader {
   ended = false;
   private buffer = "";
   private readonly req: ClientRequest;
+  private res: IncomingMessage | undefined;
 
   private constructor(url: string, headers: Record<string, string>) {
     this.req = request(url, { headers: { Accept: "text/event-stream", ...headers } });
@@ -36,6 +37,7 @@ export class SseTestReader {
     return new Promise((resolve, reject) => {
       reader.req.once("error", reject);
       reader.req.once("response", (res) => {
+        reader.res = res;
         reader.status = res.statusCode ?? 0;
         reader.headers = res.headers;
         res.setEncoding("utf8");
@@ -60,6 +62,24 @@ export class SseTestReader {
       if (Date.now() > deadline) throw new Error(`SSE reader: timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /**
+   * Stops reading: Node stops reading the socket once its small buffers fill, so the server's
+   * writes pile up in the kernel and then in the server (a slow consumer).
+   */
+  pause(): void {
+    this.res?.pause();
+  }
+
+  /** Reads again: what the kernel still holds arrives, then the end if the server cut the stream. */
+  resume(): void {
+    this.res?.resume();
+  }
+
+  /** The id of the last complete `push` event (what a client resumes from). */
+  lastPushId(): string | undefined {
+    return this.pushes().at(-1)?.id;
   }
 
   close(): void {

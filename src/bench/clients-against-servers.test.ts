@@ -11,7 +11,6 @@ import {
   type ClientStats,
   createClientStats,
   type SimulatedClient,
-  type WireNotification,
 } from "../driver/clients/client-context.ts";
 import { createClient } from "../driver/clients/create-client.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
@@ -60,11 +59,11 @@ async function startHarness(strategy: StrategyId, keyPrefix: string): Promise<Ha
   const stats = createClientStats();
   const received = new Map<string, number[]>();
   const ctx: ClientContext = {
-    baseUrl: new URL(url),
+    endpoints: [{ kind: "server", baseUrl: new URL(url) }],
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
-    onNotifications(userId: string, notifications: readonly WireNotification[]) {
-      for (const n of notifications) {
+    onNotifications(userId: string, notifications: readonly unknown[]) {
+      for (const n of notifications as readonly { userId: string; seq: number }[]) {
         expect(n.userId).toBe(userId);
         const seqs = received.get(userId) ?? [];
         seqs.push(n.seq);
@@ -152,7 +151,7 @@ describe("WireCounter", () => {
     const client = createClient(
       "short-polling",
       {
-        baseUrl: url,
+        endpoints: [{ kind: "server", baseUrl: url }],
         createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
         stats,
         onNotifications() {},

@@ -21,7 +21,7 @@ import { validateResults } from "../results/validate-results.ts";
 import { TOOL_VERSION } from "../tool-version.ts";
 import type { Progress, ProgressState } from "./progress.ts";
 import { runOne } from "./run-one.ts";
-import { checkPlanBounds, checkTarget } from "./safety.ts";
+import { checkExternalTarget, checkPlanBounds, checkTarget } from "./safety.ts";
 
 export interface BenchOutcome {
   results: BenchResults;
@@ -51,15 +51,29 @@ export async function runBench(
   // Safety first (cheap, and repeated here so no caller can skip them): bounds, loopback only.
   checkPlanBounds(plan);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  if (redisUrl !== undefined) await checkTarget(redisUrl, options.allowRemote);
+  if (redisUrl !== undefined && !options.target) await checkTarget(redisUrl, options.allowRemote);
+  if (options.target) await checkExternalTarget(options.target, options.allowRemote);
   const estimatedMs = estimatePlanMs(plan);
   progress.log(
     `push-vs-poll: ${plan.length} runs (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
       `${options.quick ? ", quick" : ""}, about ${Math.ceil(estimatedMs / 60_000)} min`,
   );
   for (const warning of planWarnings) progress.log(`warning: ${warning}`);
-  const redis = await startRedis(options.redisUrl ? { redisUrl: options.redisUrl } : {});
-  progress.log(`redis: ${redis.managed ? "managed" : "external"} ${redis.url} (v${redis.version})`);
+  // An external target brings its own store: no Redis of ours is started or measured.
+  const target = options.target;
+  const redis =
+    target === null
+      ? await startRedis(options.redisUrl ? { redisUrl: options.redisUrl } : {})
+      : null;
+  if (redis) {
+    progress.log(
+      `redis: ${redis.managed ? "managed" : "external"} ${redis.url} (v${redis.version})`,
+    );
+  } else if (target) {
+    progress.log(
+      `target: ${target.strategy} at ${target.subscribe.text}, publishing to ${target.publish.text} (server and Redis costs are not measured)`,
+    );
+  }
   const createdAt = new Date();
   const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
   const runs: RunResult[] = [];
@@ -85,6 +99,7 @@ export async function runBench(
       let result: RunResult;
       try {
         if (planned.capacity) {
+          if (!redis) throw new Error("capacity runs need the bench's own servers and Redis");
           const capacityResult = await runCapacity({
             planned: { ...planned, capacity: planned.capacity },
             redisUrl: redis.url,
@@ -100,7 +115,8 @@ export async function runBench(
         }
         result = await runOne({
           planned,
-          redisUrl: redis.url,
+          redis,
+          target,
           keyPrefix: `pvp:${stamp}:${index}:`,
           signal,
           onProgress: progressFor,
@@ -125,23 +141,33 @@ export async function runBench(
       }
     }
   } finally {
-    await redis.stop();
+    await redis?.stop();
   }
 
   const results: BenchResults = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: "push-vs-poll", version: TOOL_VERSION },
     createdAt: createdAt.toISOString(),
-    environment: await collectEnvironment({ redisVersion: redis.version }),
+    environment: await collectEnvironment({
+      redisVersion: redis ? redis.version : "n/a (external target)",
+    }),
     method: {
       source: "bench",
-      tool: "push-vs-poll driver: node:http clients in one process, in-process publisher through the shared Redis source",
+      tool: target
+        ? "push-vs-poll driver: node:http clients in one process, publishing over HTTP POST to the target"
+        : "push-vs-poll driver: node:http clients in one process, in-process publisher through the shared Redis source",
       quick: options.quick,
       argv,
       scenarios: options.scenarios,
       strategies: options.strategies,
-      redis: redis.managed ? "managed" : "external",
-      target: null,
+      redis: redis ? (redis.managed ? "managed" : "external") : null,
+      target: target
+        ? {
+            strategy: target.strategy,
+            subscribeUrl: target.subscribe.text,
+            publishUrl: target.publish.text,
+          }
+        : null,
     },
     runs,
     capacity,

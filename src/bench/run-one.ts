@@ -8,7 +8,13 @@
  * window only; the ledger spans the whole run so every published seq is accounted for.
  */
 import type { PlannedRun } from "../../scenarios/resolve-runs.ts";
-import { type ClientContext, createClientStats } from "../driver/clients/client-context.ts";
+import { targetedClientIndexes } from "../../scenarios/validate-fault.ts";
+import type { BenchOptions } from "../cli/bench-options.ts";
+import {
+  type ClientContext,
+  createClientStats,
+  type Endpoint,
+} from "../driver/clients/client-context.ts";
 import { createClient } from "../driver/clients/create-client.ts";
 import { monotonicClock } from "../driver/clock.ts";
 import { LatencyRecorder } from "../driver/latency-recorder.ts";
@@ -16,13 +22,25 @@ import { Ledger } from "../driver/ledger.ts";
 import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
 import { startPublisher } from "../driver/publisher.ts";
 import { diffWire, WireCounter } from "../driver/wire-counter.ts";
+import { FaultRun } from "../faults/fault-run.ts";
+import { bufferBoundFromArgs, readServerCutStats } from "../faults/server-cut-stats.ts";
 import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
 import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
 import { openNotificationSource } from "../notifications/notification-source.ts";
+import type { NotificationSource } from "../notifications/types.ts";
+import type { RedisHandle } from "../redis/managed-redis.ts";
 import type { RunResult } from "../results/schema.ts";
+import { createHttpPublisher } from "../target/http-publisher.ts";
+import { extractReceipt } from "../target/receipt.ts";
 import type { ProgressState } from "./progress.ts";
 import { errorRateAbortReason } from "./safety.ts";
-import { REDIS_CONNECTIONS_PER_SERVER, startServerFleet, toInstanceCosts } from "./server-fleet.ts";
+import {
+  METRICS_SCRAPE_TIMEOUT_MS,
+  REDIS_CONNECTIONS_PER_SERVER,
+  type ServerFleet,
+  startServerFleet,
+  toInstanceCosts,
+} from "./server-fleet.ts";
 import { settlesWithin, sleep } from "./sleep.ts";
 
 /** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
@@ -31,9 +49,15 @@ export const USER_CHOICE_SEED = 0xc0ffee; // distinct from the schedule's seed, 
 /** Time allowed for all clients to connect after the ramp has started the last one. */
 export const CONNECT_GRACE_MS = 15_000;
 
+/** An external server to measure (`--target`). */
+export type BenchTarget = NonNullable<BenchOptions["target"]>;
+
 export interface RunOneOptions {
   planned: PlannedRun;
-  redisUrl: string;
+  /** The bench's Redis; null with `--target` (the external server has its own store). */
+  redis: RedisHandle | null;
+  /** An external server to measure instead of spawning ours (`--target`); null otherwise. */
+  target: BenchTarget | null;
   /** Unique per run so runs never see each other's streams. */
   keyPrefix: string;
   signal: AbortSignal;
@@ -41,54 +65,131 @@ export interface RunOneOptions {
 }
 
 export async function runOne(options: RunOneOptions): Promise<RunResult> {
-  const { planned, signal } = options;
+  const { planned, signal, target } = options;
   const params = planned.params;
+  const fault = planned.fault;
   const clock = monotonicClock;
   const startedAt = new Date().toISOString();
   const warnings: string[] = [...planned.warnings];
   const invalidReasons: string[] = [];
 
   options.onProgress({ phase: "starting", connected: 0, delivered: 0 });
-  const fleet = await startServerFleet({
-    strategy: planned.strategy,
-    instances: params.instances,
-    redisUrl: options.redisUrl,
-    keyPrefix: options.keyPrefix,
-  });
-  const source = await openNotificationSource({
-    redisUrl: options.redisUrl,
-    keyPrefix: options.keyPrefix,
-  });
+  // Ours: fresh server processes and the shared source. External: the target's URL templates,
+  // publishes over HTTP, and no server or Redis of ours to measure.
+  let fleet: ServerFleet | null = null;
+  let source: NotificationSource | null = null;
+  let publishOverHttp: ReturnType<typeof createHttpPublisher> | null = null;
+  const redisUrl = options.redis?.url ?? null;
+  if (target === null) {
+    if (redisUrl === null) throw new Error("runOne needs a Redis unless it measures a --target");
+    fleet = await startServerFleet({
+      strategy: planned.strategy,
+      instances: params.instances,
+      redisUrl,
+      keyPrefix: options.keyPrefix,
+      extraArgs: fault?.serverArgs ?? [],
+    });
+    source = await openNotificationSource({ redisUrl, keyPrefix: options.keyPrefix }).catch(
+      async (error: unknown) => {
+        await fleet?.stop();
+        throw error;
+      },
+    );
+  } else {
+    publishOverHttp = createHttpPublisher({ template: target.publish });
+  }
   const selfCheck = startSelfCheck();
   const wire = new WireCounter();
   const stats = createClientStats();
   const recorder = new LatencyRecorder();
   const ledger = new Ledger(recorder);
-  const userIds = Array.from({ length: params.clients }, (_, i) => `user-${i + 1}`);
-  const sharedCtx: Omit<ClientContext, "baseUrl"> = {
+  // An external server keeps its history across runs: user ids unique to this run keep an
+  // earlier run's notifications out of this one's ledger.
+  const userPrefix = target === null ? "user" : `pvp-${options.keyPrefix.replace(/\W+/g, "")}`;
+  const userIds = Array.from({ length: params.clients }, (_, i) => `${userPrefix}-${i + 1}`);
+  const targetedIndexes = fault
+    ? fault.kind === "instance-failover"
+      ? // The last instance dies; its clients are those that started on it.
+        userIds.map((_, i) => i).filter((i) => i % params.instances === params.instances - 1)
+      : targetedClientIndexes(params.clients, fault.clientShare)
+    : [];
+  let publisher: ReturnType<typeof startPublisher> | undefined;
+  const faultRun = fault
+    ? new FaultRun({
+        spec: fault,
+        clock,
+        targetedUserIds: targetedIndexes.map((i) => userIds[i] as string),
+        totalClients: params.clients,
+        readCounters: () => {
+          const w = wire.snapshot();
+          return {
+            requests: stats.requests,
+            bytes: w.bytesSent + w.bytesReceived,
+            errors: stats.errors,
+            publishFailures: publisher?.stats().errors ?? 0,
+            resets: stats.resets,
+          };
+        },
+        targets: () => ({
+          fleet,
+          redis: options.redis,
+          source,
+          clients,
+          targeted: targetedIndexes,
+          signal,
+        }),
+      })
+    : null;
+  const tracker = faultRun?.tracker;
+  let unrecognized = 0;
+  const endpoints: Endpoint[] =
+    fleet === null
+      ? [{ kind: "template", subscribe: (target as BenchTarget).subscribe }]
+      : fleet.processes.map((p) => ({ kind: "server", baseUrl: p.url }));
+  const ctx: ClientContext = {
+    endpoints,
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
     onNotifications(userId, notifications) {
       const receivedAtUs = clock.nowUs();
-      for (const n of notifications) {
-        if (n.userId !== userId) stats.foreignNotifications += 1;
-        ledger.recordReceived(userId, n.seq, Number(n.meta?.intendedAtUs), receivedAtUs);
+      for (const item of notifications) {
+        // The driver's own marker (seq, intended send time, user) travels in the payload, so
+        // the ledger works the same for our servers and for any server that passes it through.
+        const receipt = extractReceipt(item);
+        if (receipt === null) {
+          unrecognized += 1;
+          continue;
+        }
+        if (receipt.userId !== userId) stats.foreignNotifications += 1;
+        ledger.recordReceived(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
+        tracker?.received(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
       }
     },
+    onReset(userId) {
+      ledger.recordReset(userId);
+      tracker?.reset(userId, clock.nowUs());
+    },
+    onConnected(userId) {
+      tracker?.connected(userId, clock.nowUs());
+    },
+    onDisrupted(userId) {
+      tracker?.disrupted(userId, clock.nowUs());
+    },
   };
-  // One context per instance; clients are spread over the instances round-robin, so a
-  // notification published once must reach users on every instance through Redis.
-  const contexts: ClientContext[] = fleet.processes.map((p) => ({ ...sharedCtx, baseUrl: p.url }));
   const clients = userIds.map((userId, i) =>
-    createClient(planned.strategy, contexts[i % contexts.length] as ClientContext, userId, params),
+    createClient(planned.strategy, ctx, userId, params, i),
   );
 
   try {
     // Exercise the strategy's route once per warm-up user before the baseline, so RSS growth
     // from first-request JIT and lazy initialisation is not charged to the connections.
-    for (const ctx of contexts) await warmUpServer(planned.strategy, ctx, params, signal);
+    if (fleet !== null) {
+      for (const [i] of fleet.processes.entries()) {
+        await warmUpServer(planned.strategy, ctx, i, params, signal);
+      }
+    }
     // Baselines before any client connects: the per-connection costs are growth over these.
-    const serverBefore = await fleet.readTotals();
+    const serverBefore = await fleet?.readTotals();
     const driverRssBeforeBytes = process.memoryUsage().rss;
 
     // Ramp: connects spread evenly over rampMs; connected = first answer / first SSE event.
@@ -123,8 +224,8 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         `only ${connected} of ${params.clients} clients connected within ${CONNECT_GRACE_MS} ms after the ramp`,
       );
     }
-    const serverConnected = await fleet.readTotals();
-    const openGauges = await fleet.readGauge(
+    const serverConnected = await fleet?.readTotals();
+    const openGauges = await fleet?.readGauge(
       "pvp_open_connections",
       "once clients connected",
       warnings,
@@ -133,15 +234,21 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     // connections from /proc (minus its two Redis connections) stand in.
     const serverOpenConnections =
       openGauges?.reduce((sum, n) => sum + n, 0) ??
-      Math.max(0, serverConnected.openSockets - REDIS_CONNECTIONS_PER_SERVER * params.instances);
+      Math.max(
+        0,
+        (serverConnected?.openSockets ?? 0) - REDIS_CONNECTIONS_PER_SERVER * params.instances,
+      );
     const driverRssConnectedBytes = process.memoryUsage().rss;
 
     // Publishing: one open-model schedule over warm-up + window.
     const startUs = clock.nowUs();
     const totalRatePerSec =
       params.fanout === "per-user" ? params.ratePerSec * params.clients : params.ratePerSec;
-    const publisher = startPublisher({
-      publish: (userId, payload) => source.publish(userId, payload),
+    publisher = startPublisher({
+      publish: (userId, payload) =>
+        source
+          ? source.publish(userId, payload)
+          : (publishOverHttp?.publish(userId, payload) ?? Promise.resolve()),
       userIds,
       fanout: params.fanout,
       userChoice: params.publishModel === "poisson" ? "random" : "round-robin",
@@ -154,27 +261,36 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       }),
       clock,
       payloadBytes: params.payloadBytes,
-      onPublished: (userId, seq, intendedAtUs) => ledger.recordPublished(userId, seq, intendedAtUs),
+      onPublished: (userId, seq, intendedAtUs) => {
+        ledger.recordPublished(userId, seq, intendedAtUs);
+        tracker?.published(userId, seq, intendedAtUs);
+      },
     });
 
     options.onProgress({ phase: "warm-up", connected, delivered: 0 });
     await sleep(params.warmupMs, signal);
 
     // Measured window.
-    const redisBefore = await readRedisInfo(options.redisUrl);
+    const redisBefore = redisUrl && fleet ? await readRedisInfo(redisUrl) : null;
     ledger.startWindow();
-    await fleet.markWindow();
+    await fleet?.markWindow();
     selfCheck.mark();
     const wireStart = wire.snapshot();
     const statsStart = { ...stats };
     const windowStartMs = performance.now();
     const deliveredSoFar = (): number => ledger.summary().delivered;
     // A failing server measures nothing: past the error-rate bound the window ends early and
-    // the run is recorded invalid, and the bench goes on to the next run.
+    // the run is recorded invalid, and the bench goes on to the next run. Not in fault runs:
+    // errors are what a fault causes, and its window is bounded anyway.
     const windowAbort = new AbortController();
     let abortReason: string | null = null;
     const windowTimer = setInterval(() => {
-      options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() });
+      options.onProgress({
+        phase: "measuring",
+        connected,
+        delivered: deliveredSoFar(),
+      });
+      if (fault) return;
       abortReason ??= errorRateAbortReason(
         stats.requests - statsStart.requests,
         stats.errors - statsStart.errors,
@@ -182,8 +298,11 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       if (abortReason !== null) windowAbort.abort(new Error(abortReason));
     }, 1000);
     options.onProgress({ phase: "measuring", connected, delivered: deliveredSoFar() });
+    faultRun?.startWindow(signal);
     try {
       await sleep(params.durationMs, AbortSignal.any([signal, windowAbort.signal]));
+      // A fault that outlasts the window (a slow restart) ends it.
+      await faultRun?.waitForFault();
     } catch (error) {
       if (signal.aborted || abortReason === null) throw error;
       invalidReasons.push(abortReason);
@@ -191,14 +310,15 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       clearInterval(windowTimer);
     }
     ledger.endWindow();
+    faultRun?.markWindowEnd();
     const measuredMs = performance.now() - windowStartMs;
     const wireWindow = diffWire(wireStart, wire.snapshot());
     const statsEnd = { ...stats };
-    const fleetWindow = await fleet.stopWindow();
-    const serverWindow = fleetWindow.total;
+    const fleetWindow = await fleet?.stopWindow();
+    const serverWindow = fleetWindow?.total;
     const driverWindow = selfCheck.stop();
-    const redisAfter = await readRedisInfo(options.redisUrl);
-    const lagGauges = await fleet.readGauge(
+    const redisAfter = redisUrl && fleet ? await readRedisInfo(redisUrl) : null;
+    const lagGauges = await fleet?.readGauge(
       "nodejs_eventloop_lag_p99_seconds",
       "at the end of the window",
       warnings,
@@ -220,15 +340,27 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     const bytes = wireWindow.bytesSent + wireWindow.bytesReceived;
     const inWindow = delivery.deliveredInWindow;
     const windowMinutes = measuredMs / 60_000;
-    // Client connections only: the socket count from /proc also holds each process's Redis ones.
-    const openConnections = Math.max(
-      serverOpenConnections,
-      serverWindow.maxOpenSockets - REDIS_CONNECTIONS_PER_SERVER * params.instances,
-    );
+    const cutStats =
+      fault?.kind === "slow-consumer" && fleet
+        ? await readServerCutStats(
+            fleet.processes.map((p) => p.url),
+            METRICS_SCRAPE_TIMEOUT_MS,
+          ).catch((error: unknown) => {
+            warnings.push(`could not read the servers' cut counters: ${String(error)}`);
+            return null;
+          })
+        : null;
+    const faultResult =
+      faultRun?.finish(delivery, cutStats, bufferBoundFromArgs(fault?.serverArgs)) ?? null;
+    if (faultRun?.failure) invalidReasons.push(faultRun.failure);
 
-    if (publisherStats.errors > 0) {
+    // Publishes refused while Redis was away are the redis-blip fault itself, not bad input.
+    const expectedPublishFailures =
+      fault?.kind === "redis-blip" ? (faultResult?.publishFailures ?? 0) : 0;
+    const unexpectedPublishFailures = publisherStats.errors - expectedPublishFailures;
+    if (unexpectedPublishFailures > 0) {
       invalidReasons.push(
-        `${publisherStats.errors} publishes failed (first: ${publisherStats.firstError}); the input was not what the scenario asked for`,
+        `${unexpectedPublishFailures} publishes failed (first: ${publisherStats.firstError}); the input was not what the scenario asked for`,
       );
     }
     if (delivery.lost > 0) {
@@ -241,8 +373,18 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
     if (stats.foreignNotifications > 0) {
       invalidReasons.push(`${stats.foreignNotifications} notifications reached the wrong user`);
     }
+    if (unrecognized > 0) {
+      invalidReasons.push(
+        `${unrecognized} received notifications carried no push-vs-poll marker (an object with userId, seq and intendedAtUs, as published); the server must pass the published body through`,
+      );
+    }
     const errors = statsEnd.errors - statsStart.errors;
     if (errors > 0) warnings.push(`${errors} client requests failed during the window`);
+    if (faultResult && !faultResult.recovered && faultRun?.failure === null) {
+      warnings.push(
+        `did not recover from ${fault?.kind} before the drain ended (${faultResult.reconnectedClients} of ${faultResult.disruptedClients} disrupted clients back)`,
+      );
+    }
     const driverHealth = judgeDriverHealth(driverWindow);
     invalidReasons.push(...driverHealth.reasons);
     const lagMs = publisherStats.maxIssueLagUs / 1000;
@@ -251,6 +393,11 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         `the publisher issued a notification up to ${lagMs.toFixed(0)} ms after its intended time; that delay is inside the latency, as it should be`,
       );
     }
+    // Client connections only: the socket count from /proc also holds each process's Redis ones.
+    const openConnections = Math.max(
+      serverOpenConnections,
+      (serverWindow?.maxOpenSockets ?? 0) - REDIS_CONNECTIONS_PER_SERVER * params.instances,
+    );
 
     const result: RunResult = {
       scenario: planned.scenario,
@@ -271,30 +418,35 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
         bytesSent: wireWindow.bytesSent,
         bytesReceived: wireWindow.bytesReceived,
         reconnects: statsEnd.reconnects - statsStart.reconnects,
-        resets: 0,
+        resets: statsEnd.resets - statsStart.resets,
         requestsPerClientMinute: windowMinutes > 0 ? requests / params.clients / windowMinutes : 0,
       },
       perDelivered: {
         requests: inWindow > 0 ? requests / inWindow : null,
         bytes: inWindow > 0 ? bytes / inWindow : null,
       },
-      server: {
-        cpuSeconds: serverWindow.cpuSeconds,
-        cpuUtilization: serverWindow.cpuUtilization,
-        cpuMsPer1000Deliveries: inWindow > 0 ? (serverWindow.cpuSeconds * 1e6) / inWindow : null,
-        peakRssBytes: serverWindow.peakRssBytes,
-        meanRssBytes: serverWindow.meanRssBytes,
-        rssPerConnectionBytes:
-          serverOpenConnections >= 1
-            ? Math.max(0, serverConnected.rssBytes - serverBefore.rssBytes) / serverOpenConnections
-            : null,
-        openConnections,
-        openFds: serverWindow.maxOpenFds,
-        // The worst instance: one stalled process delays its own clients whatever the others do.
-        eventLoopDelayP99Ms: lagGauges ? Math.max(...lagGauges) * 1000 : null,
-        instances: toInstanceCosts(fleetWindow),
-      },
-      redis: diffRedisInfo(redisBefore, redisAfter),
+      server:
+        serverWindow && fleetWindow && serverBefore && serverConnected
+          ? {
+              cpuSeconds: serverWindow.cpuSeconds,
+              cpuUtilization: serverWindow.cpuUtilization,
+              cpuMsPer1000Deliveries:
+                inWindow > 0 ? (serverWindow.cpuSeconds * 1e6) / inWindow : null,
+              peakRssBytes: serverWindow.peakRssBytes,
+              meanRssBytes: serverWindow.meanRssBytes,
+              rssPerConnectionBytes:
+                serverOpenConnections >= 1
+                  ? Math.max(0, serverConnected.rssBytes - serverBefore.rssBytes) /
+                    serverOpenConnections
+                  : null,
+              openConnections,
+              openFds: serverWindow.maxOpenFds,
+              // The worst instance: one stalled process delays its own clients whatever the others do.
+              eventLoopDelayP99Ms: lagGauges ? Math.max(...lagGauges) * 1000 : null,
+              instances: toInstanceCosts(fleetWindow),
+            }
+          : null,
+      redis: redisBefore && redisAfter ? diffRedisInfo(redisBefore, redisAfter) : null,
       driver: {
         cpuSeconds: driverWindow.cpuSeconds,
         cpuUtilization: driverWindow.cpuUtilization,
@@ -305,22 +457,25 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
             ? Math.max(0, driverRssConnectedBytes - driverRssBeforeBytes) / params.clients
             : null,
       },
-      fault: null,
+      fault: faultResult,
     };
     options.onProgress({ phase: "done", connected, delivered: delivery.delivered });
     return result;
   } finally {
+    faultRun?.stop();
     for (const client of clients) client.stop();
     // Idempotent: after a normal run these return the memoized window; after a failure they
     // only stop the timers.
     selfCheck.stop();
-    await source.close();
-    const exitCodes = await fleet.stop();
+    await publisher?.stop();
+    publishOverHttp?.close();
+    await source?.close();
+    const exitCodes = (await fleet?.stop()) ?? [];
     const unclean = exitCodes.filter((code) => code !== 0 && code !== null);
     if (unclean.length > 0 && !signal.aborted) {
       // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
       warnings.push(
-        `server exited with code ${unclean.join(", ")} on shutdown: ${fleet.stderrTail()}`,
+        `server exited with code ${unclean.join(", ")} on shutdown: ${fleet?.stderrTail() ?? ""}`,
       );
     }
   }
@@ -358,12 +513,21 @@ export const SERVER_WARMUP_USERS = 20;
 async function warmUpServer(
   strategy: PlannedRun["strategy"],
   ctx: ClientContext,
+  endpointIndex: number,
   params: PlannedRun["params"],
   signal: AbortSignal,
 ): Promise<void> {
+  // Throwaway users, and no hooks: the warm-up is not part of any run's figures.
+  const quiet: ClientContext = {
+    ...ctx,
+    onNotifications: () => {},
+    onReset: () => {},
+    onConnected: () => {},
+    onDisrupted: () => {},
+  };
   for (let i = 0; i < SERVER_WARMUP_USERS; i++) {
     signal.throwIfAborted();
-    const client = createClient(strategy, ctx, `warmup-${i + 1}`, params);
+    const client = createClient(strategy, quiet, `warmup-${i + 1}`, params, endpointIndex);
     await client.start();
     client.stop();
   }

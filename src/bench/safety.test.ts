@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
 import { type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
 import { UsageError } from "../cli/usage-error.ts";
+import { parseBenchTarget } from "../target/external-target.ts";
 import {
+  checkExternalTarget,
   checkPlanBounds,
   checkTarget,
   errorRateAbortReason,
@@ -129,6 +131,60 @@ describe("checkTarget: --allow-remote", () => {
     expect(await refusal(checkTarget("redis://redis.example", "gone.example", DNS))).toMatch(
       /^--allow-remote host 'gone\.example' does not resolve/,
     );
+  });
+});
+
+describe("checkExternalTarget: --target and --publish-url hosts, by the same rule", () => {
+  const target = (subscribeHost: string, publishHost = subscribeHost) =>
+    parseBenchTarget({
+      target: `http://${subscribeHost}:3000/api/notifications/{userId}/sse`,
+      targetStrategy: "sse",
+      publishUrl: `http://${publishHost}:3000/api/notifications/{userId}`,
+    });
+
+  it("accepts loopback literals without resolving, and names resolving to loopback", async () => {
+    const dns = fakeResolver({});
+    await checkExternalTarget(target("127.0.0.1"), undefined, dns);
+    await checkExternalTarget(target("[::1]", "127.9.9.9"), undefined, dns);
+    expect(dns.calls).toEqual([]);
+    await checkExternalTarget(target("localhost", "loop.test"), undefined, DNS);
+  });
+
+  it("refuses a remote subscribe host, naming --target and --allow-remote as the fix", async () => {
+    expect(
+      await refusal(checkExternalTarget(target("redis.example", "127.0.0.1"), undefined, DNS)),
+    ).toBe(
+      "--target host 'redis.example' is not loopback (203.0.113.7); the bench only targets 127.0.0.0/8 and ::1. If that server is yours, add --allow-remote redis.example.",
+    );
+  });
+
+  it("refuses a remote publish host, naming --publish-url", async () => {
+    expect(
+      await refusal(checkExternalTarget(target("127.0.0.1", "half.example"), undefined, DNS)),
+    ).toBe(
+      "--publish-url host 'half.example' is not loopback (203.0.113.7); the bench only targets 127.0.0.0/8 and ::1. If that server is yours, add --allow-remote half.example.",
+    );
+    expect(
+      await refusal(checkExternalTarget(target("localhost", "nope.example"), undefined, DNS)),
+    ).toMatch(/^--publish-url host 'nope\.example' does not resolve/);
+  });
+
+  it("--allow-remote admits the named host, and only addresses it has", async () => {
+    await checkExternalTarget(target("redis.example", "203.0.113.7"), "redis-alias.example", DNS);
+    await checkExternalTarget(target("v6.example", "localhost"), "v6-long.example", DNS);
+    expect(
+      await refusal(
+        checkExternalTarget(target("redis.example", "other.example"), "redis.example", DNS),
+      ),
+    ).toBe(
+      "--publish-url host 'other.example' resolves to 198.51.100.1, which --allow-remote redis.example does not; give --allow-remote other.example if that server is yours.",
+    );
+  });
+
+  it("resolves a host shared by both templates once", async () => {
+    const dns = fakeResolver({ "bench.test": ["127.0.0.5"] });
+    await checkExternalTarget(target("bench.test"), undefined, dns);
+    expect(dns.calls).toEqual(["bench.test"]);
   });
 });
 

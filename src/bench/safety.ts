@@ -112,13 +112,39 @@ export async function checkTarget(
   resolve: Resolver = resolveAll,
   what = "--redis-url",
 ): Promise<void> {
-  const host = hostOf(url);
+  await checkHost(hostOf(url), allowRemote, resolve, what, "Redis");
+}
+
+/**
+ * The `--target` check: the subscribe and publish hosts, each by the same rule as Redis
+ * (loopback, or the one `--allow-remote` host). Templates are checked at parse time, so
+ * their host is known without expanding them.
+ */
+export async function checkExternalTarget(
+  target: { subscribe: { host: string }; publish: { host: string } },
+  allowRemote?: string,
+  resolve: Resolver = resolveAll,
+): Promise<void> {
+  await checkHost(target.subscribe.host, allowRemote, resolve, "--target", "server");
+  if (target.publish.host !== target.subscribe.host) {
+    await checkHost(target.publish.host, allowRemote, resolve, "--publish-url", "server");
+  }
+}
+
+/** `what` names the flag the host came from, `noun` the thing it points at, in messages. */
+async function checkHost(
+  host: string,
+  allowRemote: string | undefined,
+  resolve: Resolver,
+  what: string,
+  noun: string,
+): Promise<void> {
   const addresses = await resolveOrRefuse(host, resolve, what);
   const remote = addresses.filter((address) => !isLoopbackAddress(address));
   if (remote.length === 0) return;
   if (allowRemote === undefined) {
     throw new UsageError(
-      `${what} host '${host}' is not loopback (${remote.join(", ")}); the bench only targets 127.0.0.0/8 and ::1. If that Redis is yours, add --allow-remote ${host}.`,
+      `${what} host '${host}' is not loopback (${remote.join(", ")}); the bench only targets 127.0.0.0/8 and ::1. If that ${noun} is yours, add --allow-remote ${host}.`,
     );
   }
   const allowedHost = allowRemote.startsWith("[") ? allowRemote.slice(1, -1) : allowRemote;
@@ -128,7 +154,7 @@ export async function checkTarget(
   const outside = remote.filter((address) => !allowed.has(normalizeAddress(address)));
   if (outside.length > 0) {
     throw new UsageError(
-      `${what} host '${host}' resolves to ${outside.join(", ")}, which --allow-remote ${allowRemote} does not; give --allow-remote ${host} if that Redis is yours.`,
+      `${what} host '${host}' resolves to ${outside.join(", ")}, which --allow-remote ${allowRemote} does not; give --allow-remote ${host} if that ${noun} is yours.`,
     );
   }
 }

@@ -4,9 +4,11 @@
  * without the driver's own cost mixed in.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StrategyId } from "../strategies.ts";
+import { sleep } from "./sleep.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_SCRIPT = path.join(PROJECT_ROOT, "scripts/server.ts");
@@ -21,8 +23,13 @@ export interface ServerProcess {
   readonly strategy: StrategyId;
   readonly pid: number;
   readonly url: URL;
-  /** SIGTERM, wait for exit (SIGKILL after a grace period). Resolves with the exit code. */
+  /**
+   * SIGTERM, wait for exit (SIGKILL after a grace period). Resolves with the exit code:
+   * null when a signal ended it (after kill() too), so callers can tell a crash from a kill.
+   */
   stop(): Promise<number | null>;
+  /** kill -9 (the crash of the fault scenarios): resolves once the process has exited. */
+  kill(): Promise<void>;
   /** The last lines the server printed on stderr, for error messages. */
   stderrTail(): string;
 }
@@ -33,9 +40,28 @@ export interface StartServerOptions {
   keyPrefix: string;
   /** Extra CLI flags, e.g. ["--heartbeat-ms", "1000"]. */
   extraArgs?: string[];
+  /** Port to listen on (default 0: any free port). A restart passes the old one to keep the URL. */
+  port?: number;
+}
+
+/** The fixed port asked for was taken: the caller may wait and try again. */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+  constructor(
+    readonly port: number,
+    detail: string,
+  ) {
+    super(`port ${port} is in use, so the server could not listen on it: ${detail}`);
+  }
 }
 
 export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(
+      `server port must be an integer from 0 to 65535, got ${port}; pass 0 for any free port`,
+    );
+  }
   const args = [
     "--import",
     "tsx",
@@ -43,7 +69,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
     "--strategy",
     options.strategy,
     "--port",
-    "0",
+    String(port),
     "--host",
     "127.0.0.1",
     "--redis-url",
@@ -65,7 +91,10 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
   });
   const stderrTail = (): string => stderrLines.join("\n");
 
-  const url = await waitForReadyLine(child, stderrTail);
+  const url = await waitForReadyLine(child, stderrTail).catch((error: unknown) => {
+    if (port !== 0 && /EADDRINUSE/.test(stderrTail())) throw new PortInUseError(port, stderrTail());
+    throw error;
+  });
   await waitForHealthy(url, child, stderrTail);
   const exited = new Promise<number | null>((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -83,6 +112,11 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }
@@ -108,8 +142,12 @@ function waitForReadyLine(child: ChildProcess, stderrTail: () => string): Promis
         resolve(new URL(match[1]));
       }
     });
-    child.once("exit", (code, signal) => {
+    child.once("exit", async (code, signal) => {
       clearTimeout(timer);
+      // The reason (e.g. EADDRINUSE) may still be in the pipe when "exit" fires.
+      if (child.stderr && !child.stderr.readableEnded) {
+        await Promise.race([once(child.stderr, "end"), sleep(500)]).catch(() => undefined);
+      }
       reject(
         new Error(
           `server exited before it was ready (code ${code}, signal ${signal}): ${stderrTail()}`,

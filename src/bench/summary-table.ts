@@ -4,6 +4,7 @@
  */
 import { formatCapacitySummary } from "../report/capacity-section.ts";
 import { formatBytes, formatLatencyUs, formatNumber } from "../report/format.ts";
+import { faultRuns, sunnyDayRuns } from "../report/run-groups.ts";
 import type { BenchResults, RunResult } from "../results/schema.ts";
 
 const COLUMNS = [
@@ -37,10 +38,41 @@ function rowFor(run: RunResult): string[] {
   ];
 }
 
-/** Renders the table; invalid runs are listed with their reasons under it. */
-export function formatSummaryTable(results: BenchResults): string {
-  const rows = results.runs.map(rowFor);
-  const widths = COLUMNS.map((title, i) =>
+const FAULT_COLUMNS = [
+  "fault",
+  "strategy",
+  "recovered",
+  "back",
+  "recover",
+  "lost/dup",
+  "resets/skipped",
+  "extra req",
+  "extra bytes",
+  "errors",
+] as const;
+
+function faultRowFor(run: RunResult): string[] {
+  const f = run.fault;
+  if (!f) return [];
+  const count = (value: number): string => Math.round(value).toLocaleString("en-US");
+  const ms = (value: number | null): string => (value === null ? "n/a" : `${count(value)} ms`);
+  return [
+    f.kind,
+    run.strategy,
+    f.recovered ? "yes" : "NO",
+    ms(f.timeToBackMs),
+    ms(f.timeToRecoverMs),
+    `${f.lost}/${f.duplicates}`,
+    `${f.resets}/${f.skippedByReset}`,
+    count(f.extraRequests),
+    f.extraBytes < 0 ? `-${formatBytes(-f.extraBytes)}` : formatBytes(f.extraBytes),
+    count(f.errors),
+  ];
+}
+
+/** Two left-aligned name columns, the rest right-aligned numbers. */
+function formatTable(columns: readonly string[], rows: readonly string[][]): string[] {
+  const widths = columns.map((title, i) =>
     Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
   );
   const line = (cells: readonly string[]): string =>
@@ -48,8 +80,21 @@ export function formatSummaryTable(results: BenchResults): string {
       .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  const out = [line(COLUMNS), widths.map((w) => "-".repeat(w)).join("  ")];
-  for (const row of rows) out.push(line(row));
+  return [line(columns), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+/**
+ * Renders the table (and, when faults were injected, the fault table); invalid runs are
+ * listed with their reasons under them.
+ */
+export function formatSummaryTable(results: BenchResults): string {
+  const sunny = sunnyDayRuns(results);
+  const faults = faultRuns(results);
+  const out: string[] = sunny.length > 0 ? formatTable(COLUMNS, sunny.map(rowFor)) : [];
+  if (faults.length > 0) {
+    if (out.length > 0) out.push("");
+    out.push(...formatTable(FAULT_COLUMNS, faults.map(faultRowFor)));
+  }
   const problems = results.runs.filter((run) => !run.valid || run.warnings.length > 0);
   if (problems.length > 0 || results.failedRuns.length > 0) out.push("");
   for (const failed of results.failedRuns) {

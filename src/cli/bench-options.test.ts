@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS } from "../../scenarios/index.ts";
+import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS, SCENARIOS } from "../../scenarios/index.ts";
+import { targetScenarioIds } from "../target/target-scenarios.ts";
 import { BENCH_HELP, parseBenchOptions } from "./bench-options.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -23,6 +24,7 @@ describe("parseBenchOptions: defaults", () => {
       json: false,
       dryRun: false,
       help: false,
+      target: null,
     });
   });
 });
@@ -142,7 +144,7 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
     [["--allow-remote"], /^--allow-remote needs a value/],
     [
       ["--allow-remote", "redis.internal:6379"],
-      "--allow-remote 'redis.internal:6379' is not a host; give the bare host of --redis-url, e.g. --allow-remote redis.internal.",
+      "--allow-remote 'redis.internal:6379' is not a host; give the bare host of --redis-url, --target or --publish-url, e.g. --allow-remote redis.internal.",
     ],
     [
       ["--allow-remote", "redis://redis.internal"],
@@ -163,6 +165,136 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
   }
 });
 
+const SSE = "http://127.0.0.1:3000/api/notifications/{userId}/sse";
+const POLL = "http://127.0.0.1:3000/api/notifications/{userId}/poll?after={cursor}&timeoutMs=25000";
+const PUBLISH = "http://127.0.0.1:3000/api/notifications/{userId}";
+const SSE_TARGET = ["--target", SSE, "--target-strategy", "sse", "--publish-url", PUBLISH];
+
+describe("parseBenchOptions: --target", () => {
+  it("all three flags give a target, its one strategy, and the scenarios it can run", () => {
+    const options = parseBenchOptions(["--scenario", "steady", ...SSE_TARGET]);
+    expect(options.scenarios).toEqual(["steady"]);
+    expect(options.strategies).toEqual(["sse"]);
+    expect(options.target?.strategy).toBe("sse");
+    expect(options.target?.subscribe).toMatchObject({ text: SSE, host: "127.0.0.1", port: 3000 });
+    expect(options.target?.publish.expand({ userId: "user-1" }).href).toBe(
+      "http://127.0.0.1:3000/api/notifications/user-1",
+    );
+  });
+
+  it("a polling target; --strategies naming just its strategy is fine", () => {
+    const options = parseBenchOptions([
+      "--target-strategy=long-polling",
+      `--target=${POLL}`,
+      `--publish-url=${PUBLISH}`,
+      "--strategies",
+      "long-polling",
+      "--quick",
+    ]);
+    expect(options.strategies).toEqual(["long-polling"]);
+    expect(options.target?.subscribe.expand({ userId: "u", cursor: "" }).search).toBe(
+      "?after=&timeoutMs=25000",
+    );
+  });
+
+  it("the default suite and 'all' keep to the scenarios a target can run", () => {
+    const allowed = targetScenarioIds(SCENARIOS);
+    expect(parseBenchOptions(SSE_TARGET).scenarios).toEqual(
+      DEFAULT_SCENARIO_IDS.filter((id) => allowed.includes(id)),
+    );
+    expect(parseBenchOptions(["--scenario", "all", ...SSE_TARGET]).scenarios).toEqual(allowed);
+    expect(allowed).not.toContain("capacity");
+    expect(allowed).not.toContain("two-instances");
+  });
+
+  it("--allow-remote and --dry-run combine with a target", () => {
+    expect(
+      parseBenchOptions([...SSE_TARGET, "--allow-remote", "bench.internal", "--dry-run"]),
+    ).toMatchObject({ allowRemote: "bench.internal", dryRun: true });
+  });
+});
+
+describe("parseBenchOptions: --target errors name the flag and the fix", () => {
+  const allowed = () => targetScenarioIds(SCENARIOS).join(", ");
+  const cases: [argv: string[], message: string | RegExp][] = [
+    [
+      ["--target", SSE],
+      `--target-strategy and --publish-url missing: --target, --target-strategy, --publish-url go together; add --target-strategy short-polling|long-polling|sse --publish-url '${PUBLISH}' (see --help).`,
+    ],
+    [
+      ["--target-strategy", "sse", "--publish-url", PUBLISH],
+      `--target missing: --target, --target-strategy, --publish-url go together; add --target '${SSE}' (see --help).`,
+    ],
+    [["--publish-url", PUBLISH], /^--target and --target-strategy missing: /],
+    [["--target"], /^--target needs a value/],
+    [
+      [...SSE_TARGET, "--strategies", "sse,long-polling"],
+      "--strategies long-polling cannot run with --target: the target is one sse server; drop --strategies (--target-strategy sse decides).",
+    ],
+    [
+      [...SSE_TARGET, "--instances", "1"],
+      "--instances does not apply with --target: the bench starts no server processes; drop --instances.",
+    ],
+    [
+      [...SSE_TARGET, "--redis-url", "redis://127.0.0.1:6379"],
+      /^--redis-url does not apply with --target: .*; drop --redis-url\.$/,
+    ],
+    [
+      ["--scenario", "steady,capacity", ...SSE_TARGET],
+      `--scenario capacity cannot run with --target: it drives our own servers' routes with autocannon; with --target use: ${allowed()}.`,
+    ],
+    [
+      ["--scenario", "two-instances", ...SSE_TARGET],
+      /^--scenario two-instances cannot run with --target: it starts 2 of our server processes; with --target use: steady, /,
+    ],
+    [
+      ["--target", SSE, "--target-strategy", "push", "--publish-url", PUBLISH],
+      /^--target-strategy: unknown strategy 'push'; use one of: short-polling, long-polling, sse/,
+    ],
+    [
+      [
+        "--target",
+        "https://127.0.0.1/s/{userId}",
+        "--target-strategy",
+        "sse",
+        "--publish-url",
+        PUBLISH,
+      ],
+      /^--target 'https:\/\/127\.0\.0\.1\/s\/\{userId\}' uses https, which the bench does not support/,
+    ],
+    [
+      ["--target", SSE, "--target-strategy", "short-polling", "--publish-url", PUBLISH],
+      /^--target '.*' has no \{cursor\}; the driver needs \{userId\} and \{cursor\}/,
+    ],
+    [
+      ["--target", POLL, "--target-strategy", "sse", "--publish-url", PUBLISH],
+      /^--target '.*' may not contain \{cursor\} with --target-strategy sse: an SSE client resumes with the Last-Event-ID header/,
+    ],
+    [
+      ["--target", SSE, "--target-strategy", "sse", "--publish-url", "http://127.0.0.1:3000/p"],
+      /^--publish-url 'http:\/\/127\.0\.0\.1:3000\/p' has no \{userId\}/,
+    ],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(" "), () => {
+      const actual = errorOf(argv);
+      if (typeof message === "string") expect(actual).toBe(message);
+      else expect(actual).toMatch(message);
+    });
+  }
+
+  it("refuses every scenario that needs our servers or Redis, listing the allowed ones", () => {
+    const allowedIds = targetScenarioIds(SCENARIOS);
+    for (const id of SCENARIO_IDS.filter((i) => !allowedIds.includes(i))) {
+      expect(errorOf(["--scenario", id, ...SSE_TARGET])).toMatch(
+        new RegExp(
+          `^--scenario ${id} cannot run with --target: it .+; with --target use: ${allowedIds.join(", ")}\\.$`,
+        ),
+      );
+    }
+  });
+});
+
 describe("BENCH_HELP", () => {
   it("lists every flag, the scenario ids, the defaults and examples", () => {
     for (const flag of [
@@ -176,6 +308,9 @@ describe("BENCH_HELP", () => {
       "--json",
       "--allow-remote",
       "--dry-run",
+      "--target",
+      "--target-strategy",
+      "--publish-url",
       "--help",
     ]) {
       expect(BENCH_HELP).toContain(flag);

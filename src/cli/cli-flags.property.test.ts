@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseServerOptions } from "../../servers/server-options.ts";
+import { STRATEGIES, type StrategyId } from "../strategies.ts";
 import { parseBenchOptions } from "./bench-options.ts";
 import { type FlagSpec, parseFlags } from "./parse-flags.ts";
 import { UsageError } from "./usage-error.ts";
@@ -24,6 +25,9 @@ const SERVER_FLAGS = [
   "max-header-size",
   "headers-timeout-ms",
   "request-timeout-ms",
+  "sse-max-buffered-bytes",
+  "sse-max-stall-ms",
+  "history-max-len",
   "help",
 ];
 const BENCH_FLAGS = [
@@ -35,7 +39,12 @@ const BENCH_FLAGS = [
   "quick",
   "out",
   "redis-url",
+  "allow-remote",
   "json",
+  "dry-run",
+  "target",
+  "target-strategy",
+  "publish-url",
   "help",
 ];
 
@@ -52,13 +61,54 @@ const anyText = fc.oneof(
   }),
 );
 
+/**
+ * URL-template-like values for `--target` and `--publish-url`: valid ones, near misses
+ * (https, no scheme, placeholders in the host, stray braces) and pieces glued at random.
+ */
+const templateText = fc.oneof(
+  fc.constantFrom(
+    "http://127.0.0.1:3000/api/notifications/{userId}/sse",
+    "http://127.0.0.1:3000/api/notifications/{userId}/poll?after={cursor}&timeoutMs=25000",
+    "http://127.0.0.1:3000/api/notifications/{userId}",
+    "https://127.0.0.1/{userId}",
+    "http://{userId}/x",
+    "http://[::1]:1/{userId}?c={cursor}#{cursor}",
+  ),
+  fc
+    .tuple(
+      fc.constantFrom("http://", "https://", "HTTP://", "http:", ""),
+      fc.constantFrom("127.0.0.1", "127.0.0.1:0", "[::1]:3000", "localhost:99999", "", "u:p@h"),
+      fc.string({
+        unit: fc.constantFrom(
+          "/",
+          "?",
+          "#",
+          "{",
+          "}",
+          "{userId}",
+          "{cursor}",
+          "{x}",
+          "=",
+          "&",
+          ".",
+          "%",
+          " ",
+          "\n",
+        ),
+        maxLength: 8,
+      }),
+    )
+    .map((parts) => parts.join("")),
+);
+
 /** argv made of known flags (as `--f v`, `--f=v` or bare), values, and arbitrary strings. */
 function argvOf(flags: string[]) {
   const flag = fc.constantFrom(...flags);
+  const value = fc.oneof({ weight: 3, arbitrary: anyText }, { weight: 1, arbitrary: templateText });
   const token = fc.oneof(
     { weight: 3, arbitrary: flag.map((f) => [`--${f}`]) },
-    { weight: 3, arbitrary: fc.tuple(flag, anyText).map(([f, v]) => [`--${f}`, v]) },
-    { weight: 2, arbitrary: fc.tuple(flag, anyText).map(([f, v]) => [`--${f}=${v}`]) },
+    { weight: 3, arbitrary: fc.tuple(flag, value).map(([f, v]) => [`--${f}`, v]) },
+    { weight: 2, arbitrary: fc.tuple(flag, value).map(([f, v]) => [`--${f}=${v}`]) },
     { weight: 1, arbitrary: anyText.map((t) => [t]) },
   );
   return fc.array(token, { maxLength: 8 }).map((tokens) => tokens.flat());
@@ -103,10 +153,95 @@ describe("flag parsers with arbitrary argv", () => {
     );
   });
 
+  it("parseBenchOptions with all three --target flags: options or a one-line UsageError", () => {
+    const strategy = fc.oneof(fc.constantFrom("sse", "long-polling", "short-polling"), anyText);
+    fc.assert(
+      fc.property(
+        templateText,
+        strategy,
+        templateText,
+        argvOf(BENCH_FLAGS),
+        (target, targetStrategy, publishUrl, rest) => {
+          const argv = [
+            "--target",
+            target,
+            "--target-strategy",
+            targetStrategy,
+            "--publish-url",
+            publishUrl,
+            ...rest,
+          ];
+          expectOptionsOrUsageError(() => {
+            const options = parseBenchOptions(argv);
+            if (options.help || options.target === null) return;
+            // What parsed is usable: one strategy, and both templates expand.
+            expect(options.strategies).toEqual([options.target.strategy]);
+            options.target.subscribe.expand({ userId: "user-1", cursor: "" });
+            options.target.publish.expand({ userId: "user-1" });
+          });
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("parseBenchOptions: a valid --target command line parses to those templates", () => {
+    const paths: Record<StrategyId, string> = {
+      sse: "/{userId}/events",
+      "long-polling": "/poll/{userId}?cursor={cursor}&hold=20000",
+      "short-polling": "/{userId}/list?since={cursor}",
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...STRATEGIES),
+        fc.integer({ min: 1, max: 65_535 }),
+        fc.constantFrom("127.0.0.1", "localhost", "[::1]"),
+        fc.string({ maxLength: 12 }).filter((u) => u !== "." && u !== ".."),
+        fc.string({ maxLength: 12 }),
+        (strategy, port, host, userId, cursor) => {
+          const target = `http://${host}:${port}${paths[strategy]}`;
+          const publishUrl = `http://${host}:${port}/publish/{userId}`;
+          const options = parseBenchOptions([
+            "--target",
+            target,
+            "--target-strategy",
+            strategy,
+            "--publish-url",
+            publishUrl,
+          ]);
+          expect(options.strategies).toEqual([strategy]);
+          expect(options.target).toMatchObject({
+            strategy,
+            subscribe: { text: target, port, host: host.replace(/^\[(.*)\]$/, "$1") },
+            publish: { text: publishUrl, port },
+          });
+          const url = options.target?.subscribe.expand({ userId, cursor });
+          expect(
+            decodeURIComponent(
+              url?.pathname.split("/").at(strategy === "long-polling" ? 2 : 1) ?? "",
+            ),
+          ).toBe(userId);
+          if (strategy !== "sse") expect([...(url?.searchParams.values() ?? [])][0]).toBe(cursor);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("a value with a line break still gives a one-line message", () => {
     for (const parse of [
       () => parseBenchOptions(["\n"]),
       () => parseBenchOptions(["--clients", "a\nb"]),
+      () => parseBenchOptions(["--target", "http://127.0.0.1/\n{userId}"]),
+      () =>
+        parseBenchOptions([
+          "--target",
+          "http://127.0.0.1/\r\n{userId}",
+          "--target-strategy",
+          "sse\n",
+          "--publish-url",
+          "x",
+        ]),
       () => parseFlags(["--x\ny"], {}),
     ]) {
       expectOptionsOrUsageError(parse);

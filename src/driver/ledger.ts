@@ -7,6 +7,13 @@
  * before the publisher has recorded it. So `recordReceived` takes the intended send time
  * itself (it travels in the notification's meta) and `recordPublished` only establishes the
  * expected set; the two meet in whichever order they come.
+ *
+ * Resets: a server that trimmed history announces the gap (`recordReset`). The gap ends at the
+ * next notification it sends, so the user's next new receipt (seq s) settles it: every seq
+ * below s that is expected and not yet received is `skippedByReset`, not lost; so is one whose
+ * publish acknowledgement only comes later (the same race as above). Should a skipped seq
+ * still arrive, it moves to delivered: nothing is ever counted twice, and
+ * published = delivered + skippedByReset + lost holds at every moment.
  */
 import type { DeliveryStats } from "../results/schema.ts";
 import { type Clock, monotonicClock } from "./clock.ts";
@@ -34,6 +41,12 @@ interface UserLedger {
   /** seq -> whether its first receipt fell in the measured window. */
   received: Map<number, boolean>;
   maxSeqReceived: number;
+  /** Expected, not received, and inside a gap a reset announced. */
+  skipped: Set<number>;
+  /** Seqs below this one, not received, are inside an announced gap (0: no gap settled yet). */
+  skippedBelow: number;
+  /** A reset arrived and the next new receipt has not settled its gap yet. */
+  resetPending: boolean;
 }
 
 /**
@@ -51,6 +64,8 @@ export class Ledger {
   #deliveredInWindow = 0;
   #duplicates = 0;
   #reordered = 0;
+  #skipped = 0;
+  #resets = 0;
 
   constructor(recorder: LatencyRecorder, options: LedgerOptions = {}) {
     this.#recorder = recorder;
@@ -72,7 +87,19 @@ export class Ledger {
     if (inWindow !== undefined) {
       this.#delivered += 1;
       if (inWindow) this.#deliveredInWindow += 1;
+    } else if (seq < user.skippedBelow) {
+      // The reset's settling receipt won the race: this one fell into the announced gap.
+      this.#skip(user, seq);
     }
+  }
+
+  /**
+   * The server announced that the notifications between the client's position and the next
+   * one it sends are gone (history trimmed). Settled by the user's next new receipt.
+   */
+  recordReset(userId: string): void {
+    this.#user(userId).resetPending = true;
+    this.#resets += 1;
   }
 
   /** Records one receipt; `intendedAtUs` comes from the notification's meta. */
@@ -88,6 +115,9 @@ export class Ledger {
     if (reordered) this.#reordered += 1;
     user.maxSeqReceived = Math.max(user.maxSeqReceived, seq);
     user.received.set(seq, inWindow);
+    if (user.resetPending) this.#settleReset(user, seq);
+    // Announced as gone, and here it is after all: delivered, no longer skipped.
+    if (user.skipped.delete(seq)) this.#skipped -= 1;
     if (user.expected.has(seq)) {
       this.#delivered += 1;
       if (inWindow) this.#deliveredInWindow += 1;
@@ -112,14 +142,19 @@ export class Ledger {
     this.#recorder.stop();
   }
 
-  /** Every expected notification has arrived (the drain can stop). */
+  /** Every expected notification has arrived or was announced gone (the drain can stop). */
   allDelivered(): boolean {
-    return this.#delivered === this.#published;
+    return this.#delivered + this.#skipped === this.#published;
   }
 
-  /** Expected notifications not yet received. */
+  /** Expected notifications neither received nor announced gone. */
   pending(): number {
-    return this.#published - this.#delivered;
+    return this.#published - this.#delivered - this.#skipped;
+  }
+
+  /** Resets recorded so far (every `recordReset` call). */
+  resets(): number {
+    return this.#resets;
   }
 
   /** Receipts of a (user, seq) never published (e.g. left over from an earlier run). */
@@ -137,18 +172,42 @@ export class Ledger {
       // Every client connects before publishing starts, so each published one is expected.
       expected: this.#published,
       delivered: this.#delivered,
-      lost: this.#published - this.#delivered,
+      lost: this.#published - this.#delivered - this.#skipped,
       duplicates: this.#duplicates,
       reordered: this.#reordered,
-      skippedByReset: 0,
+      skippedByReset: this.#skipped,
       deliveredInWindow: this.#deliveredInWindow,
     };
+  }
+
+  /** The gap ends below `seq`: everything expected and missing under it is skipped. */
+  #settleReset(user: UserLedger, seq: number): void {
+    user.resetPending = false;
+    user.skippedBelow = Math.max(user.skippedBelow, seq);
+    for (const expectedSeq of user.expected) {
+      if (expectedSeq < user.skippedBelow && !user.received.has(expectedSeq)) {
+        this.#skip(user, expectedSeq);
+      }
+    }
+  }
+
+  #skip(user: UserLedger, seq: number): void {
+    if (user.skipped.has(seq)) return;
+    user.skipped.add(seq);
+    this.#skipped += 1;
   }
 
   #user(userId: string): UserLedger {
     let user = this.#users.get(userId);
     if (!user) {
-      user = { expected: new Set(), received: new Map(), maxSeqReceived: 0 };
+      user = {
+        expected: new Set(),
+        received: new Map(),
+        maxSeqReceived: 0,
+        skipped: new Set(),
+        skippedBelow: 0,
+        resetPending: false,
+      };
       this.#users.set(userId, user);
     }
     return user;

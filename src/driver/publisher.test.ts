@@ -1,6 +1,6 @@
 /**
- * The publisher against a scripted publish function (the unit under test is the scheduling,
- * not Redis: the Redis path is covered by the bench and conformance tests).
+ * The publisher against a scripted publish function (the unit under test is the scheduling
+ * and the driver seq, not Redis: the Redis path is covered by the bench and conformance tests).
  */
 import { describe, expect, it } from "vitest";
 import { monotonicClock } from "./clock.ts";
@@ -12,17 +12,14 @@ function fixedTimes(count: number, startUs: number, gapUs: number): Iterator<num
 }
 
 function recorder() {
-  const seqByUser = new Map<string, number>();
   const calls: { userId: string; payload: PublishPayload }[] = [];
   const published: { userId: string; seq: number; intendedAtUs: number }[] = [];
   return {
     calls,
     published,
-    publish: async (userId: string, payload: PublishPayload) => {
+    // Resolves with nothing: the publisher must not need the answer's content.
+    publish: async (userId: string, payload: PublishPayload): Promise<void> => {
       calls.push({ userId, payload });
-      const seq = (seqByUser.get(userId) ?? 0) + 1;
-      seqByUser.set(userId, seq);
-      return { seq };
     },
     onPublished: (userId: string, seq: number, intendedAtUs: number) =>
       published.push({ userId, seq, intendedAtUs }),
@@ -30,7 +27,7 @@ function recorder() {
 }
 
 describe("startPublisher", () => {
-  it("fires every scheduled event round-robin and reports the seq Redis assigned", async () => {
+  it("fires every scheduled event round-robin and reports the driver seq it sent", async () => {
     const r = recorder();
     const startUs = monotonicClock.nowUs();
     const publisher = startPublisher({
@@ -47,6 +44,16 @@ describe("startPublisher", () => {
     expect(stats).toMatchObject({ events: 9, published: 9, errors: 0 });
     expect(r.calls.map((c) => c.userId)).toEqual(["a", "b", "c", "a", "b", "c", "a", "b", "c"]);
     expect(r.published.filter((p) => p.userId === "b").map((p) => p.seq)).toEqual([1, 2, 3]);
+    // The marker travels in the payload: the driver's seq, the intended time and the user.
+    expect(r.calls.filter((c) => c.userId === "b").map((c) => c.payload.meta)).toEqual([
+      { seq: 1, intendedAtUs: startUs + 1000, userId: "b" },
+      { seq: 2, intendedAtUs: startUs + 4000, userId: "b" },
+      { seq: 3, intendedAtUs: startUs + 7000, userId: "b" },
+    ]);
+    for (const p of r.published) {
+      const call = r.calls.find((c) => c.userId === p.userId && c.payload.meta.seq === p.seq);
+      expect(call?.payload.meta.intendedAtUs).toBe(p.intendedAtUs);
+    }
     expect(r.calls[0]?.payload.message).toHaveLength(16);
     // The intended time travels with the notification, exactly as scheduled.
     expect(r.calls.map((c) => c.payload.meta.intendedAtUs)).toEqual(
@@ -103,7 +110,6 @@ describe("startPublisher", () => {
       publish: async () => {
         started.push(monotonicClock.nowUs());
         await new Promise((resolve) => setTimeout(resolve, 200));
-        return { seq: started.length };
       },
       onPublished: () => {},
       userIds: ["a"],
@@ -120,15 +126,15 @@ describe("startPublisher", () => {
     expect(stats.published).toBe(5);
   });
 
-  it("counts failed publishes and keeps the first error", async () => {
+  it("counts failed publishes and keeps the first error; a failed one consumed its seq", async () => {
     let n = 0;
+    const published: number[] = [];
     const publisher = startPublisher({
       publish: async () => {
         n += 1;
         if (n % 2 === 0) throw new Error(`redis said no #${n}`);
-        return { seq: n };
       },
-      onPublished: () => {},
+      onPublished: (_userId, seq) => published.push(seq),
       userIds: ["a"],
       fanout: "per-user",
       userChoice: "round-robin",
@@ -143,5 +149,23 @@ describe("startPublisher", () => {
       errors: 2,
       firstError: "redis said no #2",
     });
+    // Seqs 2 and 4 failed: never reported, and the later ones were not renumbered.
+    expect(published.sort((a, b) => a - b)).toEqual([1, 3]);
+  });
+
+  it("a publish function that throws synchronously counts as a failed publish", async () => {
+    const publisher = startPublisher({
+      publish: () => {
+        throw new Error("not even a promise");
+      },
+      onPublished: () => {},
+      userIds: ["a"],
+      fanout: "per-user",
+      userChoice: "round-robin",
+      schedule: fixedTimes(2, monotonicClock.nowUs(), 0),
+      clock: monotonicClock,
+      payloadBytes: 1,
+    });
+    expect(await publisher.stop()).toMatchObject({ events: 2, published: 0, errors: 2 });
   });
 });

@@ -5,16 +5,26 @@
  * or the event loop falls behind, the lag lands in the measured latency instead of hiding.
  */
 import type { Fanout } from "../../scenarios/types.ts";
+import type { NotificationPayload } from "../notifications/types.ts";
 import type { Clock } from "./clock.ts";
 
-export interface PublishPayload {
-  title: string;
-  message: string;
-  meta: { intendedAtUs: number };
-}
+/**
+ * The driver's marker, carried in every notification's `meta`. The seq is the driver's own
+ * (1, 2, 3... per user, assigned when the publish is issued), not a server's: the ledger keys
+ * on it for every strategy and for external servers alike, and a publish that failed leaves a
+ * gap the ledger never expects instead of shifting every later number.
+ */
+export type DriverMeta = { seq: number; intendedAtUs: number; userId: string };
+
+/** What the publisher sends: a NotificationPayload whose meta is the driver's marker. */
+export type PublishPayload = NotificationPayload & { meta: DriverMeta };
 
 export interface PublisherOptions {
-  publish(userId: string, payload: PublishPayload): Promise<{ seq: number }>;
+  /**
+   * Publishes one notification; resolves once it is accepted (the answer's content is not
+   * used). `source.publish` and the HTTP publisher of external targets both fit.
+   */
+  publish(userId: string, payload: PublishPayload): Promise<unknown>;
   userIds: readonly string[];
   fanout: Fanout;
   /** Intended send times, microseconds on `clock`, ascending. */
@@ -32,7 +42,7 @@ export interface PublisherOptions {
   userChoice: "random" | "round-robin";
   /** Random source in [0, 1) for "random" user choice; seeded so runs are repeatable. */
   random?: () => number;
-  /** Called once Redis has assigned the seq, so the ledger knows what to expect. */
+  /** Called once a publish was accepted, with the driver seq it carried, so the ledger knows what to expect. */
   onPublished(userId: string, seq: number, intendedAtUs: number): void;
 }
 
@@ -41,7 +51,10 @@ export interface PublisherStats {
   events: number;
   /** Notifications published successfully. */
   published: number;
-  /** Publishes Redis refused or that failed; each is a notification no client can receive. */
+  /**
+   * Publishes that were refused or failed; each consumed its seq (a gap the ledger does not
+   * expect) and is a notification no client can receive.
+   */
   errors: number;
   /** First publish error message, for the run's warnings. */
   firstError: string | null;
@@ -67,16 +80,31 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     maxIssueLagUs: 0,
   };
   const inFlight = new Set<Promise<void>>();
+  /** The last seq issued per user. */
+  const seqByUser = new Map<string, number>();
   let nextUser = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let next = options.schedule.next();
 
   const publishOne = (userId: string, intendedAtUs: number): void => {
-    const done = options
-      .publish(userId, { title: `n@${intendedAtUs}`, message, meta: { intendedAtUs } })
+    const seq = (seqByUser.get(userId) ?? 0) + 1;
+    seqByUser.set(userId, seq);
+    const payload: PublishPayload = {
+      title: `n@${intendedAtUs}`,
+      message,
+      meta: { seq, intendedAtUs, userId },
+    };
+    let pending: Promise<unknown>;
+    try {
+      pending = options.publish(userId, payload);
+    } catch (error) {
+      // A publish function that throws instead of rejecting counts as a failed publish too.
+      pending = Promise.reject(error);
+    }
+    const done = pending
       .then(
-        ({ seq }) => {
+        () => {
           stats.published += 1;
           options.onPublished(userId, seq, intendedAtUs);
         },

@@ -76,6 +76,7 @@ describe("importK6Summary: realistic summaries", () => {
       lost: 0,
       duplicates: 0,
       reordered: 0,
+      skippedByReset: 0,
       deliveredInWindow: 1203,
     });
     expect(run?.latency).toEqual({

@@ -88,6 +88,26 @@ describe("startProcessSampler", () => {
   });
 });
 
+describe("startProcessSampler countCpuSinceStart", () => {
+  it("counts the CPU used before the first sample in the first window only", async () => {
+    const child = await spawn(BUSY);
+    await sleep(200); // spinning before the sampler starts
+    const since = startProcessSampler(child.pid, { intervalMs: 50, countCpuSinceStart: true });
+    const fromFirst = startProcessSampler(child.pid, { intervalMs: 50 });
+    await sleep(100);
+    const [a, b] = await Promise.all([since.stop(), fromFirst.stop()]);
+    const latestCpu = since.latest()?.cpuSeconds ?? 0;
+    expect(a.cpuSeconds).toBeCloseTo(latestCpu, 10);
+    expect(a.cpuSeconds).toBeGreaterThan(b.cpuSeconds);
+
+    // After mark() the window is the marked one, as without the option.
+    const marked = startProcessSampler(child.pid, { intervalMs: 50, countCpuSinceStart: true });
+    await marked.mark();
+    const w = await marked.stop();
+    expect(w.cpuSeconds).toBeLessThan(marked.latest()?.cpuSeconds ?? 0);
+  });
+});
+
 describe("startProcessSampler without awaiting mark()", () => {
   it("still measures from mark() when it is not awaited", async () => {
     const child = await spawn(IDLE);

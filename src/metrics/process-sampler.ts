@@ -19,6 +19,13 @@ export interface ProcessSamplerOptions {
   socketIntervalMs?: number;
   /** Called for sampling errors other than the process exiting (default: ignored). */
   onError?: (err: Error) => void;
+  /**
+   * The first window (the one before any mark()) counts the CPU the process used since it
+   * started, not only since the first sample (default false). For a process started inside a
+   * window that is already open elsewhere, e.g. a server restarted during the measured window:
+   * its start-up is part of that window's cost.
+   */
+  countCpuSinceStart?: boolean;
 }
 
 /** Summary of the window between `mark()` (or the sampler start) and `stop()`. */
@@ -83,10 +90,10 @@ interface Window {
   maxOpenSockets: number;
 }
 
-function openWindow(at: number, s: ProcStats): Window {
+function openWindow(at: number, s: ProcStats, startCpuSeconds = s.cpuSeconds): Window {
   return {
     startAtMs: at,
-    startCpuSeconds: s.cpuSeconds,
+    startCpuSeconds,
     startRssBytes: s.rssBytes,
     lastAtMs: at,
     last: s,
@@ -176,7 +183,9 @@ export function startProcessSampler(
         s.openSockets = lastSocketCount;
       }
       latest = s;
-      if (newWindow || window === null) window = openWindow(at, s);
+      if (newWindow) window = openWindow(at, s);
+      else if (window === null)
+        window = openWindow(at, s, options.countCpuSinceStart ? 0 : undefined);
       else addSample(window, at, s);
       return true;
     } catch (err) {

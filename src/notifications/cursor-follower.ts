@@ -3,6 +3,9 @@
  * wake-up hint. Because interest is registered before the first read, a notification published
  * in between is picked up by the re-read (never lost), and because every read starts after the
  * last delivered id, nothing is delivered twice. Used by long polling and SSE.
+ *
+ * Resets pass through: a read whose cursor fell behind the trimmed history (ReadResult.reset) is
+ * delivered even when nothing is kept after the gap, because the client must hear about it.
  */
 import type { NotificationSource, ReadResult } from "./types.ts";
 
@@ -15,7 +18,10 @@ export interface FollowOptions {
   from: FollowFrom;
   /** Most notifications per read (and per batch). */
   pageSize: number;
-  /** Later batches, in order, never concurrently; return a promise to pause (backpressure). */
+  /**
+   * Later batches, in order, never concurrently; return a promise to pause (backpressure).
+   * A batch has notifications, or `reset: true` (possibly with none).
+   */
   onBatch: (batch: ReadResult) => void | Promise<void>;
   /** A later read failed (Redis down); the follower retries by itself. */
   onReadError?: (error: unknown) => void;
@@ -102,7 +108,7 @@ export class CursorFollower {
           this.scheduleRetry();
           return;
         }
-        if (this.stopped || batch.notifications.length === 0) continue;
+        if (this.stopped || (batch.notifications.length === 0 && !batch.reset)) continue;
         this.cursorValue = batch.cursor;
         if (batch.notifications.length >= this.options.pageSize) this.dirty = true;
         try {

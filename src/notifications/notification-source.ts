@@ -10,11 +10,12 @@ import {
   decodeEntry,
   PUBLISH_SCRIPT,
   pickPayload,
+  TRIM_SCRIPT,
   USER_ID_PATTERN,
   userKeys,
   wakeChannel,
 } from "./stream-entry.ts";
-import { START_CURSOR } from "./stream-id.ts";
+import { compareStreamIds, START_CURSOR } from "./stream-id.ts";
 import type {
   Notification,
   NotificationPayload,
@@ -30,12 +31,14 @@ type PublishingRedis = Redis & {
   pvpPublish(
     seqKey: string,
     streamKey: string,
+    trimmedKey: string,
     maxLen: number,
     channel: string,
     userId: string,
     sentAt: number,
     payloadJson: string,
   ): Promise<[number, string]>;
+  pvpTrim(streamKey: string, trimmedKey: string, keep: number): Promise<number>;
 };
 
 /** Creates the source and starts connecting; `await source.ready()` before relying on it. */
@@ -73,6 +76,11 @@ class RedisNotificationSource implements NotificationSource {
   constructor(options: NotificationSourceOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.historyMaxLen = options.historyMaxLen ?? DEFAULT_HISTORY_MAX_LEN;
+    if (!Number.isSafeInteger(this.historyMaxLen) || this.historyMaxLen < 1) {
+      throw new RangeError(
+        `historyMaxLen ${this.historyMaxLen} must be a whole number >= 1 (entries kept per user)`,
+      );
+    }
     this.readyTimeoutMs = options.readyTimeoutMs ?? 5000;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.channel = wakeChannel(this.keyPrefix);
@@ -82,7 +90,8 @@ class RedisNotificationSource implements NotificationSource {
       "pvp-commands",
       onError("commands"),
     ) as PublishingRedis;
-    this.commands.defineCommand("pvpPublish", { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+    this.commands.defineCommand("pvpPublish", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.commands.defineCommand("pvpTrim", { numberOfKeys: 2, lua: TRIM_SCRIPT });
     this.subscriber = createRedisClient(options.redisUrl, "pvp-wake", onError("subscriber"));
     this.subscriber.on("message", (channel: string, userId: string) => {
       if (channel === this.channel) this.hub.wake(userId);
@@ -113,6 +122,7 @@ class RedisNotificationSource implements NotificationSource {
     const [seq, id] = await this.commands.pvpPublish(
       keys.seq,
       keys.stream,
+      keys.trimmed,
       this.historyMaxLen,
       this.channel,
       userId,
@@ -125,19 +135,30 @@ class RedisNotificationSource implements NotificationSource {
   async readAfter(userId: string, cursor: string, limit: number): Promise<ReadResult> {
     assertUserId(userId);
     const keys = userKeys(this.keyPrefix, userId);
-    // MULTI so the count and the page describe the same moment.
+    // MULTI so the count, the trim marker and the page describe the same moment.
     const replies = await this.commands
       .multi()
       .xrange(keys.stream, `(${cursor}`, "+", "COUNT", limit)
       .get(keys.seq)
+      .get(keys.trimmed)
       .exec();
     const entries = replyValue<StreamEntry[]>(replies, 0) ?? [];
     const notifications = entries.map(([id, fields]) => decodeEntry(userId, id, fields));
-    const last = notifications.at(-1);
+    const trimmedUpTo = replyValue<string | null>(replies, 2) ?? null;
+    // A cursor older than the newest trimmed id missed at least that entry. A cursor equal to it
+    // holds that entry and missed nothing (every later entry is still kept).
+    const reset = trimmedUpTo !== null && compareStreamIds(cursor, trimmedUpTo) < 0;
+    let next = notifications.at(-1)?.id ?? cursor;
+    // After a reset the cursor moves past the gap even when nothing is kept after it, so the
+    // next read (a poll, a re-read) does not report the same gap again.
+    if (reset && trimmedUpTo !== null && compareStreamIds(next, trimmedUpTo) < 0) {
+      next = trimmedUpTo;
+    }
     return {
       notifications,
-      cursor: last ? last.id : cursor,
+      cursor: next,
       count: Number(replyValue<string | null>(replies, 1) ?? 0),
+      reset,
     };
   }
 
@@ -148,16 +169,32 @@ class RedisNotificationSource implements NotificationSource {
       .multi()
       .xrevrange(keys.stream, "+", "-", "COUNT", Math.max(limit, 1))
       .get(keys.seq)
+      .get(keys.trimmed)
       .exec();
     const newestFirst = replyValue<StreamEntry[]>(replies, 0) ?? [];
     const newest = newestFirst[0];
     const notifications =
       limit > 0 ? newestFirst.reverse().map(([id, fields]) => decodeEntry(userId, id, fields)) : [];
+    // With everything trimmed, continuing from "0-0" would report a gap to a reader that asked
+    // for nothing in particular; continuing from the newest trimmed id does not.
+    const trimmedUpTo = replyValue<string | null>(replies, 2) ?? null;
     return {
       notifications,
-      cursor: newest ? newest[0] : START_CURSOR,
+      cursor: newest ? newest[0] : (trimmedUpTo ?? START_CURSOR),
       count: Number(replyValue<string | null>(replies, 1) ?? 0),
+      reset: false,
     };
+  }
+
+  async trimHistory(userId: string, keep: number): Promise<number> {
+    assertUserId(userId);
+    if (!Number.isSafeInteger(keep) || keep < 0) {
+      throw new RangeError(
+        `trimHistory keep ${keep} must be a whole number >= 0 (entries to keep)`,
+      );
+    }
+    const keys = userKeys(this.keyPrefix, userId);
+    return Number(await this.commands.pvpTrim(keys.stream, keys.trimmed, keep));
   }
 
   watch(userId: string, listener: WakeListener): () => void {

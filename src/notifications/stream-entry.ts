@@ -15,11 +15,18 @@ export interface UserKeys {
   seq: string;
   /** The history stream. */
   stream: string;
+  /**
+   * The id of the newest entry ever trimmed from the stream (absent: nothing was ever trimmed).
+   * Redis itself cannot say afterwards what trimming removed, so the trim scripts record it;
+   * a reader whose cursor is older learns that it missed notifications (a reset).
+   */
+  trimmed: string;
 }
 
 export function userKeys(keyPrefix: string, userId: string): UserKeys {
-  // The {userId} hash tag keeps both keys in one slot, should this ever run on a cluster.
-  return { seq: `${keyPrefix}{${userId}}:seq`, stream: `${keyPrefix}{${userId}}:stream` };
+  // The {userId} hash tag keeps all keys in one slot, should this ever run on a cluster.
+  const tag = `${keyPrefix}{${userId}}`;
+  return { seq: `${tag}:seq`, stream: `${tag}:stream`, trimmed: `${tag}:trimmed` };
 }
 
 /** One channel for all wake-up hints of a prefix: subscribed once, before any listener exists. */
@@ -28,16 +35,69 @@ export function wakeChannel(keyPrefix: string): string {
 }
 
 /**
- * KEYS: seq, stream. ARGV: maxLen, channel, userId, sentAt, payload JSON.
- * One script = one atomic step: no reader can see a seq without its entry, and the hint is
- * published only after the entry exists. Returns {seq, id}.
+ * Lua shared by both trim paths: trims `stream` to exactly its newest `keep` entries and moves
+ * the `trimmed` marker forward to the newest removed id. Returns how many entries were removed.
+ * Ids are compared as numbers (ms, then seq) by digit count first, because Lua numbers are
+ * doubles and a u64 seq could lose precision.
  */
-export const PUBLISH_SCRIPT = `
+const TRIM_FUNCTIONS = `
+local function digitsLess(a, b)
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
+local function idLess(a, b)
+  local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
+  local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
+  if ams ~= bms then return digitsLess(ams, bms) end
+  return digitsLess(aseq, bseq)
+end
+local function trimTo(stream, marker, keep)
+  local excess = redis.call('XLEN', stream) - keep
+  if excess <= 0 then return 0 end
+  -- The newest entry to remove: walk from whichever end is nearer, so a publish that trims a
+  -- few entries off a long history reads only those few.
+  local newestRemoved
+  if excess <= keep + 1 then
+    local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+    newestRemoved = oldest[#oldest][1]
+  else
+    local newest = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', keep + 1)
+    newestRemoved = newest[#newest][1]
+  end
+  redis.call('XTRIM', stream, 'MAXLEN', '=', keep)
+  local previous = redis.call('GET', marker)
+  if not previous or idLess(previous, newestRemoved) then
+    redis.call('SET', marker, newestRemoved)
+  end
+  return excess
+end
+`;
+
+/**
+ * KEYS: seq, stream, trimmed. ARGV: maxLen, channel, userId, sentAt, payload JSON.
+ * One script = one atomic step: no reader can see a seq without its entry, the trim marker
+ * moves together with the trim, and the hint is published only after the entry exists.
+ * Trimming is amortised like `MAXLEN ~`: only once the stream exceeds maxLen by a slack of
+ * max(1, ceil(maxLen / 10)), then exactly down to maxLen. Returns {seq, id}.
+ */
+export const PUBLISH_SCRIPT = `${TRIM_FUNCTIONS}
 local seq = redis.call('INCR', KEYS[1])
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*',
-  'seq', seq, 'sentAt', ARGV[4], 'payload', ARGV[5])
+local id = redis.call('XADD', KEYS[2], '*', 'seq', seq, 'sentAt', ARGV[4], 'payload', ARGV[5])
+local maxLen = tonumber(ARGV[1])
+local slack = math.max(1, math.ceil(maxLen / 10))
+if redis.call('XLEN', KEYS[2]) > maxLen + slack then
+  trimTo(KEYS[2], KEYS[3], maxLen)
+end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return {seq, id}
+`;
+
+/**
+ * KEYS: stream, trimmed. ARGV: keep. Exact trim to the newest `keep` entries (how the bench
+ * simulates retention expiring). Returns the number of entries removed.
+ */
+export const TRIM_SCRIPT = `${TRIM_FUNCTIONS}
+return trimTo(KEYS[1], KEYS[2], tonumber(ARGV[1]))
 `;
 
 /** Only the known payload fields are kept, so an entry never carries stray data. */

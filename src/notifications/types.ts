@@ -31,6 +31,13 @@ export interface ReadResult {
   cursor: string;
   /** Notifications ever published to the user (= the newest seq), read atomically with the page. */
   count: number;
+  /**
+   * True when notifications after the read's cursor were trimmed from the history before they
+   * were read: the page continues from the oldest kept entry, and the client must be told about
+   * the gap rather than silently skip it. `cursor` then moves at least to the newest trimmed id,
+   * so the same gap is reported once, not on every later read.
+   */
+  reset: boolean;
 }
 
 /** Called when a user's stream may have changed; re-read from your cursor. */
@@ -41,7 +48,10 @@ export interface NotificationSourceOptions {
   redisUrl: string;
   /** Prefix of every key and channel, so runs sharing a Redis stay apart (default "pvp:"). */
   keyPrefix?: string;
-  /** Approximate number of entries kept per user stream (XADD MAXLEN ~, default 1000). */
+  /**
+   * Entries kept per user stream (default 1000). Publishing trims once the stream exceeds it by
+   * a tenth (at least 1), then exactly down to it, recording the newest trimmed id.
+   */
   historyMaxLen?: number;
   /** How long ready() waits for both connections, in ms (default 5000). */
   readyTimeoutMs?: number;
@@ -54,10 +64,23 @@ export interface NotificationSource {
   ready(): Promise<void>;
   /** Atomically assigns the next seq, appends to the user's stream and sends a wake-up hint. */
   publish(userId: string, payload: NotificationPayload): Promise<Notification>;
-  /** Up to `limit` notifications after `cursor` ("0-0" = from the start), oldest first. */
+  /**
+   * Up to `limit` notifications after `cursor` ("0-0" = from the start), oldest first.
+   * `reset` is true when entries after `cursor` were trimmed before this read (see ReadResult).
+   */
   readAfter(userId: string, cursor: string, limit: number): Promise<ReadResult>;
-  /** The newest `limit` kept notifications, oldest first; cursor "0-0" when there are none. */
+  /**
+   * The newest `limit` kept notifications, oldest first, and the newest kept id as cursor (when
+   * nothing is kept: the newest trimmed id, or "0-0" when nothing was ever trimmed).
+   * Never a reset: a reader without a cursor expected nothing in particular.
+   */
   readLatest(userId: string, limit: number): Promise<ReadResult>;
+  /**
+   * Trims the user's history to exactly its newest `keep` entries (an integer >= 0) and records
+   * the newest removed id, atomically; returns how many entries were removed. This is how the
+   * bench simulates retention expiring for a client that was away (the history-trimmed fault).
+   */
+  trimHistory(userId: string, keep: number): Promise<number>;
   /**
    * Registers interest in `userId` (in memory; one Redis subscription per process).
    * Register BEFORE reading history so nothing published in between is missed.

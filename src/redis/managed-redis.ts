@@ -1,13 +1,16 @@
 /**
  * A Redis for tests and benchmarks: the one at REDIS_URL (or `redisUrl`) when given, otherwise
  * a private `redis-server` on a free 127.0.0.1 port that persists nothing and dies with us.
+ * A managed one can also be taken down for a while with its data kept (`blip`), the Redis
+ * outage of the fault scenarios.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis, ReplyError } from "ioredis";
 
 export interface RedisHandle {
   /** redis://127.0.0.1:<port> */
@@ -18,8 +21,18 @@ export interface RedisHandle {
   version: string;
   /** Stops a managed server (no-op for an external one). Safe to call twice. */
   stop(): Promise<void>;
-  /** Managed only: starts the server again on the same port (after stop(), or restarts it). */
+  /**
+   * Managed only: starts the server again on the same port (after stop(), or restarts it).
+   * The data is gone afterwards: a stopped server keeps nothing.
+   */
   restart?(): Promise<void>;
+  /**
+   * Managed only: makes Redis unreachable for `downMs` with its data kept, then brings it
+   * back on the same port. Everything acknowledged before the blip is there afterwards
+   * (SHUTDOWN SAVE, then a restart that loads the dump). Resolves once PING answers again,
+   * with the time Redis actually did not answer, measured from the SHUTDOWN.
+   */
+  blip?(downMs: number): Promise<{ downMs: number }>;
 }
 
 export interface StartRedisOptions {
@@ -31,6 +44,13 @@ export interface StartRedisOptions {
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3000;
+/** Longest accepted blip: a fault longer than this is a mistake, not an outage to simulate. */
+export const MAX_BLIP_DOWN_MS = 10 * 60_000;
+/** How long SHUTDOWN SAVE may take to save and exit before the blip gives up. */
+const BLIP_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** How long the port may stay taken after the shutdown before the blip gives up. */
+const BLIP_REBIND_TIMEOUT_MS = 5000;
+const DUMP_FILE_NAME = "dump.rdb";
 
 const HOW_TO_FIX =
   "Install redis-server (run `npm run setup`), or point REDIS_URL at a running Redis " +
@@ -73,12 +93,18 @@ class RedisMissingError extends Error {
   override readonly name = "RedisMissingError";
 }
 
-/** One spawned redis-server on a fixed port; start/stop may repeat (restart keeps the port). */
+/**
+ * One spawned redis-server on a fixed port; start/stop may repeat (restart keeps the port).
+ * Its data directory lives from start() to stop(): a blip restarts the server in the same
+ * directory so it loads the dump, and only stop() (or our exit) removes it.
+ */
 class ManagedRedisServer {
   private child: ChildProcess | undefined;
   private dir: string | undefined;
   private version = "";
   private readonly url: string;
+  /** The blip in progress: stop() waits for it so it never races a restarting server. */
+  private blipping: Promise<unknown> | undefined;
 
   constructor(
     private readonly port: number,
@@ -97,19 +123,25 @@ class ManagedRedisServer {
         await this.stop();
         await this.start();
       },
+      blip: (downMs) => this.blip(downMs),
     };
   }
 
   async start(): Promise<void> {
     if (this.child) return;
-    this.dir = mkdtempSync(join(tmpdir(), "pvp-redis-"));
+    if (this.dir === undefined) {
+      this.dir = mkdtempSync(join(tmpdir(), "pvp-redis-"));
+      liveDirs.add(this.dir);
+    }
     // biome-ignore format: flag/value pairs read better side by side
     const args = [
       "--port", String(this.port),
       "--bind", "127.0.0.1",
+      // No save points: nothing is written during a run. SHUTDOWN SAVE (blip) still saves.
       "--save", "",
       "--appendonly", "no",
       "--dir", this.dir,
+      "--dbfilename", DUMP_FILE_NAME,
       "--daemonize", "no",
       "--protected-mode", "yes",
       "--loglevel", "warning",
@@ -147,6 +179,18 @@ class ManagedRedisServer {
   }
 
   async stop(): Promise<void> {
+    // A blip's restart must not come back after (or during) the final stop.
+    await this.blipping?.catch(() => undefined);
+    await this.killChild();
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      liveDirs.delete(this.dir);
+    }
+    this.dir = undefined;
+  }
+
+  /** Ends the running server, if any (SIGTERM, SIGKILL after a grace period); keeps the dir. */
+  private async killChild(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -156,13 +200,121 @@ class ManagedRedisServer {
       clearTimeout(timer);
     }
     this.child = undefined;
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
+  }
+
+  blip(downMs: number): Promise<{ downMs: number }> {
+    if (!Number.isFinite(downMs) || downMs < 0 || downMs > MAX_BLIP_DOWN_MS) {
+      return Promise.reject(
+        new RangeError(
+          `blip downMs must be a number of milliseconds from 0 to ${MAX_BLIP_DOWN_MS}, ` +
+            `got ${downMs}; pass the outage length, e.g. blip(2000)`,
+        ),
+      );
+    }
+    if (this.blipping) {
+      return Promise.reject(
+        new Error(`Redis at ${this.url} is already blipping; wait for that blip to resolve first`),
+      );
+    }
+    const running = this.blipOnce(downMs);
+    this.blipping = running;
+    const clear = () => {
+      if (this.blipping === running) this.blipping = undefined;
+    };
+    running.then(clear, clear);
+    return running;
+  }
+
+  private async blipOnce(downMs: number): Promise<{ downMs: number }> {
+    const child = this.child;
+    if (!child || this.dir === undefined) {
+      throw new Error(
+        `Redis at ${this.url} is not running, so it cannot blip; call restart() first`,
+      );
+    }
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once("exit", () => resolve());
+    });
+    // Redis is single-threaded: from the moment it takes SHUTDOWN it answers no one else.
+    const downSinceMs = performance.now();
+    await shutdownSave(this.url);
+    const timer = setTimeout(() => child.kill("SIGKILL"), BLIP_SHUTDOWN_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+    if (child.signalCode === "SIGKILL") {
+      throw new Error(
+        `redis-server at ${this.url} did not exit within ${BLIP_SHUTDOWN_TIMEOUT_MS} ms of ` +
+          "SHUTDOWN SAVE and was killed; its data may be incomplete",
+      );
+    }
+    const remainingMs = downMs - (performance.now() - downSinceMs);
+    if (remainingMs > 0) await sleep(remainingMs);
+    await this.startOnSamePort();
+    return { downMs: performance.now() - downSinceMs };
+  }
+
+  /** start() again; retried briefly because another socket may hold the port for a moment. */
+  private async startOnSamePort(): Promise<void> {
+    const deadline = performance.now() + BLIP_REBIND_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        // A server that started but never answered would make the next start() a no-op.
+        await this.killChild();
+        if (error instanceof RedisMissingError || performance.now() > deadline) {
+          throw new Error(
+            `redis-server did not come back on port ${this.port} after a blip: ` +
+              `${errorMessage(error)}. Free the port (another process may have taken it).`,
+          );
+        }
+        await sleep(100);
+      }
+    }
+  }
+}
+
+/**
+ * Sends SHUTDOWN SAVE on a fresh connection. Redis saves the dump and exits without answering,
+ * so a closed connection is success; only an error reply (the save failed, Redis stays up) is not.
+ */
+async function shutdownSave(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    disableClientInfo: true,
+  });
+  client.on("error", () => {}); // a closed connection is the expected outcome
+  try {
+    await client.connect().catch((error: unknown) => {
+      throw new Error(
+        `redis-server at ${url} does not accept connections, so it cannot blip: ` +
+          errorMessage(error),
+      );
+    });
+    await client.call("SHUTDOWN", "SAVE").catch((error: unknown) => {
+      if (error instanceof ReplyError) {
+        throw new Error(
+          `redis-server at ${url} refused SHUTDOWN SAVE (${errorMessage(error)}); ` +
+            "check that its data directory is writable",
+        );
+      }
+      // Anything else is the connection closing under the command: Redis is going down.
+    });
+  } finally {
+    client.disconnect();
   }
 }
 
 /** Children still running; killed synchronously when the process exits. */
 const liveChildren = new Set<ChildProcess>();
+/** Data directories not yet removed by stop(); removed when the process exits. */
+const liveDirs = new Set<string>();
 let hooksInstalled = false;
 
 function installExitHooks(): void {
@@ -171,6 +323,9 @@ function installExitHooks(): void {
   const killAll = () => {
     for (const child of liveChildren) child.kill("SIGKILL");
     liveChildren.clear();
+    // A dump saved by a blip must not outlive us in the temp directory.
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+    liveDirs.clear();
   };
   process.once("exit", killAll);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

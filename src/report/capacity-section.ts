@@ -11,6 +11,7 @@ import type { ChartSpec } from "./charts/chart-spec.ts";
 import { escapeHtml, formatBytes, formatCompact, formatNumber, NOT_AVAILABLE } from "./format.ts";
 import { renderHtmlTable } from "./html-page.ts";
 import { STRATEGY_COLORS } from "./palette.ts";
+import { sunnyDayRuns } from "./run-groups.ts";
 
 /** Anchor of the section in report.html. */
 export const CAPACITY_SECTION_ID = "capacity";
@@ -84,7 +85,10 @@ export const HELD_HEADERS = [
   "server CPU per 1,000 deliveries",
 ] as const;
 
-/** Per strategy, its valid run with the most clients (ties: the first in the file). */
+/**
+ * Per strategy, its valid run with the most clients (ties: the first in the file). Callers pass
+ * the sunny-day runs: a fault run's connections were disrupted on purpose.
+ */
 export function buildHeldConnections(runs: readonly RunResult[]): HeldConnections[] {
   return STRATEGIES.flatMap((strategy) => {
     let best: RunResult | null = null;
@@ -159,7 +163,7 @@ export function renderCapacitySectionHtml(
 ): string {
   const groups = groupCapacity(results);
   if (groups.length === 0) return "";
-  const held = buildHeldConnections(results.runs);
+  const held = buildHeldConnections(sunnyDayRuns(results));
   const parts: string[] = [
     `<section class="scenario" id="${CAPACITY_SECTION_ID}">`,
     "<h2>Capacity</h2>",
@@ -266,7 +270,7 @@ export function renderCapacityMarkdown(
       }
     }
   }
-  const held = buildHeldConnections(results.runs);
+  const held = buildHeldConnections(sunnyDayRuns(results));
   out.push("", "### Connections the harness held", "");
   if (held.length === 0) {
     out.push(

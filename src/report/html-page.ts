@@ -23,6 +23,9 @@ tr.group-start td { border-top: 2px solid #b9b9b9; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; margin-right: 0.35em; vertical-align: -0.05em; }
 .badge { display: inline-block; font-size: 0.75rem; padding: 0 0.4em; border-radius: 3px; background: var(--bad); color: #fff; margin-left: 0.3em; }
 .flag { color: var(--bad); font-weight: 600; }
+.warn { color: var(--warn); font-weight: 600; }
+.na { color: var(--muted); text-decoration: underline dotted; cursor: help; }
+.cell-prose { white-space: normal; min-width: 14rem; max-width: 28rem; }
 .notes { margin: 0.6rem 0; padding: 0.5rem 0.9rem; border-radius: 6px; }
 .notes.invalid { background: var(--bad-bg); color: var(--bad); }
 .notes.warnings { background: var(--warn-bg); color: var(--warn); }
@@ -89,15 +92,18 @@ export function jsonForScript(value: unknown): string {
 }
 
 /**
- * An HTML table from headers (plain text) and cells that are already HTML. The first
- * `textColumns` columns are left-aligned text; the rest are right-aligned numbers.
+ * An HTML table from headers (plain text) and cells that are already HTML. `textColumns` says
+ * which columns are left-aligned text: the first n, or a list of column indexes; the rest are
+ * right-aligned numbers.
  */
 export function renderHtmlTable(
   headers: readonly string[],
   rows: readonly { cells: readonly string[]; className?: string }[],
-  textColumns = 3,
+  textColumns: number | readonly number[] = 3,
 ): string {
-  const align = (i: number) => (i < textColumns ? ' class="text"' : "");
+  const isText = (i: number) =>
+    typeof textColumns === "number" ? i < textColumns : textColumns.includes(i);
+  const align = (i: number) => (isText(i) ? ' class="text"' : "");
   const head = `<thead><tr>${headers.map((h, i) => `<th scope="col"${align(i)}>${escapeHtml(h)}</th>`).join("")}</tr></thead>`;
   const body = rows
     .map((row) => {

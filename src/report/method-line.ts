@@ -3,7 +3,7 @@
  * Plain text; the HTML and Markdown renderers escape it.
  */
 import type { BenchResults, ResolvedParams } from "../results/schema.ts";
-import { formatBytes, formatCompact, formatDurationMs } from "./format.ts";
+import { formatBytes, formatCompact, formatDurationMs, NOT_AVAILABLE } from "./format.ts";
 import type { ScenarioGroup } from "./run-groups.ts";
 
 /** Machine, runtime and revision: "Intel ... ×8, 16 GiB, Linux ..., x64; Node v20; Redis 7 (managed); git 0123456". */
@@ -13,9 +13,22 @@ export function describeEnvironment(results: BenchResults): string {
   return [
     `machine: ${env.cpuModel}${env.cpuCount === null ? "" : ` ×${env.cpuCount}`}, ${env.totalMemoryBytes === null ? "RAM not recorded" : `${formatBytes(env.totalMemoryBytes)} RAM`}, ${env.os}, ${env.arch}`,
     `Node ${env.nodeVersion}`,
-    `Redis ${env.redisVersion} (${results.method.redis})`,
+    // with --target the Redis (if any) belongs to the external server: nothing of it was read
+    results.method.redis === null
+      ? "Redis not ours (external target)"
+      : `Redis ${env.redisVersion} (${results.method.redis})`,
     git,
   ].join("; ");
+}
+
+/**
+ * With `--target`: which external server was measured and what that leaves out, one paragraph
+ * for the report header. Null when the runs measured the project's own servers.
+ */
+export function describeTarget(results: BenchResults): string | null {
+  const target = results.method.target;
+  if (target === null) return null;
+  return `These runs measured an external server (--target, ${target.strategy}): subscribe ${target.subscribeUrl}, publish POST ${target.publishUrl}. Server and Redis costs (CPU, memory, connections, Redis commands) were not measured: the bench does not own that process, so they read ${NOT_AVAILABLE}.`;
 }
 
 /** Distinct values of one parameter across the group's runs, formatted and in run order. */

@@ -1,14 +1,21 @@
 /**
  * Comparison of two runs: the same scenario x strategy (x step) side by side, each headline metric
- * as "A → B (±x %)", flagged when the change exceeds the run-to-run noise of that metric.
+ * as "A → B (±x %)", flagged when the change exceeds the run-to-run noise of that metric. Fault
+ * runs are compared apart, on their own numbers (fault-comparison.ts).
  */
 import type { BenchResults, RunResult } from "../results/schema.ts";
+import {
+  buildFaultComparisonRows,
+  FAULT_COMPARISON_FOOTNOTE,
+  FAULT_COMPARISON_HEADERS,
+  type FaultComparisonRow,
+} from "./fault-comparison.ts";
 import { escapeHtml, formatPercent, NOT_AVAILABLE } from "./format.ts";
 import { renderHtmlPage, renderHtmlTable } from "./html-page.ts";
+import { escapeMarkdownInline, renderMarkdownTable } from "./markdown-table.ts";
 import { describeEnvironment } from "./method-line.ts";
 import { METRICS, type MetricId } from "./metrics.ts";
-import { renderMarkdownTable } from "./render-markdown.ts";
-import { compareRuns, runKey } from "./run-groups.ts";
+import { compareRuns, runKey, sunnyDayRuns } from "./run-groups.ts";
 import { VERDICT_METRICS } from "./verdict.ts";
 
 /**
@@ -78,13 +85,18 @@ function compareMetric(
   return { text: `${text} (${change === null ? "new" : formatPercent(change)})`, change, flagged };
 }
 
-/** Pairs the runs of A and B by scenario, step label and strategy; A's order first, then B-only runs. */
+/**
+ * Pairs the sunny-day runs of A and B by scenario, step label and strategy; A's order first, then
+ * B-only runs. Fault runs are left out (see buildFaultComparisonRows).
+ */
 export function buildComparisonRows(a: BenchResults, b: BenchResults): ComparisonRow[] {
-  const inB = new Map(b.runs.map((run) => [runKey(run), run]));
-  const inA = new Set(a.runs.map(runKey));
+  const runsA = sunnyDayRuns(a);
+  const runsB = sunnyDayRuns(b);
+  const inB = new Map(runsB.map((run) => [runKey(run), run]));
+  const inA = new Set(runsA.map(runKey));
   const rows: ComparisonRow[] = [];
   const empty = COMPARED.map(() => ({ text: NOT_AVAILABLE, change: null, flagged: false }));
-  for (const runA of [...a.runs]
+  for (const runA of [...runsA]
     .sort(compareRuns)
     .sort((x, y) => scenarioOrder(a, x) - scenarioOrder(a, y))) {
     const runB = inB.get(runKey(runA));
@@ -107,7 +119,7 @@ export function buildComparisonRows(a: BenchResults, b: BenchResults): Compariso
       cells: COMPARED.map((id) => compareMetric(id, runA, runB, status === "compared")),
     });
   }
-  for (const runB of b.runs) {
+  for (const runB of runsB) {
     if (inA.has(runKey(runB))) continue;
     rows.push({
       scenario: runB.scenario,
@@ -148,6 +160,7 @@ export function renderComparison(
   labels: { a: string; b: string } = { a: "A", b: "B" },
 ): { markdown: string; html: string } {
   const rows = buildComparisonRows(a, b);
+  const faultRows = buildFaultComparisonRows(a, b);
   const flagged = rows.reduce((n, r) => n + r.cells.filter((c) => c.flagged).length, 0);
   const intro = [
     `A (baseline): ${labels.a}, run of ${a.createdAt}; ${describeEnvironment(a)}`,
@@ -168,7 +181,7 @@ export function renderComparison(
   const markdown = [
     "# push-vs-poll comparison",
     "",
-    ...intro.map((line) => `- ${line.replace(/([\\`*_[\]<>|])/g, "\\$1")}`),
+    ...intro.map((line) => `- ${escapeMarkdownInline(line)}`),
     "",
     ...(machineNote ? [`**${machineNote}**`, ""] : []),
     `**${verdict}**`,
@@ -177,6 +190,7 @@ export function renderComparison(
     "",
     NOISE_LEGEND,
     "",
+    ...renderFaultComparisonMarkdown(faultRows),
   ].join("\n");
 
   const htmlRows = rows.map((r) => ({
@@ -201,7 +215,39 @@ export function renderComparison(
     `<p><strong>${escapeHtml(verdict)}</strong></p>`,
     renderHtmlTable(HEADERS, htmlRows, 4),
     `<p class="legend">${escapeHtml(NOISE_LEGEND)}</p>`,
+    renderFaultComparisonHtml(faultRows),
     "</main>",
   ].join("\n");
   return { markdown, html: renderHtmlPage("push-vs-poll comparison", body) };
+}
+
+function faultCells(row: FaultComparisonRow): string[] {
+  return [row.kind, row.strategy, row.status, ...row.cells.map((c) => c.text)];
+}
+
+/** The "Faults" part of comparison.md: lines, none when neither run has fault runs. */
+function renderFaultComparisonMarkdown(rows: readonly FaultComparisonRow[]): string[] {
+  if (rows.length === 0) return [];
+  return [
+    "## Faults",
+    "",
+    renderMarkdownTable(FAULT_COMPARISON_HEADERS, rows.map(faultCells), 3),
+    "",
+    `${escapeMarkdownInline(FAULT_COMPARISON_FOOTNOTE)}`,
+    "",
+  ];
+}
+
+/** The "Faults" part of comparison.html; "" when neither run has fault runs. */
+function renderFaultComparisonHtml(rows: readonly FaultComparisonRow[]): string {
+  if (rows.length === 0) return "";
+  const htmlRows = rows.map((row) => ({
+    ...(row.status === "compared" ? {} : { className: "invalid" }),
+    cells: faultCells(row).map(escapeHtml),
+  }));
+  return [
+    "<h2>Faults</h2>",
+    renderHtmlTable(FAULT_COMPARISON_HEADERS, htmlRows, 3),
+    `<p class="legend">${escapeHtml(FAULT_COMPARISON_FOOTNOTE)}</p>`,
+  ].join("\n");
 }

@@ -1,6 +1,7 @@
 /**
  * report.html: one self-contained page (Chart.js inlined, no network) with the verdict table on
- * top, then per scenario its method line, every invalid reason and warning, and its charts.
+ * top, then per scenario its method line, every invalid reason and warning, and its charts, then
+ * the fault runs (their own section, never in the verdict) and the capacity runs.
  * Pure: the Chart.js source is passed in (see loadChartJsSource in write-report.ts).
  */
 import type { BenchResults } from "../results/schema.ts";
@@ -8,12 +9,18 @@ import { CAPACITY_SECTION_ID, renderCapacitySectionHtml } from "./capacity-secti
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { LOG_TICK_LABEL_SOURCE } from "./charts/tick-format.ts";
+import { FAULTS_SECTION_ID, renderFaultSectionHtml } from "./fault-section.ts";
 import { escapeHtml, NOT_AVAILABLE } from "./format.ts";
 import { jsonForScript, renderHtmlPage, renderHtmlTable } from "./html-page.ts";
-import { collectNotes, describeEnvironment, describeScenarioMethod } from "./method-line.ts";
+import {
+  collectNotes,
+  describeEnvironment,
+  describeScenarioMethod,
+  describeTarget,
+} from "./method-line.ts";
 import { STRATEGY_COLORS } from "./palette.ts";
-import type { ScenarioGroup } from "./run-groups.ts";
-import { buildVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
+import { faultRuns, type ScenarioGroup, sunnyDayRuns } from "./run-groups.ts";
+import { buildVerdictRows, noVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
 
 /**
  * Creates every chart from its embedded JSON configuration. Runs in the browser; log-axis tick
@@ -55,7 +62,7 @@ function strategyCell(strategy: keyof typeof STRATEGY_COLORS): string {
 /** The verdict table as HTML; invalid runs are tinted and badged, new steps get a rule. */
 export function renderVerdictTableHtml(results: BenchResults): string {
   const rows = buildVerdictRows(results);
-  if (rows.length === 0) return "<p>This results file has no runs.</p>";
+  if (rows.length === 0) return `<p>${escapeHtml(noVerdictRows(results))}</p>`;
   let previousGroup = "";
   const htmlRows = rows.map((row) => {
     const group = `${row.scenario}\u0000${row.step}`;
@@ -117,6 +124,7 @@ function renderChart(chart: ChartSpec, index: number): string {
 export function renderHtml(results: BenchResults, chartJsSource: string): string {
   const scenarios = buildReportCharts(results);
   const invalidCount = results.runs.filter((r) => !r.valid).length;
+  const target = describeTarget(results);
   const warningCount = results.runs.reduce((n, r) => n + r.warnings.length, 0);
   let chartIndex = 0;
   const sections = scenarios.map(({ group, charts }) => {
@@ -132,6 +140,7 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
       "</section>",
     ].join("\n");
   });
+  const faultSection = renderFaultSectionHtml(results, (c) => renderChart(c, chartIndex++));
   const capacitySection = renderCapacitySectionHtml(results, (c) => renderChart(c, chartIndex++));
   const nav =
     scenarios
@@ -140,9 +149,11 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
           `<li><a href="#${escapeHtml(sectionId(group.scenario))}">${escapeHtml(group.scenario)}</a></li>`,
       )
       .join("") +
+    (faultSection ? `<li><a href="#${FAULTS_SECTION_ID}">faults</a></li>` : "") +
     (capacitySection ? `<li><a href="#${CAPACITY_SECTION_ID}">capacity</a></li>` : "");
   const status = [
-    `${results.runs.length} runs`,
+    `${sunnyDayRuns(results).length} runs`,
+    faultStatus(results),
     results.capacity.length > 0 ? capacityStatus(results) : "",
     invalidCount > 0 ? `<span class="flag">${invalidCount} invalid</span>` : "all valid",
     results.failedRuns.length > 0
@@ -156,6 +167,9 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
     "<h1>push-vs-poll: short polling vs long polling vs SSE</h1>",
     `<p class="meta">Run of ${escapeHtml(results.createdAt)} · ${status.join(" · ")}</p>`,
     `<p class="meta">${escapeHtml(describeEnvironment(results))}</p>`,
+    target
+      ? `<div class="notes warnings"><strong>External server.</strong> ${escapeHtml(target)}</div>`
+      : "",
     `<nav><ul><li><a href="#verdict">verdict</a></li>${nav}</ul></nav>`,
     "</header>",
     "<main>",
@@ -166,6 +180,7 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
     `<p class="legend">${escapeHtml(VS_BEST_LEGEND)} Latency is publish-to-receive from the intended send time; "${NOT_AVAILABLE}" means not measurable in that run (for example nothing was delivered), never zero. Lost / dup counts the whole run.</p>`,
     "</section>",
     ...sections,
+    ...(faultSection ? [faultSection] : []),
     ...(capacitySection ? [capacitySection] : []),
     "</main>",
     `<footer><p>Generated by push-vs-poll ${escapeHtml(results.tool.version)} from results.json (schema version ${results.schemaVersion}). Command: <code>${escapeHtml([results.method.source === "k6" ? "npm run report -- --k6" : "npm run bench --", ...results.method.argv].join(" "))}</code></p></footer>`,
@@ -187,6 +202,14 @@ function renderFailedRuns(results: BenchResults): string {
     )
     .join("");
   return `<div class="notes invalid"><strong>Failed runs: these have no numbers.</strong><ul>${items}</ul></div>`;
+}
+
+/** "18 fault runs" (+ how many did not recover) for the header line; "" without fault runs. */
+function faultStatus(results: BenchResults): string {
+  const runs = faultRuns(results);
+  if (runs.length === 0) return "";
+  const failed = runs.filter((r) => !r.fault.recovered).length;
+  return `${runs.length} fault runs${failed > 0 ? ` (<span class="flag">${failed} not recovered</span>)` : ""}`;
 }
 
 /** "2 capacity runs" (+ how many invalid) for the header line. */

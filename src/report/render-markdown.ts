@@ -1,13 +1,22 @@
 /**
  * summary.md: the verdict table, the method, every invalid reason and warning, and the key
- * charts as images, ready to paste into a README, an issue or a blog post.
+ * charts as images, then the fault and capacity sections, ready to paste into a README, an issue
+ * or a blog post.
  */
 import type { BenchResults } from "../results/schema.ts";
 import { renderCapacityMarkdown } from "./capacity-section.ts";
-import { escapeMarkdownCell, NOT_AVAILABLE } from "./format.ts";
-import { collectNotes, describeEnvironment, describeScenarioMethod } from "./method-line.ts";
-import { groupByScenario } from "./run-groups.ts";
-import { buildVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
+import { FAULT_CHART_TITLE } from "./charts/fault-recovery.ts";
+import { renderFaultSectionMarkdown } from "./fault-section.ts";
+import { NOT_AVAILABLE } from "./format.ts";
+import { escapeMarkdownInline, renderMarkdownTable } from "./markdown-table.ts";
+import {
+  collectNotes,
+  describeEnvironment,
+  describeScenarioMethod,
+  describeTarget,
+} from "./method-line.ts";
+import { faultRuns, groupByScenario, sunnyDayRuns } from "./run-groups.ts";
+import { buildVerdictRows, noVerdictRows, VS_BEST_LEGEND, verdictHeaders } from "./verdict.ts";
 
 /** A chart image to embed: its title (alt text) and path relative to summary.md. */
 export interface SummaryImage {
@@ -15,20 +24,13 @@ export interface SummaryImage {
   path: string;
 }
 
-/** A Markdown table; cells are plain text and get escaped here. Numeric columns align right. */
-export function renderMarkdownTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  leftAligned = 3,
-): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(escapeMarkdownCell).join(" | ")} |`;
-  const rule = `|${headers.map((_, i) => (i < leftAligned ? " --- " : " ---: ")).join("|")}|`;
-  return [line(headers), rule, ...rows.map(line)].join("\n");
-}
+export { renderMarkdownTable };
 
 /** One row per scenario x strategy (x step), same columns as the HTML verdict table. */
 export function renderVerdictTableMarkdown(results: BenchResults): string {
-  const rows = buildVerdictRows(results).map((row) => [
+  const verdictRows = buildVerdictRows(results);
+  if (verdictRows.length === 0) return escapeInline(noVerdictRows(results));
+  const rows = verdictRows.map((row) => [
     row.scenario,
     row.step,
     row.valid ? row.strategy : `${row.strategy} (INVALID)`,
@@ -39,9 +41,7 @@ export function renderVerdictTableMarkdown(results: BenchResults): string {
   return renderMarkdownTable(verdictHeaders(), rows);
 }
 
-function escapeInline(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, "\\$1");
-}
+const escapeInline = escapeMarkdownInline;
 
 /**
  * Renders summary.md. `images` are embedded under their scenario's heading when their title
@@ -52,13 +52,15 @@ export function renderSummaryMarkdown(
   images: readonly SummaryImage[],
 ): string {
   const invalid = results.runs.filter((r) => !r.valid).length;
+  const target = describeTarget(results);
   const out: string[] = [
     "# push-vs-poll: short polling vs long polling vs SSE",
     "",
-    `Run of ${results.createdAt}: ${results.runs.length} runs, ${invalid > 0 ? `**${invalid} invalid**` : "all valid"}${capacityNote(results)}${results.method.quick ? ", quick run (indicative only)" : ""}.`,
+    `Run of ${results.createdAt}: ${sunnyDayRuns(results).length} runs${faultNote(results)}, ${invalid > 0 ? `**${invalid} invalid**` : "all valid"}${capacityNote(results)}${results.method.quick ? ", quick run (indicative only)" : ""}.`,
     "",
     `${escapeInline(describeEnvironment(results))}.`,
     "",
+    ...(target ? [`**External server:** ${escapeInline(target)}`, ""] : []),
     "## Verdict",
     "",
     ...results.failedRuns.flatMap((f) => [
@@ -69,7 +71,9 @@ export function renderSummaryMarkdown(
     "",
     `${escapeInline(VS_BEST_LEGEND)} "${NOT_AVAILABLE}" means not measurable in that run, never zero.`,
   ];
-  const used = new Set<SummaryImage>();
+  // the fault chart goes to the Faults section, whatever a scenario happens to be called
+  const faultImages = images.filter((image) => image.title === FAULT_CHART_TITLE);
+  const used = new Set<SummaryImage>(faultImages);
   for (const group of groupByScenario(results)) {
     out.push("", `## ${escapeInline(group.scenario)}`, "");
     out.push(`Method: ${escapeInline(describeScenarioMethod(results, group))}.`);
@@ -90,6 +94,7 @@ export function renderSummaryMarkdown(
       out.push("", `![${escapeInline(image.title)}](${encodeURI(image.path)})`);
     }
   }
+  out.push(...renderFaultSectionMarkdown(results, faultImages));
   const capacityImages = images.filter(
     (image) => !used.has(image) && results.capacity.some((c) => belongsTo(image, c.scenario)),
   );
@@ -111,6 +116,14 @@ export function renderSummaryMarkdown(
 /** Chart titles start with "<scenario>: " (see ChartSpec.title). */
 function belongsTo(image: SummaryImage, scenario: string): boolean {
   return image.title.startsWith(`${scenario}: `);
+}
+
+/** " + 18 fault runs" (+ how many did not recover); empty without fault runs. */
+function faultNote(results: BenchResults): string {
+  const runs = faultRuns(results);
+  if (runs.length === 0) return "";
+  const failed = runs.filter((r) => !r.fault.recovered).length;
+  return ` + ${runs.length} fault runs${failed > 0 ? ` (**${failed} not recovered**)` : ""}`;
 }
 
 /** ", 2 capacity runs" (+ how many invalid); empty without capacity runs. */

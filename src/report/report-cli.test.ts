@@ -54,7 +54,7 @@ describe("npm run report", () => {
       expect(bad.stderr).toMatch(/^report: /);
     }
     expect(old.stderr).toContain(
-      "schemaVersion 0; this push-vs-poll reads version 1: re-run npm run bench",
+      "schemaVersion 0; this push-vs-poll reads version 2: re-run npm run bench",
     );
     expect(compare.code).toBe(0);
     expect(compare.stdout.trim()).toMatch(/cmp[/\\]comparison\.html$/);

@@ -1,8 +1,10 @@
 /**
  * Grouping and ordering of runs: by scenario, then by sweep step, then by strategy in the
  * canonical STRATEGIES order, so every table and chart lists things the same way.
+ * Fault runs (`run.fault !== null`) are split off here: they distort latency and cost on purpose,
+ * so they live in their own section (fault-table.ts) and never in the verdict or scenario charts.
  */
-import type { BenchResults, RunResult } from "../results/schema.ts";
+import type { BenchResults, FaultResult, RunResult } from "../results/schema.ts";
 import { STRATEGIES, type StrategyId } from "../strategies.ts";
 
 export interface ScenarioGroup {
@@ -23,14 +25,31 @@ export function compareRuns(a: RunResult, b: RunResult): number {
   return STRATEGIES.indexOf(a.strategy) - STRATEGIES.indexOf(b.strategy);
 }
 
+/** A run of a fault scenario: one with a fault result. */
+export type FaultRun = RunResult & { fault: FaultResult };
+
+export function isFaultRun(run: RunResult): run is FaultRun {
+  return run.fault !== null;
+}
+
+/** The runs without an injected fault: what the verdict, scenario sections and charts show. */
+export function sunnyDayRuns(results: BenchResults): RunResult[] {
+  return results.runs.filter((run) => !isFaultRun(run));
+}
+
+/** The runs with an injected fault, in file order. */
+export function faultRuns(results: BenchResults): FaultRun[] {
+  return results.runs.filter(isFaultRun);
+}
+
 /**
- * Groups runs by scenario, in the order the run declared its scenarios (method.scenarios),
- * then any others in order of first appearance.
+ * Groups the sunny-day runs (fault runs left out) by scenario, in the order the run declared its
+ * scenarios (method.scenarios), then any others in order of first appearance.
  */
 export function groupByScenario(results: BenchResults): ScenarioGroup[] {
   const byScenario = new Map<string, RunResult[]>();
   for (const name of results.method.scenarios) byScenario.set(name, []);
-  for (const run of results.runs) {
+  for (const run of sunnyDayRuns(results)) {
     const list = byScenario.get(run.scenario) ?? [];
     list.push(run);
     byScenario.set(run.scenario, list);

@@ -9,7 +9,7 @@ import type { BenchResults, ResolvedParams, RunResult } from "../results/schema.
 import type { StrategyId } from "../strategies.ts";
 
 /** Seeded PRNG (mulberry32) so fixtures are byte-identical between test runs. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -20,7 +20,7 @@ function createRandom(seed: number): () => number {
   };
 }
 
-const BASE_PARAMS: ResolvedParams = {
+export const FIXTURE_BASE_PARAMS: ResolvedParams = {
   clients: 1000,
   ratePerSec: 0.2,
   publishModel: "poisson",
@@ -36,7 +36,7 @@ const BASE_PARAMS: ResolvedParams = {
   instances: 1,
 };
 
-interface FixtureRunSpec {
+export interface FixtureRunSpec {
   scenario: string;
   step: RunResult["step"];
   strategy: StrategyId;
@@ -58,7 +58,8 @@ function sampleLatencyUs(spec: FixtureRunSpec, random: () => number, count: numb
   return samples;
 }
 
-function createRun(spec: FixtureRunSpec, random: () => number): RunResult {
+/** One sunny-day run following the strategy models above (`fault: null`). */
+export function createFixtureRun(spec: FixtureRunSpec, random: () => number): RunResult {
   const { params, strategy } = spec;
   const windowMin = params.durationMs / 60_000;
   const publishedPerUser = (params.ratePerSec * (params.warmupMs + params.durationMs)) / 1000;
@@ -243,11 +244,11 @@ export function createFixtureResults(): BenchResults {
     for (const step of s.steps ?? [null]) {
       for (const strategy of s.strategies) {
         const params = {
-          ...BASE_PARAMS,
+          ...FIXTURE_BASE_PARAMS,
           ...s.params,
           ...(step ? { [step.parameter]: step.value } : {}),
         };
-        runs.push(createRun({ scenario: s.scenario, step, strategy, params }, random));
+        runs.push(createFixtureRun({ scenario: s.scenario, step, strategy, params }, random));
       }
     }
   }

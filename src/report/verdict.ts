@@ -7,7 +7,7 @@ import type { BenchResults, RunResult } from "../results/schema.ts";
 import type { StrategyId } from "../strategies.ts";
 import { formatNumber, NOT_AVAILABLE } from "./format.ts";
 import { METRICS, type MetricId } from "./metrics.ts";
-import { groupByScenario, stepKey } from "./run-groups.ts";
+import { faultRuns, groupByScenario, stepKey } from "./run-groups.ts";
 
 /** Metric columns of the verdict table, in order. */
 export const VERDICT_METRICS: readonly MetricId[] = [
@@ -87,6 +87,14 @@ export function buildVerdictRows(results: BenchResults): VerdictRow[] {
     }
   }
   return rows;
+}
+
+/** What the verdict says when it has no row: nothing ran, or only fault (and capacity) runs did. */
+export function noVerdictRows(results: BenchResults): string {
+  if (faultRuns(results).length > 0) {
+    return "No sunny-day run in this results file: the fault runs have their own section below.";
+  }
+  return "This results file has no runs.";
 }
 
 /** Column headers of the verdict table (scenario, step, strategy, metrics, lost/dup, vs best). */

@@ -12,9 +12,12 @@ import { createCanvas, loadImage } from "canvas";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BenchResults } from "../results/schema.ts";
 import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../testing/chromium.ts";
+import type { ChartSpec } from "./charts/chart-spec.ts";
+import { buildFaultCharts } from "./charts/fault-recovery.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { DEFAULT_IMAGE_SIZE } from "./render-image.ts";
-import { createFixtureResults } from "./test-fixture.ts";
+import { sunnyDayRuns } from "./run-groups.ts";
+import { createFixtureWithFaults } from "./test-fixture-faults.ts";
 import { writeReport } from "./write-report.ts";
 
 let dir: string;
@@ -23,7 +26,7 @@ let written: Awaited<ReturnType<typeof writeReport>>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pvp-report-"));
-  results = createFixtureResults();
+  results = createFixtureWithFaults();
   // make the idle runs' latency explicitly unmeasurable and a scenario name need escaping
   written = await writeReport(dir, results);
 }, 60_000);
@@ -69,11 +72,20 @@ function checkWellFormedSvg(text: string): void {
   expect(roots).toBe(1);
 }
 
+/** Every chart the report draws: the scenarios' and the fault chart (no capacity runs here). */
+function allCharts(results: BenchResults): ChartSpec[] {
+  return [
+    ...buildReportCharts(results).flatMap(({ charts }) => charts),
+    ...buildFaultCharts(results),
+  ];
+}
+
 describe("writeReport", () => {
   test("writes report.html, summary.md and a PNG + SVG per chart", async () => {
     expect(written.htmlPath).toBe(join(dir, "report.html"));
     expect(written.summaryPath).toBe(join(dir, "summary.md"));
-    const expected = buildReportCharts(results).flatMap(({ charts }) => charts.map((c) => c.id));
+    const expected = allCharts(results).map((c) => c.id);
+    expect(expected).toContain("faults-time-to-recover");
     const files = (await readdir(join(dir, "charts"))).sort();
     expect(files).toEqual(expected.flatMap((id) => [`${id}.png`, `${id}.svg`]).sort());
   });
@@ -126,8 +138,11 @@ describe("writeReport", () => {
     const rows = verdict
       .split("\n")
       .filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));
-    expect(rows).toHaveLength(1 + results.runs.length); // header + one per run
-    expect(results.runs).toHaveLength(9 + 12 + 12 + 4);
+    // header + one per sunny-day run: fault runs have their own section
+    expect(rows).toHaveLength(1 + sunnyDayRuns(results).length);
+    expect(sunnyDayRuns(results)).toHaveLength(9 + 12 + 12 + 4);
+    expect(summary).toContain("## Faults");
+    expect(summary).toContain("⚠ NOT RECOVERED");
     const idleRows = rows.filter((r) => r.startsWith("| idle |"));
     expect(idleRows).toHaveLength(3);
     for (const row of idleRows) expect(row).toMatch(/\| n\/a \| n\/a \|/);
@@ -148,6 +163,10 @@ describe("writeReport", () => {
     expect(html).toContain("Invalid runs: do not trust these numbers.");
     expect(html).toContain("@media print");
     expect(html).toContain("<td>n/a</td>");
+    expect(html).toContain('<section class="scenario" id="faults">');
+    expect(html).toContain(
+      '<span class="na" title="did not recover before the drain ended">n/a</span>',
+    );
   });
 
   test(`report.html in headless Chromium: no console errors, every chart drawn${
@@ -171,7 +190,7 @@ describe("writeReport", () => {
       await page.goto(pathToFileURL(written.htmlPath).href);
       await page.waitForFunction(CHARTS_DONE);
       const drawn = await page.evaluate<{ id: string; width: number; ink: number }[]>(CANVAS_INK);
-      const expected = buildReportCharts(results).reduce((n, s) => n + s.charts.length, 0);
+      const expected = allCharts(results).length;
       expect(problems).toEqual([]);
       expect(await page.evaluate<string>(CHARTS_DRAWN)).toBe(String(expected));
       expect(drawn).toHaveLength(expected);

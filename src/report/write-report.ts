@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { BenchResults } from "../results/schema.ts";
 import { buildCapacityCharts } from "./capacity-chart.ts";
+import { buildFaultCharts } from "./charts/fault-recovery.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { renderComparison } from "./render-comparison.ts";
 import { renderHtml } from "./render-html.ts";
@@ -37,7 +38,8 @@ export interface WriteReportOptions {
 
 /**
  * Renders every output of a run into `runDir` (created if missing):
- * report.html, summary.md, charts/<scenario>-<chart>.png and .svg. Returns the main paths.
+ * report.html, summary.md, charts/<scenario>-<chart>.png and .svg (and charts/faults-time-to-recover.*
+ * with fault runs). Returns the main paths.
  */
 export async function writeReport(
   runDir: string,
@@ -52,6 +54,7 @@ export async function writeReport(
   const summaryImages: SummaryImage[] = [];
   for (const charts of [
     ...buildReportCharts(results).map((s) => s.charts),
+    buildFaultCharts(results),
     buildCapacityCharts(results),
   ]) {
     for (const chart of charts) {

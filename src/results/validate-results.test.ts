@@ -30,21 +30,44 @@ describe("validateResults", () => {
   test.each([
     [
       0,
-      "results.json has schemaVersion 0; this push-vs-poll reads version 1: re-run npm run bench",
+      "results.json has schemaVersion 0; this push-vs-poll reads version 2: re-run npm run bench",
     ],
     [
-      2,
-      "results.json has schemaVersion 2; this push-vs-poll reads version 1: re-run npm run bench",
+      3,
+      "results.json has schemaVersion 3; this push-vs-poll reads version 2: re-run npm run bench",
     ],
     [
       undefined,
-      "results.json has no schemaVersion; this push-vs-poll reads version 1: re-run npm run bench",
+      "results.json has no schemaVersion; this push-vs-poll reads version 2: re-run npm run bench",
     ],
   ])("an older or newer schemaVersion (%s) says to re-run the bench", (version, expected) => {
     const json = fixtureJson();
     if (version === undefined) delete json.schemaVersion;
     else json.schemaVersion = version;
     expect(messageOf(() => validateResults(json))).toBe(expected);
+  });
+
+  test("upgrades a version 1 file: no faults, no resets (k6 imports: resets not counted)", () => {
+    const json = fixtureJson();
+    json.schemaVersion = 1;
+    const method = json.method as Record<string, unknown>;
+    delete method.target;
+    const runs = json.runs as Record<string, Record<string, unknown>>[];
+    for (const run of runs) {
+      delete run.fault;
+      delete (run.delivery as Record<string, unknown>).skippedByReset;
+      delete (run.http as Record<string, unknown>).resets;
+    }
+    const first = runs[0] as Record<string, unknown>;
+    first.driver = null; // as a k6 import has it
+    const upgraded = validateResults(json);
+    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.method.target).toBeNull();
+    expect(upgraded.runs.every((r) => r.fault === null && r.delivery.skippedByReset === 0)).toBe(
+      true,
+    );
+    expect(upgraded.runs[0]?.http.resets).toBeNull();
+    expect(upgraded.runs[1]?.http.resets).toBe(0);
   });
 
   test("names the JSON path, the expectation and the value", () => {
@@ -100,7 +123,7 @@ describe("readResults", () => {
   test("reads a run directory or the results file itself", async () => {
     await writeFile(join(dir, "results.json"), JSON.stringify(createFixtureResults()));
     expect((await readResults(dir)).runs).toHaveLength(37);
-    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(1);
+    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(2);
   });
 
   test("a missing path, a directory without results and bad JSON give one clear line", async () => {

@@ -1,9 +1,9 @@
 /** Long polling: the server holds each request until something arrives; re-poll at once. */
 import type { ClientContext, SimulatedClient } from "./client-context.ts";
-import { createPollingClient } from "./polling-client.ts";
+import { createPollingClient, type PollingClientOptions } from "./polling-client.ts";
 
-export interface LongPollingOptions {
-  /** Hold the client asks the server for (`timeoutMs`), in ms. */
+export interface LongPollingOptions extends PollingClientOptions {
+  /** Hold the client asks our servers for (`timeoutMs`), in ms; a template carries its own. */
   holdMs: number;
 }
 
@@ -12,10 +12,15 @@ export function createLongPollingClient(
   userId: string,
   options: LongPollingOptions,
 ): SimulatedClient {
-  return createPollingClient(ctx, userId, {
-    // The connect request asks for no hold, so "connected" means answered, not 25 s later.
-    pathFor: (user, cursor, first) =>
-      `/api/notifications/${encodeURIComponent(user)}/poll?after=${encodeURIComponent(cursor)}&timeoutMs=${first ? 0 : options.holdMs}`,
-    nextDelayMs: () => 0,
-  });
+  return createPollingClient(
+    ctx,
+    userId,
+    {
+      // The connect request asks for no hold, so "connected" means answered, not 25 s later.
+      pathFor: (user, cursor, first) =>
+        `/api/notifications/${encodeURIComponent(user)}/poll?after=${encodeURIComponent(cursor)}&timeoutMs=${first ? 0 : options.holdMs}`,
+      nextDelayMs: () => 0,
+    },
+    options,
+  );
 }

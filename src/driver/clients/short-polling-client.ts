@@ -1,8 +1,8 @@
 /** Short polling: one request every `intervalMs` (± jitter so clients do not march in step). */
 import type { ClientContext, SimulatedClient } from "./client-context.ts";
-import { createPollingClient } from "./polling-client.ts";
+import { createPollingClient, type PollingClientOptions } from "./polling-client.ts";
 
-export interface ShortPollingOptions {
+export interface ShortPollingOptions extends PollingClientOptions {
   /** Pause between an answer and the next request, in ms. */
   intervalMs: number;
   /** Relative jitter, 0..1: each pause is intervalMs × (1 ± jitterRatio). */
@@ -17,9 +17,14 @@ export function createShortPollingClient(
   options: ShortPollingOptions,
 ): SimulatedClient {
   const random = options.random ?? Math.random;
-  return createPollingClient(ctx, userId, {
-    pathFor: (user, cursor) =>
-      `/api/notifications/${encodeURIComponent(user)}?after=${encodeURIComponent(cursor)}`,
-    nextDelayMs: () => options.intervalMs * (1 + options.jitterRatio * (2 * random() - 1)),
-  });
+  return createPollingClient(
+    ctx,
+    userId,
+    {
+      pathFor: (user, cursor) =>
+        `/api/notifications/${encodeURIComponent(user)}?after=${encodeURIComponent(cursor)}`,
+      nextDelayMs: () => options.intervalMs * (1 + options.jitterRatio * (2 * random() - 1)),
+    },
+    options,
+  );
 }

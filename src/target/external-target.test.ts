@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../cli/usage-error.ts";
+import { STRATEGIES } from "../strategies.ts";
+import {
+  PUBLISH_EXAMPLE,
+  parseBenchTarget,
+  SUBSCRIBE_EXAMPLES,
+  toResultsTarget,
+} from "./external-target.ts";
+
+const PUBLISH = "http://127.0.0.1:3000/api/notifications/{userId}";
+
+function errorOf(input: Parameters<typeof parseBenchTarget>[0]): string {
+  try {
+    parseBenchTarget(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a UsageError");
+}
+
+describe("parseBenchTarget", () => {
+  it("accepts each strategy's example, and records the templates as given", () => {
+    for (const strategy of STRATEGIES) {
+      const target = parseBenchTarget({
+        target: SUBSCRIBE_EXAMPLES[strategy],
+        targetStrategy: ` ${strategy} `,
+        publishUrl: PUBLISH_EXAMPLE,
+      });
+      expect(target.strategy).toBe(strategy);
+      expect(target.subscribe).toMatchObject({ host: "127.0.0.1", port: 3000 });
+      expect(toResultsTarget(target)).toEqual({
+        strategy,
+        subscribeUrl: SUBSCRIBE_EXAMPLES[strategy],
+        publishUrl: PUBLISH_EXAMPLE,
+      });
+    }
+  });
+
+  it("polling templates need {cursor}; the expanded URL carries it", () => {
+    const target = parseBenchTarget({
+      target:
+        "http://127.0.0.1:3000/api/notifications/{userId}/poll?after={cursor}&timeoutMs=25000",
+      targetStrategy: "long-polling",
+      publishUrl: PUBLISH,
+    });
+    expect(target.subscribe.expand({ userId: "user-1", cursor: "" }).href).toBe(
+      "http://127.0.0.1:3000/api/notifications/user-1/poll?after=&timeoutMs=25000",
+    );
+    expect(
+      errorOf({
+        target: "http://127.0.0.1:3000/api/notifications/{userId}",
+        targetStrategy: "short-polling",
+        publishUrl: PUBLISH,
+      }),
+    ).toBe(
+      `--target 'http://127.0.0.1:3000/api/notifications/{userId}' has no {cursor}; the driver needs {userId} and {cursor} in the URL, e.g. '${SUBSCRIBE_EXAMPLES["short-polling"]}'.`,
+    );
+  });
+
+  it("SSE templates may not carry {cursor}, and the message says why", () => {
+    expect(
+      errorOf({
+        target: "http://127.0.0.1:3000/s/{userId}?after={cursor}",
+        targetStrategy: "sse",
+        publishUrl: PUBLISH,
+      }),
+    ).toBe(
+      `--target 'http://127.0.0.1:3000/s/{userId}?after={cursor}' may not contain {cursor} with --target-strategy sse: an SSE client resumes with the Last-Event-ID header, not the URL; remove it, e.g. --target '${SUBSCRIBE_EXAMPLES.sse}'.`,
+    );
+  });
+
+  it("names --publish-url and --target-strategy in their own errors", () => {
+    expect(
+      errorOf({
+        target: SUBSCRIBE_EXAMPLES.sse,
+        targetStrategy: "sse",
+        publishUrl: "http://127.0.0.1:3000/api/notifications",
+      }),
+    ).toMatch(/^--publish-url 'http:\/\/127\.0\.0\.1:3000\/api\/notifications' has no \{userId\}/);
+    expect(
+      errorOf({
+        target: SUBSCRIBE_EXAMPLES.sse,
+        targetStrategy: "sse",
+        publishUrl: `${PUBLISH}?c={cursor}`,
+      }),
+    ).toMatch(/^--publish-url '.*' may not contain \{cursor\}/);
+    expect(
+      errorOf({ target: SUBSCRIBE_EXAMPLES.sse, targetStrategy: "websocket", publishUrl: PUBLISH }),
+    ).toBe(
+      "--target-strategy: unknown strategy 'websocket'; use one of: short-polling, long-polling, sse (how the target delivers).",
+    );
+  });
+});
