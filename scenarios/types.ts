@@ -89,6 +89,11 @@ export interface FaultSpec {
   slowReadBytesPerSec?: number;
   /** history-trimmed: notifications kept per away user when its history is trimmed. */
   keepHistory?: number;
+  /**
+   * Notifications kept per user stream for this run (default 1000): large payloads need a
+   * shorter history to keep Redis memory sane, but it must still cover the slowest client's lag.
+   */
+  historyMaxLen?: number;
   /** Extra `npm run server` flags for the runs of this fault (e.g. a tighter SSE stall bound). */
   serverArgs?: string[];
 }

@@ -71,6 +71,7 @@ export function validateFault(fault: FaultSpec, params: ScenarioParams, where: s
       `instance-failover needs at least 2 instances (got ${params.instances}); drop --instances or give 2 or more`,
     );
   }
+  if (fault.historyMaxLen !== undefined) whole(fault.historyMaxLen, "historyMaxLen", 1);
   if (fault.serverArgs !== undefined) {
     if (!Array.isArray(fault.serverArgs) || fault.serverArgs.some((a) => typeof a !== "string")) {
       fail("fault.serverArgs must be a list of strings (npm run server flags)");

@@ -124,7 +124,9 @@ describe("npm run bench -- --quick --scenario faults", () => {
     (strategy) => {
       const r = runOf("reconnect-storm", strategy);
       expect(r.fault?.disruptedClients).toBe(r.params.clients);
-      expect(r.fault?.extraRequests ?? 0).toBeGreaterThan(0);
+      // Every SSE client had to open its stream again; polling clients just poll (maybe later).
+      if (strategy === "sse")
+        expect(r.fault?.extraRequests ?? 0).toBeGreaterThanOrEqual(r.params.clients);
     },
   );
 

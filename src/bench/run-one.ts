@@ -89,12 +89,14 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       keyPrefix: options.keyPrefix,
       extraArgs: fault?.serverArgs ?? [],
     });
-    source = await openNotificationSource({ redisUrl, keyPrefix: options.keyPrefix }).catch(
-      async (error: unknown) => {
-        await fleet?.stop();
-        throw error;
-      },
-    );
+    source = await openNotificationSource({
+      redisUrl,
+      keyPrefix: options.keyPrefix,
+      ...(fault?.historyMaxLen !== undefined ? { historyMaxLen: fault.historyMaxLen } : {}),
+    }).catch(async (error: unknown) => {
+      await fleet?.stop();
+      throw error;
+    });
   } else {
     publishOverHttp = createHttpPublisher({ template: target.publish });
   }
@@ -399,6 +401,19 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
       (serverWindow?.maxOpenSockets ?? 0) - REDIS_CONNECTIONS_PER_SERVER * params.instances,
     );
 
+    // A Redis restarted inside the window (redis-blip) reset its counters: no cost to report.
+    let redisCost: RunResult["redis"] = null;
+    if (redisBefore && redisAfter) {
+      try {
+        redisCost = diffRedisInfo(redisBefore, redisAfter);
+      } catch (error) {
+        if (fault?.kind !== "redis-blip") throw error;
+        warnings.push(
+          "Redis was restarted inside the window, so its command and CPU counters cover only part of it: not reported",
+        );
+      }
+    }
+
     const result: RunResult = {
       scenario: planned.scenario,
       step: planned.step,
@@ -446,7 +461,7 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
               instances: toInstanceCosts(fleetWindow),
             }
           : null,
-      redis: redisBefore && redisAfter ? diffRedisInfo(redisBefore, redisAfter) : null,
+      redis: redisCost,
       driver: {
         cpuSeconds: driverWindow.cpuSeconds,
         cpuUtilization: driverWindow.cpuUtilization,

@@ -53,7 +53,7 @@ export async function injectFault(spec: FaultSpec, targets: FaultTargets): Promi
       await fleet.killInstance(0);
       const { downMs } = await fleet.restartInstance(0);
       return {
-        action: `kill -9 the server, start it again on port ${port}: down ${downMs} ms`,
+        action: `kill -9 the server, start it again on port ${port}: down ${Math.round(downMs)} ms`,
       };
     }
     case "instance-failover": {
@@ -73,7 +73,7 @@ export async function injectFault(spec: FaultSpec, targets: FaultTargets): Promi
       }
       const { downMs } = await blip.call(targets.redis, spec.durationMs);
       return {
-        action: `SHUTDOWN SAVE Redis, start it again on the same port with its data: unreachable ${downMs} ms`,
+        action: `SHUTDOWN SAVE Redis, start it again on the same port with its data: unreachable ${Math.round(downMs)} ms`,
       };
     }
     case "reconnect-storm": {
@@ -89,14 +89,20 @@ export async function injectFault(spec: FaultSpec, targets: FaultTargets): Promi
     case "slow-consumer": {
       const rate = spec.slowReadBytesPerSec ?? 1;
       const slow = targets.targeted.map((i) => targets.clients[i]);
-      for (const client of slow) client?.setReadRate(rate);
+      // A slow client is a client on a slow link: it connects afresh and reads slowly from the
+      // start. (A connection that was read fast before has kernel buffers auto-tuned to many
+      // MB, which would hide its slowness from the server for minutes.)
+      for (const client of slow) {
+        client?.setReadRate(rate);
+        client?.drop(0);
+      }
       try {
         await sleep(spec.durationMs, signal);
       } finally {
         for (const client of slow) client?.setReadRate(null);
       }
       return {
-        action: `${slow.length} of ${targets.clients.length} clients read at ${rate} B/s for ${spec.durationMs} ms, then at full speed`,
+        action: `${slow.length} of ${targets.clients.length} clients reconnect over a slow link and read at ${rate} B/s for ${spec.durationMs} ms, then at full speed`,
       };
     }
     case "history-trimmed": {

@@ -64,7 +64,10 @@ describe("polling client, template endpoints", () => {
     const server = track(await cursorServer(notifications));
     const rec = recordingContext([templateEndpoint(server.url, "/feed/{userId}", true)]);
     const client = shortPoller(rec);
+    // Against a template, start() resolves once the first request is sent (a long poll may be
+    // held), not when it is answered.
     await client.start();
+    await waitFor(() => server.requests.length >= 1, "the first request");
     expect(server.requests[0]?.path).toBe("/feed/u1");
     expect(server.requests[0]?.query.get("after")).toBe("");
     // Arbitrary shapes: the client does not assume our servers' notification format.
@@ -75,6 +78,23 @@ describe("polling client, template endpoints", () => {
     expect(server.requests.at(-1)?.query.get("after")).toBe("3");
     expect(rec.calls.filter((c) => c.hook === "connected").length).toBeGreaterThanOrEqual(3);
     expect(rec.stats.errors).toBe(0);
+  });
+
+  it("against a template, a held first poll still counts as connected once it is sent", async () => {
+    const server = track(
+      await startStubServer((_req, res) => {
+        // Never answers within the test: a long poll held by an external server.
+        setTimeout(
+          () => res.end(JSON.stringify({ notifications: [], cursor: "1" })),
+          10_000,
+        ).unref();
+      }),
+    );
+    const rec = recordingContext([templateEndpoint(server.url, "/p/{userId}", true)]);
+    const client = shortPoller(rec);
+    await client.start();
+    await waitFor(() => server.requests.length >= 1, "the held request");
+    client.stop();
   });
 
   it("accepts a numeric cursor from an external server", async () => {
@@ -108,6 +128,7 @@ describe("polling client, resets", () => {
     );
     const rec = recordingContext([server.endpoint]);
     await shortPoller(rec).start();
+    await waitFor(() => rec.stats.emptyResponses >= 1, "the first answer");
     expect(rec.stats.resets).toBe(1);
     expect(rec.calls.slice(0, 3).map((c) => c.hook)).toEqual([
       "connected",
@@ -124,6 +145,7 @@ describe("polling client, resets", () => {
     );
     const rec = recordingContext([templateEndpoint(server.url, "/p/{userId}", true)]);
     await shortPoller(rec).start();
+    await waitFor(() => rec.stats.emptyResponses >= 1, "the first answer");
     expect(rec.stats.resets).toBe(1);
     expect(rec.calls.filter((c) => c.hook === "reset")).toHaveLength(1);
     expect(rec.stats.emptyResponses).toBeGreaterThanOrEqual(1);
