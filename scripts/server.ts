@@ -31,25 +31,30 @@ async function main(): Promise<number> {
     await redis.stop();
     throw error;
   });
-  const server = createServer({
-    strategy,
-    source,
-    heartbeatMs: options.heartbeatMs,
-    sseMaxBufferedBytes: options.sseMaxBufferedBytes,
-    sseMaxStallMs: options.sseMaxStallMs,
-    maxConnections: options.maxConnections,
-    maxDeliveryPerUser: options.maxDeliveryPerUser,
-    maxHeaderSize: options.maxHeaderSize,
-    headersTimeoutMs: options.headersTimeoutMs,
-    requestTimeoutMs: options.requestTimeoutMs,
-  });
+  // Whatever fails from here on must release Redis and the source, or the process would
+  // linger with open handles instead of exiting with its error.
+  let server: ReturnType<typeof createServer>;
   let url: string;
   try {
-    url = await server.listen(port, options.host);
+    server = createServer({
+      strategy,
+      source,
+      heartbeatMs: options.heartbeatMs,
+      sseMaxBufferedBytes: options.sseMaxBufferedBytes,
+      sseMaxStallMs: options.sseMaxStallMs,
+      maxConnections: options.maxConnections,
+      maxDeliveryPerUser: options.maxDeliveryPerUser,
+      maxHeaderSize: options.maxHeaderSize,
+      headersTimeoutMs: options.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
+    url = await server.listen(port, options.host).catch((error: unknown) => {
+      throw new Error(`cannot listen on port ${port}: ${(error as Error).message}`);
+    });
   } catch (error) {
     await source.close();
     await redis.stop();
-    throw new Error(`cannot listen on port ${port}: ${(error as Error).message}`);
+    throw error;
   }
   process.stdout.write(`push-vs-poll ${strategy} server listening on ${url}\n`);
 

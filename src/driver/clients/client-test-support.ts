@@ -5,14 +5,31 @@
  */
 import http from "node:http";
 import type { Socket } from "node:net";
+import { afterEach } from "vitest";
 import { WireCounter } from "../wire-counter.ts";
 import {
   type ClientContext,
   type ClientStats,
   createClientStats,
   type Endpoint,
+  type SimulatedClient,
   type SubscribeTemplate,
 } from "./client-context.ts";
+
+/**
+ * Registers an afterEach that stops every client and closes every stub server `track`ed during
+ * the test, newest first. Call once at the top level of a test file.
+ */
+export function trackForCleanup(): <T extends SimulatedClient | StubServer>(thing: T) => T {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return (thing) => {
+    cleanups.push(() => ("stop" in thing ? thing.stop() : thing.close()));
+    return thing;
+  };
+}
 
 export interface StubRequest {
   path: string;

@@ -20,6 +20,7 @@ export function createLongPollingClient(
       pathFor: (user, cursor, first) =>
         `/api/notifications/${encodeURIComponent(user)}/poll?after=${encodeURIComponent(cursor)}&timeoutMs=${first ? 0 : options.holdMs}`,
       nextDelayMs: () => 0,
+      holdsRequests: true,
     },
     options,
   );

@@ -30,6 +30,11 @@ export interface PollingBehaviour {
   pathFor(userId: string, cursor: string, first: boolean): string;
   /** Wait before the next request after a successful answer. */
   nextDelayMs(): number;
+  /**
+   * The server may hold the request (long polling): the client is connected once a request
+   * has reached the server, not only when one is answered, which may take a whole hold.
+   */
+  holdsRequests?: boolean;
 }
 
 interface PollAnswer {
@@ -101,10 +106,14 @@ export function createPollingClient(
     // A template's long poll may hold its first request until something arrives; against an
     // external server "connected" therefore means the request reached it, not that it answered.
     const onSent =
-      endpoint.kind === "template" && connected !== undefined
+      behaviour.holdsRequests === true || endpoint.kind === "template"
         ? () => {
-            connected?.();
-            connected = undefined;
+            if (thisAttempt !== attempt || stopped) return;
+            if (behaviour.holdsRequests === true) ctx.onConnected?.(userId);
+            if (endpoint.kind === "template") {
+              connected?.();
+              connected = undefined;
+            }
           }
         : undefined;
     const request = getJson(ctx.stats, agent, urlFor(endpoint), throttle, onSent);

@@ -3,29 +3,20 @@
  * send buffer fills and its writes block), takes in no more than the rate allows, and reads
  * everything once the throttle is lifted.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { SimulatedClient } from "./client-context.ts";
+import { describe, expect, it } from "vitest";
 import {
   openSse,
   recordingContext,
-  type StubServer,
   sseEvent,
   startStubServer,
+  trackForCleanup,
   waitFor,
 } from "./client-test-support.ts";
 import { READ_BURST_SECONDS, ReadThrottle } from "./read-throttle.ts";
 import { createShortPollingClient } from "./short-polling-client.ts";
 import { createSseClient } from "./sse-client.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track<T extends SimulatedClient | StubServer>(thing: T): T {
-  cleanups.push(() => ("stop" in thing ? thing.stop() : thing.close()));
-  return thing;
-}
+const track = trackForCleanup();
 
 const EVENT_DATA_BYTES = 16 * 1024;
 /** Far more than loopback's socket buffers hold, so a reader that stops reading blocks the writer. */

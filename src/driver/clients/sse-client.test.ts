@@ -3,8 +3,7 @@
  * resets, failover after a refused connection or a cut stream, and drop().
  */
 import type http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
-import type { SimulatedClient } from "./client-context.ts";
+import { describe, expect, it } from "vitest";
 import {
   openSse,
   recordingContext,
@@ -13,19 +12,12 @@ import {
   sseEvent,
   startStubServer,
   templateEndpoint,
+  trackForCleanup,
   waitFor,
 } from "./client-test-support.ts";
 import { createSseClient } from "./sse-client.ts";
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track<T extends SimulatedClient | StubServer>(thing: T): T {
-  cleanups.push(() => ("stop" in thing ? thing.stop() : thing.close()));
-  return thing;
-}
+const track = trackForCleanup();
 
 /** A stub SSE server that keeps every open stream, so the test can write to it. */
 async function streamServer(
@@ -62,6 +54,8 @@ describe("SSE client, template endpoints", () => {
     await waitFor(() => server.requests.length === 2, "the reconnect");
     expect(server.requests[1]?.headers["last-event-id"]).toBe("e2");
     expect(rec.stats).toMatchObject({ requests: 2, reconnects: 1, errors: 0 });
+    // The server has the request before the client has its answer's headers.
+    await waitFor(() => rec.calls.length === 5, "the reconnected stream's headers");
     expect(rec.calls.map((c) => c.hook)).toEqual([
       "connected",
       "notifications",
