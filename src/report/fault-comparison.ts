@@ -9,7 +9,7 @@ import { STRATEGIES } from "../strategies.ts";
 import { faultRunLabel } from "./fault-runs.ts";
 import { formatSignedCount } from "./fault-table.ts";
 import { formatDurationMs, NOT_AVAILABLE } from "./format.ts";
-import { type FaultRun, faultRuns, runKey } from "./run-groups.ts";
+import { type FaultRun, faultRuns, type PairStatus, runKey } from "./run-groups.ts";
 
 interface FaultMetric {
   label: string;
@@ -72,13 +72,7 @@ export interface FaultComparisonRow {
   kind: string;
   /** The run's label within its fault ("sse", or with its step or scenario). */
   strategy: string;
-  status:
-    | "compared"
-    | "only in A"
-    | "only in B"
-    | "invalid in A"
-    | "invalid in B"
-    | "invalid in both";
+  status: PairStatus;
   cells: FaultComparedCell[];
 }
 

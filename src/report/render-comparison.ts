@@ -15,7 +15,7 @@ import { renderHtmlPage, renderHtmlTable } from "./html-page.ts";
 import { escapeMarkdownInline, renderMarkdownTable } from "./markdown-table.ts";
 import { describeEnvironment } from "./method-line.ts";
 import { METRICS, type MetricId } from "./metrics.ts";
-import { compareRuns, runKey, sunnyDayRuns } from "./run-groups.ts";
+import { compareRuns, type PairStatus, runKey, sunnyDayRuns } from "./run-groups.ts";
 import { VERDICT_METRICS } from "./verdict.ts";
 
 /**
@@ -56,13 +56,7 @@ export interface ComparisonRow {
   scenario: string;
   step: string;
   strategy: string;
-  status:
-    | "compared"
-    | "only in A"
-    | "only in B"
-    | "invalid in A"
-    | "invalid in B"
-    | "invalid in both";
+  status: PairStatus;
   cells: ComparedCell[];
 }
 

@@ -65,6 +65,15 @@ export function groupByScenario(results: BenchResults): ScenarioGroup[] {
   return groups;
 }
 
+/** How a run of one results file pairs with its twin (same `runKey`) in the other. */
+export type PairStatus =
+  | "compared"
+  | "only in A"
+  | "only in B"
+  | "invalid in A"
+  | "invalid in B"
+  | "invalid in both";
+
 /** Identity of a run across two results files: scenario, step label and strategy. */
 export function runKey(run: RunResult): string {
   return `${run.scenario}\u0000${run.step?.label ?? ""}\u0000${run.strategy}`;
