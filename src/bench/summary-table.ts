@@ -3,7 +3,7 @@
  * strategy. A pure function of the results, like autocannon's printResult.
  */
 import { formatCapacitySummary } from "../report/capacity-section.ts";
-import { formatBytes, formatLatencyUs, formatNumber } from "../report/format.ts";
+import { formatBytes, formatCount, formatLatencyUs, formatNumber } from "../report/format.ts";
 import { faultRuns, sunnyDayRuns } from "../report/run-groups.ts";
 import type { BenchResults, RunResult } from "../results/schema.ts";
 
@@ -54,8 +54,8 @@ const FAULT_COLUMNS = [
 function faultRowFor(run: RunResult): string[] {
   const f = run.fault;
   if (!f) return [];
-  const count = (value: number): string => Math.round(value).toLocaleString("en-US");
-  const ms = (value: number | null): string => (value === null ? "n/a" : `${count(value)} ms`);
+  const ms = (value: number | null): string =>
+    value === null ? "n/a" : `${formatCount(value)} ms`;
   return [
     f.kind,
     run.strategy,
@@ -64,9 +64,9 @@ function faultRowFor(run: RunResult): string[] {
     ms(f.timeToRecoverMs),
     `${f.lost}/${f.duplicates}`,
     `${f.resets}/${f.skippedByReset}`,
-    count(f.extraRequests),
+    formatCount(f.extraRequests),
     f.extraBytes < 0 ? `-${formatBytes(-f.extraBytes)}` : formatBytes(f.extraBytes),
-    count(f.errors),
+    formatCount(f.errors),
   ];
 }
 

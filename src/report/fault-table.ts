@@ -15,6 +15,7 @@ import {
 import {
   escapeHtml,
   formatBytes,
+  formatCount,
   formatDurationMs,
   formatLatencyUs,
   NOT_AVAILABLE,
@@ -124,12 +125,10 @@ export const NA_REASONS = {
   recoverNotRecorded: "not recorded by the run",
 } as const;
 
-const count = (value: number): string => value.toLocaleString("en-US");
-
 /** "+1,234", "−180", "0": extra requests and bytes can be negative (a dead server gets no polls). */
 export function formatSignedCount(value: number): string {
   if (value === 0) return "0";
-  return `${value > 0 ? "+" : "−"}${count(Math.abs(value))}`;
+  return `${value > 0 ? "+" : "−"}${formatCount(Math.abs(value))}`;
 }
 
 export function formatSignedBytes(value: number): string {
@@ -145,7 +144,7 @@ function deliveryCell(run: FaultRun, value: number, what: "lost" | "duplicates")
   if (value === 0) return plain("0");
   if (historyCoveredGap(run)) {
     return {
-      text: count(value),
+      text: formatCount(value),
       flag: "failure",
       flagReason:
         what === "lost"
@@ -154,7 +153,7 @@ function deliveryCell(run: FaultRun, value: number, what: "lost" | "duplicates")
     };
   }
   return {
-    text: count(value),
+    text: formatCount(value),
     flag: "warning",
     flagReason: "beyond the kept history and not announced by a reset: a silent gap",
   };
@@ -164,7 +163,7 @@ function timeToBackCell(fault: FaultResult): FaultCell {
   if (fault.timeToBackMs !== null) return plain(formatDurationMs(fault.timeToBackMs));
   const missing = fault.disruptedClients - fault.reconnectedClients;
   return na(
-    `${count(Math.max(missing, 0))} of ${count(fault.disruptedClients)} disrupted clients never connected again before the drain ended`,
+    `${formatCount(Math.max(missing, 0))} of ${formatCount(fault.disruptedClients)} disrupted clients never connected again before the drain ended`,
   );
 }
 
@@ -224,7 +223,7 @@ function cellFor(id: FaultColumnId, run: FaultRun): FaultCell {
         ? plain("yes")
         : { text: "no", flag: "failure", flagReason: NA_REASONS.notRecovered };
     case "clients": {
-      const text = `${count(fault.disruptedClients)} → ${count(fault.reconnectedClients)}`;
+      const text = `${formatCount(fault.disruptedClients)} → ${formatCount(fault.reconnectedClients)}`;
       return fault.reconnectedClients < fault.disruptedClients
         ? { text, flag: "failure", flagReason: "some disrupted clients never connected again" }
         : plain(text);
@@ -241,18 +240,20 @@ function cellFor(id: FaultColumnId, run: FaultRun): FaultCell {
       return plain(
         fault.resets === 0 && fault.skippedByReset === 0
           ? "0"
-          : `${count(fault.resets)} (${count(fault.skippedByReset)})`,
+          : `${formatCount(fault.resets)} (${formatCount(fault.skippedByReset)})`,
       );
     case "extraRequests":
       return plain(formatSignedCount(fault.extraRequests));
     case "extraBytes":
       return plain(formatSignedBytes(fault.extraBytes));
     case "errors":
-      return plain(count(fault.errors));
+      return plain(formatCount(fault.errors));
     case "publishFailures":
-      return plain(count(fault.publishFailures));
+      return plain(formatCount(fault.publishFailures));
     case "serverCuts":
-      return fault.serverCuts === null ? na(NA_REASONS.serverCuts) : plain(count(fault.serverCuts));
+      return fault.serverCuts === null
+        ? na(NA_REASONS.serverCuts)
+        : plain(formatCount(fault.serverCuts));
     case "cutReasons":
       return fault.serverCuts === null
         ? na(NA_REASONS.serverCuts)
@@ -299,7 +300,7 @@ export function describeInjection(runs: readonly FaultRun[]): string {
     ),
   );
   const aims = distinct(
-    runs.map((r) => `${count(r.fault.targetedClients)} of ${count(r.params.clients)}`),
+    runs.map((r) => `${formatCount(r.fault.targetedClients)} of ${formatCount(r.params.clients)}`),
   );
   return `${action}; at ${starts.join(" / ")} into the measured window, ${lengths.join(" / ")}, aimed at ${aims.join(" / ")} clients`;
 }

@@ -16,6 +16,11 @@ export function formatNumber(value: number | null, significant = 3): string {
   return value.toFixed(Math.min(decimals, 6));
 }
 
+/** A count as a whole number with thousands separators: 5,332. */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
 /** Latency in microseconds as µs, ms or s, whichever reads best. */
 export function formatLatencyUs(us: number | null): string {
   if (us === null || !Number.isFinite(us)) return NOT_AVAILABLE;
