@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** A broadcast: everyone is notified at the same instant. */
 export const burst: Scenario = {

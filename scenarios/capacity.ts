@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { BASE_PARAMS } from "./defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /**
  * Capacity: autocannon drives the polling routes (no simulated users, no publisher): a closed

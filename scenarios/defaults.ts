@@ -2,7 +2,7 @@
  * Shared scenario defaults: one place for the numbers every scenario starts from, and for the
  * `--quick` form. Scenarios spread these and override what their question is about.
  */
-import type { ScenarioParams } from "./types.ts";
+import type { ScenarioParams } from "../src/model/scenario.ts";
 
 /** Notification `message` size: a typical push text (title + short body), in bytes. */
 export const DEFAULT_PAYLOAD_BYTES = 200;

@@ -4,8 +4,9 @@
  * after it for the slowest strategy to recover inside the window. Their `--quick` forms are
  * what the test suite runs (scripts/fault-scenarios.test.ts).
  */
+
+import type { ScenarioParams } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { ScenarioParams } from "./types.ts";
 
 /** 500 users, one notification per user every 2 s on average: 250 publishes/s in total. */
 export const FAULT_PARAMS: ScenarioParams = {

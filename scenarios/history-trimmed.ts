@@ -1,10 +1,10 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
   QUICK_FAULT_AT_MS,
   QUICK_FAULT_PARAMS,
 } from "./fault-defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /**
  * A fifth of the clients go away for 5 s; while they are away their users' history is trimmed

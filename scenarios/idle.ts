@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { BASE_PARAMS, DEFAULT_LONG_POLL_HOLD_MS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** Nothing to deliver: the pure cost of waiting. */
 export const idle: Scenario = {

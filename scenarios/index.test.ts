@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/usage-error.ts";
+import { validateScenario } from "../src/plan/validate-scenario.ts";
+import { UsageError } from "../src/util/usage-error.ts";
 import { DEFAULT_SCENARIO_IDS, getScenario, SCENARIO_IDS, SCENARIOS } from "./index.ts";
-import { validateScenario } from "./validate-scenario.ts";
 
 describe("scenario registry", () => {
   it("holds the six default scenarios in suite order, then the opt-in ones, ids unique", () => {

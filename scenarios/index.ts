@@ -2,7 +2,9 @@
  * The scenario registry: every workload the bench can run, in the order `--scenario` lists
  * them and the default suite runs them.
  */
-import { UsageError } from "../src/cli/usage-error.ts";
+
+import type { Scenario } from "../src/model/scenario.ts";
+import { UsageError } from "../src/util/usage-error.ts";
 import { burst } from "./burst.ts";
 import { capacity } from "./capacity.ts";
 import { historyTrimmed } from "./history-trimmed.ts";
@@ -17,7 +19,6 @@ import { serverRestart } from "./server-restart.ts";
 import { slowConsumer } from "./slow-consumer.ts";
 import { steady } from "./steady.ts";
 import { twoInstances } from "./two-instances.ts";
-import type { Scenario } from "./types.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   steady,

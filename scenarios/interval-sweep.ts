@@ -1,5 +1,5 @@
+import type { Scenario, ScenarioStep } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario, ScenarioStep } from "./types.ts";
 
 /**
  * Window covers at least two intervals; drain covers the longest wait for the next poll

@@ -1,5 +1,5 @@
+import type { Scenario, ScenarioStep } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario, ScenarioStep } from "./types.ts";
 
 /** Ramp time per step: connecting 10,000 clients takes a few seconds on its own. */
 const STEPS: readonly { clients: number; rampMs: number }[] = [

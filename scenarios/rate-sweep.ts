@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** Where push starts to pay off: from rare to chatty notifications. */
 export const rateSweep: Scenario = {

@@ -1,10 +1,10 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
   QUICK_FAULT_AT_MS,
   QUICK_FAULT_PARAMS,
 } from "./fault-defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** Every connection drops at once (a load balancer restart, a network flap). */
 export const reconnectStorm: Scenario = {

@@ -1,10 +1,10 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
   QUICK_FAULT_AT_MS,
   QUICK_FAULT_PARAMS,
 } from "./fault-defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** Redis goes away for 10 s with its data kept (SHUTDOWN SAVE, then started on the same port). */
 export const redisBlip: Scenario = {

@@ -1,10 +1,10 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
   QUICK_FAULT_AT_MS,
   QUICK_FAULT_PARAMS,
 } from "./fault-defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** The server process dies without warning and comes back on the same port. */
 export const serverRestart: Scenario = {

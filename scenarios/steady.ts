@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
-import type { Scenario } from "./types.ts";
 
 /** The everyday case: many users, each notified now and then. */
 export const steady: Scenario = {

@@ -1,5 +1,5 @@
+import type { Scenario } from "../src/model/scenario.ts";
 import { steady } from "./steady.ts";
-import type { Scenario } from "./types.ts";
 
 /**
  * The steady workload on two server processes: the fan-out goes through Redis, not memory.

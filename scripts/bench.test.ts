@@ -9,9 +9,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../scenarios/index.ts";
-import type { BenchResults } from "../src/results/schema.ts";
+import type { BenchResults } from "../src/model/results.ts";
+import { STRATEGIES } from "../src/model/strategies.ts";
 import { validateResults } from "../src/results/validate-results.ts";
-import { STRATEGIES } from "../src/strategies.ts";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..");

@@ -4,18 +4,18 @@
  * Ctrl-C stops the current run, its server process and the managed Redis, then exits 130.
  */
 import path from "node:path";
-import { createProgress } from "../src/bench/progress.ts";
 import { planBench, runBench } from "../src/bench/run-bench.ts";
+import { formatSummaryTable } from "../src/bench/summary-table.ts";
+import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
+import { runCli } from "../src/cli/run-cli.ts";
 import {
   checkExternalTarget,
   checkPlanBounds,
   checkTarget,
   formatPlan,
-} from "../src/bench/safety.ts";
-import { formatSummaryTable } from "../src/bench/summary-table.ts";
-import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
-import { runCli } from "../src/cli/run-cli.ts";
+} from "../src/plan/safety.ts";
 import { writeReport } from "../src/report/write-report.ts";
+import { createProgress } from "../src/util/progress.ts";
 
 runCli(async () => {
   const argv = process.argv.slice(2);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "../scenarios/index.ts";
 import type { ScenarioFile } from "../scenarios/k6/lib/scenario-file.ts";
-import { stepsFor } from "../scenarios/merge-params.ts";
+import { stepsFor } from "../src/plan/merge-params.ts";
 import {
   buildScenarioFile,
   DEFAULT_SCENARIO_FILE,

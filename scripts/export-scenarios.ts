@@ -15,11 +15,11 @@ import {
   type ScenarioFile,
   type ScenarioFileEntry,
 } from "../scenarios/k6/lib/scenario-file.ts";
-import { resolvePlan } from "../scenarios/resolve-runs.ts";
-import type { Scenario } from "../scenarios/types.ts";
-import { parseFlags } from "../src/cli/parse-flags.ts";
 import { runCli } from "../src/cli/run-cli.ts";
-import { STRATEGIES } from "../src/strategies.ts";
+import type { Scenario } from "../src/model/scenario.ts";
+import { STRATEGIES } from "../src/model/strategies.ts";
+import { resolvePlan } from "../src/plan/resolve-runs.ts";
+import { parseFlags } from "../src/util/parse-flags.ts";
 
 /** Where the k6 scripts look for the file (next to them). */
 export const DEFAULT_SCENARIO_FILE = "scenarios/k6/scenarios.json";

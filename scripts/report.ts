@@ -12,20 +12,20 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { selectRun } from "../scenarios/k6/lib/scenario-file.ts";
-import { parseFlags } from "../src/cli/parse-flags.ts";
 import { runCli } from "../src/cli/run-cli.ts";
-import { UsageError } from "../src/cli/usage-error.ts";
 import {
   type ImportK6Options,
   importK6Summary,
   K6SummaryError,
   mergeImportedResults,
 } from "../src/k6/import-k6-summary.ts";
+import type { BenchResults } from "../src/model/results.ts";
+import { isStrategyId, STRATEGIES } from "../src/model/strategies.ts";
 import { writeComparison, writeReport } from "../src/report/write-report.ts";
 import { readResults, resolveResultsPath } from "../src/results/read-results.ts";
-import type { BenchResults } from "../src/results/schema.ts";
 import { ResultsError } from "../src/results/validate-results.ts";
-import { isStrategyId, STRATEGIES } from "../src/strategies.ts";
+import { parseFlags } from "../src/util/parse-flags.ts";
+import { UsageError } from "../src/util/usage-error.ts";
 import { buildScenarioFile } from "./export-scenarios.ts";
 
 export { writeReport };

@@ -4,9 +4,9 @@
  * behaviour (what arrives, exactly once, in order, with which status), never speed.
  */
 import { afterAll, beforeAll, beforeEach, describe, it } from "vitest";
+import { STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
 import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
-import { STRATEGIES, type StrategyId } from "../src/strategies.ts";
 import { createServer, type PushVsPollServer } from "./http-shell.ts";
 import { type CaseContext, waitUntil } from "./test-support/case-context.ts";
 import { conformanceCases } from "./test-support/conformance-cases.ts";

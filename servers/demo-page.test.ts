@@ -12,15 +12,15 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
 import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
-import { STRATEGIES, type StrategyId } from "../src/strategies.ts";
 import {
   CHROMIUM_PATH,
   HAS_CHROMIUM,
   launchChromium,
   NO_CHROMIUM_REASON,
-} from "../src/testing/chromium.ts";
+} from "../src/test-support/chromium.ts";
 import { DEMO_PAGE_CSP, jsonForScript, normalizeDemoLink, renderDemoPage } from "./demo-page.ts";
 import { DEMO_PAGE_SCRIPT } from "./demo-page-script.ts";
 import { HttpError } from "./http-errors.ts";

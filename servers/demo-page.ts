@@ -15,8 +15,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Express, Request } from "express";
+import { STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
 import { USER_ID_PATTERN } from "../src/notifications/index.ts";
-import { STRATEGIES, type StrategyId } from "../src/strategies.ts";
 import { DEMO_PAGE_SCRIPT } from "./demo-page-script.ts";
 import { badRequest } from "./http-errors.ts";
 import { singleQuery } from "./request-validation.ts";

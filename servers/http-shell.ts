@@ -5,8 +5,8 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Request, type Response } from "express";
+import type { StrategyId } from "../src/model/strategies.ts";
 import type { NotificationSource } from "../src/notifications/index.ts";
-import type { StrategyId } from "../src/strategies.ts";
 import {
   defaultMaxConnections,
   installClientErrorHandler,

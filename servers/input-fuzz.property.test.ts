@@ -7,9 +7,9 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
 import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
-import { STRATEGIES, type StrategyId } from "../src/strategies.ts";
 import { createServer, type PushVsPollServer } from "./http-shell.ts";
 
 const NUM_RUNS = 100;

@@ -4,9 +4,9 @@
  */
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StrategyId } from "../src/model/strategies.ts";
 import { type NotificationSource, openNotificationSource } from "../src/notifications/index.ts";
 import { type RedisHandle, startRedis } from "../src/redis/managed-redis.ts";
-import type { StrategyId } from "../src/strategies.ts";
 import { defaultMaxConnections, maxConnectionsFor, readFdSoftLimit } from "./connection-limits.ts";
 import { createServer, type PushVsPollServer, type ServerOptions } from "./http-shell.ts";
 import { waitUntil } from "./test-support/case-context.ts";

@@ -1,5 +1,5 @@
 /** Strategy id -> the route installer of that server. The one place a new strategy is added. */
-import type { StrategyId } from "../src/strategies.ts";
+import type { StrategyId } from "../src/model/strategies.ts";
 import { installLongPolling } from "./long-polling.ts";
 import { installShortPolling } from "./short-polling.ts";
 import { installSse } from "./sse.ts";

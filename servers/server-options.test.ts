@@ -1,7 +1,7 @@
 /** The slow-consumer and history flags of `npm run server` (the rest: src/cli property tests). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/usage-error.ts";
+import { UsageError } from "../src/util/usage-error.ts";
 import { parseServerOptions, SERVER_HELP } from "./server-options.ts";
 
 const BASE = ["--strategy", "sse", "--port", "0"];

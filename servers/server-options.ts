@@ -2,10 +2,11 @@
  * `npm run server` flags -> options, as a pure function (no I/O), so it can be tested with
  * arbitrary argv. Throws UsageError (one line naming the flag) on bad input.
  */
-import { parseFlags, parseIntegerFlag } from "../src/cli/parse-flags.ts";
-import { UsageError } from "../src/cli/usage-error.ts";
+
+import { isStrategyId, STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
 import { DEFAULT_HISTORY_MAX_LEN } from "../src/notifications/index.ts";
-import { isStrategyId, STRATEGIES, type StrategyId } from "../src/strategies.ts";
+import { parseFlags, parseIntegerFlag } from "../src/util/parse-flags.ts";
+import { UsageError } from "../src/util/usage-error.ts";
 import { LIMIT_DEFAULTS } from "./connection-limits.ts";
 import { SSE_DEFAULTS } from "./strategy-context.ts";
 

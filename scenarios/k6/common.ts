@@ -16,7 +16,7 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import type { Options } from "k6/options";
-import type { StrategyId } from "../../src/strategies.ts";
+import type { StrategyId } from "../../src/model/strategies.ts";
 import {
   K6_COUNTERS,
   K6_METRICS,

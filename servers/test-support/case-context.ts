@@ -1,7 +1,8 @@
 /** What every conformance case gets, whichever server it runs against. */
+
+import type { StrategyId } from "../../src/model/strategies.ts";
 import type { Notification, NotificationSource } from "../../src/notifications/index.ts";
 import type { RedisHandle } from "../../src/redis/managed-redis.ts";
-import type { StrategyId } from "../../src/strategies.ts";
 import type { PushVsPollServer, ServerOptions } from "../http-shell.ts";
 import type { DeliveryClient } from "./delivery-clients.ts";
 

@@ -1,7 +1,7 @@
 /** Contract cases: bad input, SSE wire format, health and metrics. */
 import { request } from "node:http";
 import { expect } from "vitest";
-import type { StrategyId } from "../../src/strategies.ts";
+import type { StrategyId } from "../../src/model/strategies.ts";
 import type { ConformanceCase } from "./case-context.ts";
 import { postJson } from "./delivery-clients.ts";
 import { SseTestReader } from "./sse-test-reader.ts";

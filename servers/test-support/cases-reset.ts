@@ -3,8 +3,8 @@
  * (polling `reset: true`, SSE `event: reset`) and gets the kept notifications; never a silent gap.
  */
 import { expect } from "vitest";
+import type { StrategyId } from "../../src/model/strategies.ts";
 import type { Notification } from "../../src/notifications/index.ts";
-import type { StrategyId } from "../../src/strategies.ts";
 import type { CaseContext, ConformanceCase } from "./case-context.ts";
 import { getJson } from "./delivery-clients.ts";
 import { SseTestReader } from "./sse-test-reader.ts";

@@ -2,8 +2,9 @@
  * One test client per strategy behind one interface, so each conformance case runs unchanged
  * against all three servers: "give me `count` notifications of `userId` after `cursor`".
  */
+
+import type { StrategyId } from "../../src/model/strategies.ts";
 import type { Notification } from "../../src/notifications/index.ts";
-import type { StrategyId } from "../../src/strategies.ts";
 import { SseTestReader } from "./sse-test-reader.ts";
 
 export interface DeliveryClient {

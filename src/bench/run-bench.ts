@@ -5,23 +5,23 @@
 import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getScenario } from "../../scenarios/index.ts";
-import { estimatePlanMs, type ResolvedPlan, resolvePlan } from "../../scenarios/resolve-runs.ts";
 import { runCapacity } from "../capacity/run-capacity.ts";
 import type { BenchOptions } from "../cli/bench-options.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
-import { startRedis } from "../redis/managed-redis.ts";
 import {
   type BenchResults,
   type CapacityResult,
   type FailedRun,
   RESULTS_SCHEMA_VERSION,
   type RunResult,
-} from "../results/schema.ts";
+} from "../model/results.ts";
+import { TOOL_VERSION } from "../model/tool-version.ts";
+import { estimatePlanMs, type ResolvedPlan, resolvePlan } from "../plan/resolve-runs.ts";
+import { checkExternalTarget, checkPlanBounds, checkTarget } from "../plan/safety.ts";
+import { startRedis } from "../redis/managed-redis.ts";
 import { validateResults } from "../results/validate-results.ts";
-import { TOOL_VERSION } from "../tool-version.ts";
-import type { Progress, ProgressState } from "./progress.ts";
-import { runOne } from "./run-one.ts";
-import { checkExternalTarget, checkPlanBounds, checkTarget } from "./safety.ts";
+import { runOne } from "../run/run-one.ts";
+import type { Progress, ProgressState } from "../util/progress.ts";
 
 export interface BenchOutcome {
   results: BenchResults;

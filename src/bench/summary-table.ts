@@ -2,10 +2,11 @@
  * The plain-text table printed at the end of `npm run bench`: one row per scenario × step ×
  * strategy. A pure function of the results, like autocannon's printResult.
  */
+
+import type { BenchResults, RunResult } from "../model/results.ts";
 import { formatCapacitySummary } from "../report/capacity-section.ts";
 import { formatBytes, formatCount, formatLatencyUs, formatNumber } from "../report/format.ts";
 import { faultRuns, sunnyDayRuns } from "../report/run-groups.ts";
-import type { BenchResults, RunResult } from "../results/schema.ts";
 
 const COLUMNS = [
   "scenario",

@@ -4,7 +4,7 @@
  * into a CapacityStep.
  */
 import { createRequire } from "node:module";
-import type { CapacityStep } from "../results/schema.ts";
+import type { CapacityStep } from "../model/results.ts";
 
 /** The subset of autocannon's options this harness uses (see its README). */
 interface AutocannonOptions {

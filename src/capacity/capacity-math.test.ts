@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CapacityStep } from "../results/schema.ts";
+import type { CapacityStep } from "../model/results.ts";
 import {
   deriveClientsPerProcess,
   isSustained,

@@ -2,8 +2,8 @@
  * The pure half of a capacity run: which rates the steps ask for, which steps count as
  * sustained, and how a sustained request rate turns into "clients one server process can serve".
  */
-import type { CapacityStep, ClientsPerProcess } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { CapacityStep, ClientsPerProcess } from "../model/results.ts";
+import type { StrategyId } from "../model/strategies.ts";
 
 /** A step is sustained only when it achieved at least this share of its target rate. */
 export const MIN_ACHIEVED_RATIO = 0.95;

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capacity } from "../../scenarios/capacity.ts";
-import type { PlannedRun } from "../../scenarios/resolve-runs.ts";
-import type { CapacitySpec } from "../../scenarios/types.ts";
+import type { CapacityResult } from "../model/results.ts";
+import type { CapacitySpec } from "../model/scenario.ts";
+import type { StrategyId } from "../model/strategies.ts";
+import type { PlannedRun } from "../plan/resolve-runs.ts";
 import { type RedisHandle, startRedis } from "../redis/managed-redis.ts";
-import { createFixtureResults } from "../report/test-fixture.ts";
-import type { CapacityResult } from "../results/schema.ts";
+import { createFixtureResults } from "../report/test-support/fixture.ts";
 import { validateResults } from "../results/validate-results.ts";
-import type { StrategyId } from "../strategies.ts";
 import { runCapacity } from "./run-capacity.ts";
 
 const TINY: CapacitySpec = {

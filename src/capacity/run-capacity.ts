@@ -14,18 +14,19 @@
  *   answered at once: the cost of one long-poll answer. A held request would measure the hold
  *   (time), not the server (work), and a closed loop of held requests never saturates anything.
  */
-import type { PlannedRun } from "../../scenarios/resolve-runs.ts";
-import type { CapacitySpec } from "../../scenarios/types.ts";
-import { CAPACITY_STRATEGIES } from "../../scenarios/validate-scenario.ts";
-import type { ProgressState } from "../bench/progress.ts";
-import { startServerProcess } from "../bench/server-process.ts";
-import { sleep } from "../bench/sleep.ts";
+
+import { startServerProcess } from "../fleet/server-process.ts";
 import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
 import { readProcStats } from "../metrics/proc-stats.ts";
 import { startProcessSampler } from "../metrics/process-sampler.ts";
+import type { CapacityResult, CapacityStep } from "../model/results.ts";
+import type { CapacitySpec } from "../model/scenario.ts";
+import type { StrategyId } from "../model/strategies.ts";
 import { openNotificationSource } from "../notifications/index.ts";
-import type { CapacityResult, CapacityStep } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { PlannedRun } from "../plan/resolve-runs.ts";
+import { CAPACITY_STRATEGIES } from "../plan/validate-scenario.ts";
+import type { ProgressState } from "../util/progress.ts";
+import { sleep } from "../util/sleep.ts";
 import { runLoad } from "./autocannon-load.ts";
 import {
   deriveClientsPerProcess,

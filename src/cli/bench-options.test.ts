@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS, SCENARIOS } from "../../scenarios/index.ts";
 import { targetScenarioIds } from "../target/target-scenarios.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { BENCH_HELP, parseBenchOptions } from "./bench-options.ts";
-import { UsageError } from "./usage-error.ts";
 
 function errorOf(argv: string[]): string {
   try {

@@ -9,7 +9,7 @@ import {
   SCENARIO_IDS,
   SCENARIOS,
 } from "../../scenarios/index.ts";
-import { isStrategyId, STRATEGIES, type StrategyId } from "../strategies.ts";
+import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import {
   type BenchTarget,
   PUBLISH_EXAMPLE,
@@ -17,8 +17,8 @@ import {
   SUBSCRIBE_EXAMPLES,
 } from "../target/external-target.ts";
 import { targetScenarioIds, whyNotForTarget } from "../target/target-scenarios.ts";
-import { parseDurationMs, parseFlags, parseIntegerFlag } from "./parse-flags.ts";
-import { UsageError } from "./usage-error.ts";
+import { parseDurationMs, parseFlags, parseIntegerFlag } from "../util/parse-flags.ts";
+import { UsageError } from "../util/usage-error.ts";
 
 /** Where results and reports go unless `--out` says otherwise. */
 export const DEFAULT_OUT_DIR = "reports";

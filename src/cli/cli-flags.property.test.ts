@@ -6,10 +6,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseServerOptions } from "../../servers/server-options.ts";
-import { STRATEGIES, type StrategyId } from "../strategies.ts";
+import { STRATEGIES, type StrategyId } from "../model/strategies.ts";
+import { type FlagSpec, parseFlags } from "../util/parse-flags.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { parseBenchOptions } from "./bench-options.ts";
-import { type FlagSpec, parseFlags } from "./parse-flags.ts";
-import { UsageError } from "./usage-error.ts";
 
 const NUM_RUNS = 500;
 

@@ -2,7 +2,7 @@
  * Runs a CLI entry point: a UsageError becomes one line on stderr and exit code 2; any other
  * error becomes one line (its message) and exit code 1, with the stack only under DEBUG=1.
  */
-import { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
+import { USAGE_EXIT_CODE, UsageError } from "../util/usage-error.ts";
 
 export function runCli(main: () => Promise<number | undefined>, programName: string): void {
   main().then(

@@ -10,7 +10,7 @@ import {
   type Histogram,
   type JsHistogram,
 } from "hdr-histogram-js";
-import { emptyLatencyStats, type LatencyStats } from "../results/schema.ts";
+import { emptyLatencyStats, type LatencyStats } from "../model/results.ts";
 import { type Clock, monotonicClock } from "./clock.ts";
 
 /** Smallest latency told apart from zero: 1 us. Smaller values are recorded as 1 us. */

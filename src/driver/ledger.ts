@@ -15,7 +15,7 @@
  * still arrive, it moves to delivered: nothing is ever counted twice, and
  * published = delivered + skippedByReset + lost holds at every moment.
  */
-import type { DeliveryStats } from "../results/schema.ts";
+import type { DeliveryStats } from "../model/results.ts";
 import { type Clock, monotonicClock } from "./clock.ts";
 import type { LatencyRecorder } from "./latency-recorder.ts";
 

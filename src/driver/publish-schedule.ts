@@ -4,7 +4,7 @@
  * latency runs from the intended time, so a publisher (or server) that falls behind shows up
  * as latency instead of silently lowering the load (no coordinated omission).
  */
-import type { PublishModel } from "../../scenarios/types.ts";
+import type { PublishModel } from "../model/scenario.ts";
 
 /** Seed used when none is given, so runs are reproducible by default. */
 export const DEFAULT_SCHEDULE_SEED = 0x5eed;

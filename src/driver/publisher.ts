@@ -4,7 +4,7 @@
  * It never waits for a publish to finish before the next one is due (open model): when Redis
  * or the event loop falls behind, the lag lands in the measured latency instead of hiding.
  */
-import type { Fanout } from "../../scenarios/types.ts";
+import type { Fanout } from "../model/scenario.ts";
 import type { NotificationPayload } from "../notifications/types.ts";
 import type { Clock } from "./clock.ts";
 

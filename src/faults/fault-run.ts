@@ -4,10 +4,11 @@
  * run's FaultResult after the drain. run-one.ts stays the same for every scenario; a fault run
  * adds this alongside.
  */
-import type { FaultSpec } from "../../scenarios/types.ts";
-import { sleep } from "../bench/sleep.ts";
+
 import type { Clock } from "../driver/clock.ts";
-import type { DeliveryStats, FaultResult } from "../results/schema.ts";
+import type { DeliveryStats, FaultResult } from "../model/results.ts";
+import type { FaultSpec } from "../model/scenario.ts";
+import { sleep } from "../util/sleep.ts";
 import { type CounterSample, FaultTracker } from "./fault-tracker.ts";
 import { type FaultTargets, injectFault } from "./inject-fault.ts";
 import type { ServerCutStats } from "./server-cut-stats.ts";

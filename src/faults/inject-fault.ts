@@ -4,12 +4,13 @@
  * server process, a real Redis shut down and started again with its data, real sockets torn
  * down, real history trimmed.
  */
-import type { FaultSpec } from "../../scenarios/types.ts";
-import type { ServerFleet } from "../bench/server-fleet.ts";
-import { sleep } from "../bench/sleep.ts";
+
 import { createRng } from "../driver/publish-schedule.ts";
+import type { ServerFleet } from "../fleet/server-fleet.ts";
+import type { FaultSpec } from "../model/scenario.ts";
 import type { NotificationSource } from "../notifications/types.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** What the injector needs of a simulated client. */
 export interface FaultableClient {

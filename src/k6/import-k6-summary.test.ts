@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildK6Scenarios } from "../../scenarios/k6/lib/plan.ts";
+import type { ResolvedParams } from "../model/results.ts";
 import { buildReportCharts } from "../report/charts/scenario-charts.ts";
 import { renderSummaryMarkdown } from "../report/render-markdown.ts";
-import type { ResolvedParams } from "../results/schema.ts";
 import { validateResults } from "../results/validate-results.ts";
 import {
   ABSENT_FIELD_WARNINGS,

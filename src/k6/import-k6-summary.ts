@@ -30,10 +30,10 @@ import {
   RESULTS_SCHEMA_VERSION,
   type ResolvedParams,
   type RunResult,
-} from "../results/schema.ts";
+} from "../model/results.ts";
+import { isStrategyId, type StrategyId } from "../model/strategies.ts";
+import { TOOL_VERSION } from "../model/tool-version.ts";
 import { ResultsError, validateResults } from "../results/validate-results.ts";
-import { isStrategyId, type StrategyId } from "../strategies.ts";
-import { TOOL_VERSION } from "../tool-version.ts";
 
 /** A summary that cannot be imported. The message names the JSON path and the fix. */
 export class K6SummaryError extends Error {

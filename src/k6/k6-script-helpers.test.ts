@@ -25,7 +25,7 @@ import {
 } from "../../scenarios/k6/lib/receipts.ts";
 import { type ScenarioFile, selectRun } from "../../scenarios/k6/lib/scenario-file.ts";
 import { summaryText } from "../../scenarios/k6/lib/summary-text.ts";
-import type { ScenarioParams } from "../../scenarios/types.ts";
+import type { ScenarioParams } from "../model/scenario.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FILE = JSON.parse(

@@ -7,7 +7,7 @@ import { realpath } from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { EnvironmentInfo } from "../results/schema.ts";
+import type { EnvironmentInfo } from "../model/results.ts";
 
 const execFileAsync = promisify(execFile);
 

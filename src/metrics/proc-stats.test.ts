@@ -7,7 +7,7 @@ import {
   readProcStats,
   statusKbField,
 } from "./proc-stats.ts";
-import { type RunningChild, spawnNodeScript } from "./test-processes.ts";
+import { type RunningChild, spawnNodeScript } from "./test-support/processes.ts";
 
 const children: RunningChild[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { ProcessGoneError } from "./proc-stats.ts";
 import { startProcessSampler } from "./process-sampler.ts";
-import { type RunningChild, spawnNodeScript } from "./test-processes.ts";
+import { type RunningChild, spawnNodeScript } from "./test-support/processes.ts";
 
 const children: RunningChild[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import {
   readRedisInfo,
   redisInfoFromText,
 } from "./redis-info.ts";
-import { freePort, type RunningRedis, spawnRedisServer } from "./test-processes.ts";
+import { freePort, type RunningRedis, spawnRedisServer } from "./test-support/processes.ts";
 
 const SAMPLE_INFO = [
   "# Server",

@@ -7,7 +7,7 @@
  * {@link readRedisInfo}); they are negligible next to a benchmark window's traffic.
  */
 import { Redis } from "ioredis";
-import type { RedisCost } from "../results/schema.ts";
+import type { RedisCost } from "../model/results.ts";
 
 export interface RedisInfo {
   /** `total_commands_processed`: commands executed since the server started. */

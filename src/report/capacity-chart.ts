@@ -3,8 +3,8 @@
  * (its rate-limited steps and, as a diamond, its closed loop), with the p99 bound drawn across.
  * The rate where a line crosses the bound is what one server process sustains.
  */
-import type { BenchResults, CapacityResult } from "../results/schema.ts";
-import { STRATEGIES } from "../strategies.ts";
+import type { BenchResults, CapacityResult } from "../model/results.ts";
+import { STRATEGIES } from "../model/strategies.ts";
 import { basePlugins, type ChartSpec, slug, valueAxis } from "./charts/chart-spec.ts";
 import { MODEL_COLOR, STRATEGY_COLORS } from "./palette.ts";
 

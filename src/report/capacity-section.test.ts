@@ -4,7 +4,7 @@
  * no trace of the section.
  */
 import { describe, expect, it } from "vitest";
-import type { BenchResults, CapacityResult, CapacityStep } from "../results/schema.ts";
+import type { BenchResults, CapacityResult, CapacityStep } from "../model/results.ts";
 import { validateResults } from "../results/validate-results.ts";
 import { buildCapacityChart, buildCapacityCharts } from "./capacity-chart.ts";
 import {
@@ -18,7 +18,7 @@ import { MODEL_COLOR, STRATEGY_COLORS } from "./palette.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderPng } from "./render-image.ts";
 import { renderMarkdownTable, renderSummaryMarkdown } from "./render-markdown.ts";
-import { createFixtureResults } from "./test-fixture.ts";
+import { createFixtureResults } from "./test-support/fixture.ts";
 
 function step(targetRps: number | null, achievedRps: number, p99Ms: number): CapacityStep {
   return {

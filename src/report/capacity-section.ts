@@ -4,8 +4,8 @@
  * and one chart, and beside it the largest client counts the simulated-client runs of the same
  * results file actually held. Pure; renders nothing at all when `capacity` is empty.
  */
-import type { BenchResults, CapacityResult, RunResult } from "../results/schema.ts";
-import { STRATEGIES, type StrategyId } from "../strategies.ts";
+import type { BenchResults, CapacityResult, RunResult } from "../model/results.ts";
+import { STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import { buildCapacityChart, groupCapacity } from "./capacity-chart.ts";
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { escapeHtml, formatBytes, formatCompact, formatNumber, NOT_AVAILABLE } from "./format.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { BenchResults } from "../results/schema.ts";
-import { STRATEGIES } from "../strategies.ts";
+import type { BenchResults } from "../model/results.ts";
+import { STRATEGIES } from "../model/strategies.ts";
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { ceilTo125, floorTo125, spansDecades } from "./charts/chart-spec.ts";
 import { histogramToCdfPoints } from "./charts/latency-cdf.ts";
@@ -8,7 +8,7 @@ import { buildLatencyPercentilesChart } from "./charts/latency-percentiles.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { logTickLabel } from "./charts/tick-format.ts";
 import { MODEL_COLOR, STRATEGY_COLORS } from "./palette.ts";
-import { createFixtureResults } from "./test-fixture.ts";
+import { createFixtureResults } from "./test-support/fixture.ts";
 
 const results: BenchResults = createFixtureResults();
 const byScenario = new Map(

@@ -4,8 +4,10 @@
  * Nothing is flagged: no run-to-run noise has been measured for these numbers, so a threshold
  * would be a guess (the footnote says so).
  */
-import { type BenchResults, FAULT_KINDS, type FaultResult } from "../results/schema.ts";
-import { STRATEGIES } from "../strategies.ts";
+
+import { FAULT_KINDS } from "../model/fault-kinds.ts";
+import type { BenchResults, FaultResult } from "../model/results.ts";
+import { STRATEGIES } from "../model/strategies.ts";
 import { faultRunLabel } from "./fault-runs.ts";
 import { formatSignedCount } from "./fault-table.ts";
 import { formatDurationMs, NOT_AVAILABLE } from "./format.ts";

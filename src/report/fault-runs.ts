@@ -3,8 +3,10 @@
  * and the two judgements the tables and the chart share (did history cover the gap, how long a
  * run that never recovered was watched). Pure; reads only the results schema.
  */
-import { type BenchResults, FAULT_KINDS, type FaultKind } from "../results/schema.ts";
-import { STRATEGIES, type StrategyId } from "../strategies.ts";
+
+import { FAULT_KINDS, type FaultKind } from "../model/fault-kinds.ts";
+import type { BenchResults } from "../model/results.ts";
+import { STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import { compareRuns, type FaultRun, faultRuns } from "./run-groups.ts";
 
 /** What each fault tests, one line; the runs' own `fault.action` says what exactly was done. */

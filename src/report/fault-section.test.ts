@@ -4,7 +4,8 @@
  * escaped), fault runs kept out of the sunny-day verdict, and no trace of it without fault runs.
  */
 import { describe, expect, it } from "vitest";
-import { type BenchResults, FAULT_KINDS } from "../results/schema.ts";
+import { FAULT_KINDS } from "../model/fault-kinds.ts";
+import type { BenchResults } from "../model/results.ts";
 import { validateResults } from "../results/validate-results.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { groupFaultsByKind, historyCoveredGap } from "./fault-runs.ts";
@@ -13,8 +14,8 @@ import { buildFaultTables, type FaultTable, NA_REASONS } from "./fault-table.ts"
 import { renderHtml } from "./render-html.ts";
 import { renderSummaryMarkdown } from "./render-markdown.ts";
 import { faultRuns, sunnyDayRuns } from "./run-groups.ts";
-import { createFixtureResults } from "./test-fixture.ts";
-import { createFixtureWithFaults } from "./test-fixture-faults.ts";
+import { createFixtureResults } from "./test-support/fixture.ts";
+import { createFixtureWithFaults } from "./test-support/fixture-faults.ts";
 import { buildVerdictRows } from "./verdict.ts";
 
 const CHART_JS = "/* chart.js */";

@@ -3,7 +3,7 @@
  * injected, one table per fault kind (a row per strategy), the time-to-recover chart, and how
  * to read them. Pure; renders nothing at all (not even a heading) without fault runs.
  */
-import type { BenchResults } from "../results/schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { buildFaultRecoveryChart, FAULT_CHART_TITLE } from "./charts/fault-recovery.ts";
 import { faultRunLabel, groupFaultsByKind, watchedAfterFaultMs } from "./fault-runs.ts";

@@ -4,8 +4,8 @@
  * "n/a" (HTML: a tooltip; Markdown: a note under the table) and whether a value is a failure.
  * Shared by report.html and summary.md so both always show the same numbers.
  */
-import type { FaultResult } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { FaultResult } from "../model/results.ts";
+import type { StrategyId } from "../model/strategies.ts";
 import {
   FAULT_KIND_EXPLAINERS,
   type FaultGroup,

@@ -2,7 +2,7 @@
  * The "Method" lines: what was run, on what, so a reader can judge and reproduce the numbers.
  * Plain text; the HTML and Markdown renderers escape it.
  */
-import type { BenchResults, ResolvedParams } from "../results/schema.ts";
+import type { BenchResults, ResolvedParams } from "../model/results.ts";
 import { formatBytes, formatCompact, formatDurationMs, NOT_AVAILABLE } from "./format.ts";
 import type { ScenarioGroup } from "./run-groups.ts";
 

@@ -3,7 +3,7 @@
  * format it. Tables, charts and comparisons all go through this list, so a number is labelled and
  * converted the same way everywhere. Every metric here is "lower is better".
  */
-import type { RunResult } from "../results/schema.ts";
+import type { RunResult } from "../model/results.ts";
 import { formatBytes, formatLatencyUs, formatNumber } from "./format.ts";
 
 export type MetricId =

@@ -2,7 +2,7 @@
  * The one palette: a colour per strategy, the same in every chart, table and legend.
  * Okabe-Ito colours, chosen because they stay distinct for colour-blind readers and in greyscale print.
  */
-import type { StrategyId } from "../strategies.ts";
+import type { StrategyId } from "../model/strategies.ts";
 
 /** Line and bar colour per strategy (opaque hex). */
 export const STRATEGY_COLORS: Readonly<Record<StrategyId, string>> = {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import type { BenchResults } from "../results/schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import { buildFaultComparisonRows, FAULT_COMPARISON_FOOTNOTE } from "./fault-comparison.ts";
 import { buildComparisonRows, renderComparison } from "./render-comparison.ts";
 import { faultRuns } from "./run-groups.ts";
-import { createFixtureResults } from "./test-fixture.ts";
-import { createFixtureWithFaults } from "./test-fixture-faults.ts";
+import { createFixtureResults } from "./test-support/fixture.ts";
+import { createFixtureWithFaults } from "./test-support/fixture-faults.ts";
 
 function variant(change: (results: BenchResults) => void): BenchResults {
   const results = createFixtureResults();

@@ -3,7 +3,7 @@
  * as "A → B (±x %)", flagged when the change exceeds the run-to-run noise of that metric. Fault
  * runs are compared apart, on their own numbers (fault-comparison.ts).
  */
-import type { BenchResults, RunResult } from "../results/schema.ts";
+import type { BenchResults, RunResult } from "../model/results.ts";
 import {
   buildFaultComparisonRows,
   FAULT_COMPARISON_FOOTNOTE,

@@ -4,7 +4,7 @@
  * the fault runs (their own section, never in the verdict) and the capacity runs.
  * Pure: the Chart.js source is passed in (see loadChartJsSource in write-report.ts).
  */
-import type { BenchResults } from "../results/schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import { CAPACITY_SECTION_ID, renderCapacitySectionHtml } from "./capacity-section.ts";
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";

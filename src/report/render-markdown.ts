@@ -3,7 +3,7 @@
  * charts as images, then the fault and capacity sections, ready to paste into a README, an issue
  * or a blog post.
  */
-import type { BenchResults } from "../results/schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import { renderCapacityMarkdown } from "./capacity-section.ts";
 import { FAULT_CHART_TITLE } from "./charts/fault-recovery.ts";
 import { renderFaultSectionMarkdown } from "./fault-section.ts";

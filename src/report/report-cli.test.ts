@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createFixtureResults } from "./test-fixture.ts";
+import { createFixtureResults } from "./test-support/fixture.ts";
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, "../../scripts/report.ts");

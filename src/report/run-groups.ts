@@ -4,8 +4,8 @@
  * Fault runs (`run.fault !== null`) are split off here: they distort latency and cost on purpose,
  * so they live in their own section (fault-table.ts) and never in the verdict or scenario charts.
  */
-import type { BenchResults, FaultResult, RunResult } from "../results/schema.ts";
-import { STRATEGIES, type StrategyId } from "../strategies.ts";
+import type { BenchResults, FaultResult, RunResult } from "../model/results.ts";
+import { STRATEGIES, type StrategyId } from "../model/strategies.ts";
 
 export interface ScenarioGroup {
   scenario: string;

@@ -3,8 +3,8 @@
  * "vs best" column that says how far each strategy is from the best one on the same workload.
  * Shared by the HTML report and summary.md so both always show the same numbers.
  */
-import type { BenchResults, RunResult } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { BenchResults, RunResult } from "../model/results.ts";
+import type { StrategyId } from "../model/strategies.ts";
 import { formatNumber, NOT_AVAILABLE } from "./format.ts";
 import { METRICS, type MetricId } from "./metrics.ts";
 import { faultRuns, groupByScenario, stepKey } from "./run-groups.ts";

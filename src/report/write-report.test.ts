@@ -10,14 +10,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createCanvas, loadImage } from "canvas";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { BenchResults } from "../results/schema.ts";
-import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../testing/chromium.ts";
+import type { BenchResults } from "../model/results.ts";
+import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../test-support/chromium.ts";
 import type { ChartSpec } from "./charts/chart-spec.ts";
 import { buildFaultCharts } from "./charts/fault-recovery.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";
 import { DEFAULT_IMAGE_SIZE } from "./render-image.ts";
 import { sunnyDayRuns } from "./run-groups.ts";
-import { createFixtureWithFaults } from "./test-fixture-faults.ts";
+import { createFixtureWithFaults } from "./test-support/fixture-faults.ts";
 import { writeReport } from "./write-report.ts";
 
 let dir: string;

@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { BenchResults } from "../results/schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import { buildCapacityCharts } from "./capacity-chart.ts";
 import { buildFaultCharts } from "./charts/fault-recovery.ts";
 import { buildReportCharts } from "./charts/scenario-charts.ts";

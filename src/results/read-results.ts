@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { BenchResults } from "./schema.ts";
+import type { BenchResults } from "../model/results.ts";
 import { ResultsError, validateResults } from "./validate-results.ts";
 
 /** The file name a bench run writes its results to, inside the run directory. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createFixtureResults } from "../report/test-fixture.ts";
+import { createFixtureResults } from "../report/test-support/fixture.ts";
 import { readResults } from "./read-results.ts";
 import { ResultsError, validateResults } from "./validate-results.ts";
 

@@ -4,7 +4,8 @@
  * so adding or removing a field in schema.ts fails type-checking here until the validator follows.
  * Every message names the JSON path, what was expected and what was found.
  */
-import { STRATEGIES } from "../strategies.ts";
+
+import { FAULT_KINDS } from "../model/fault-kinds.ts";
 import {
   type BenchResults,
   type CapacityResult,
@@ -14,7 +15,6 @@ import {
   type DriverCost,
   type EnvironmentInfo,
   type ExternalTarget,
-  FAULT_KINDS,
   type FailedRun,
   type FaultResult,
   type HttpStats,
@@ -26,7 +26,8 @@ import {
   type ResolvedParams,
   type RunResult,
   type ServerCost,
-} from "./schema.ts";
+} from "../model/results.ts";
+import { STRATEGIES } from "../model/strategies.ts";
 
 /** A results file that cannot be read or does not match the schema. The message is one readable line. */
 export class ResultsError extends Error {

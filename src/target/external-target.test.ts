@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../cli/usage-error.ts";
-import { STRATEGIES } from "../strategies.ts";
+import { STRATEGIES } from "../model/strategies.ts";
+import { UsageError } from "../util/usage-error.ts";
 import {
   PUBLISH_EXAMPLE,
   parseBenchTarget,

@@ -4,9 +4,10 @@
  * polling carries its cursor in the URL, SSE resumes with the Last-Event-ID header, and a
  * publish is addressed to one user.
  */
-import { UsageError } from "../cli/usage-error.ts";
-import type { ExternalTarget } from "../results/schema.ts";
-import { isStrategyId, STRATEGIES, type StrategyId } from "../strategies.ts";
+
+import type { ExternalTarget } from "../model/results.ts";
+import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { parseUrlTemplate, type TemplateVarRules, type UrlTemplate } from "./url-template.ts";
 
 export interface BenchTarget {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getScenario, SCENARIOS } from "../../scenarios/index.ts";
-import type { Scenario } from "../../scenarios/types.ts";
-import { FAULT_KINDS, type FaultKind } from "../results/schema.ts";
+import { FAULT_KINDS, type FaultKind } from "../model/fault-kinds.ts";
+import type { Scenario } from "../model/scenario.ts";
 import { OWN_SERVER_FAULTS, targetScenarioIds, whyNotForTarget } from "./target-scenarios.ts";
 
 const steady = getScenario("steady");

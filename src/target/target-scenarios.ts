@@ -4,8 +4,9 @@
  * its history or drives our routes with autocannon cannot run there. Decided from the
  * scenario's fields, not its id, so a new scenario is judged by what it does.
  */
-import type { Scenario } from "../../scenarios/types.ts";
-import type { FaultKind } from "../results/schema.ts";
+
+import type { FaultKind } from "../model/fault-kinds.ts";
+import type { Scenario } from "../model/scenario.ts";
 
 /** Fault kinds that act on our server processes or our Redis, and why. */
 export const OWN_SERVER_FAULTS: Readonly<Partial<Record<FaultKind, string>>> = {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../cli/usage-error.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { parseUrlTemplate, type TemplateVarRules } from "./url-template.ts";
 
 const POLLING: TemplateVarRules = { required: ["userId", "cursor"], optional: [] };

@@ -4,7 +4,7 @@
  * up front, so a typo fails before any client starts, with a message naming the flag, the
  * template and the fix; expanding a checked template then cannot fail on ordinary values.
  */
-import { UsageError } from "../cli/usage-error.ts";
+import { UsageError } from "../util/usage-error.ts";
 
 export type TemplateVar = "userId" | "cursor";
 

@@ -3,7 +3,7 @@
  * list shared by the scripts (common.ts) and the summary importer (src/k6/import-k6-summary.ts),
  * so a renamed metric fails type-checking or the importer's tests instead of importing zeros.
  */
-import type { ScenarioParams } from "../../types.ts";
+import type { ScenarioParams } from "../../../src/model/scenario.ts";
 
 export const K6_METRICS = {
   /** Trend (time, ms): now - meta.sentAtMs for new receipts inside the measured window. */

@@ -3,7 +3,7 @@
  * (receivers + publisher) as plain option objects, arrival rates, user ids and environment
  * overrides. No k6 imports, so they are unit-tested in Node (src/k6/k6-script-helpers.test.ts).
  */
-import type { ScenarioParams } from "../../types.ts";
+import type { ScenarioParams } from "../../../src/model/scenario.ts";
 
 /** Milliseconds since the receivers scenario started. */
 export interface Timeline {

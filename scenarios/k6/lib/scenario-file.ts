@@ -6,8 +6,9 @@
  * Pure TypeScript: no k6 or Node imports, so the k6 scripts, the exporter and the unit tests
  * (running in Node) all share it.
  */
-import type { StrategyId } from "../../../src/strategies.ts";
-import type { ScenarioParams } from "../../types.ts";
+
+import type { ScenarioParams } from "../../../src/model/scenario.ts";
+import type { StrategyId } from "../../../src/model/strategies.ts";
 
 export const SCENARIO_FILE_VERSION = 1 as const;
 

@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type PushVsPollServer } from "../../../servers/http-shell.ts";
+import { STRATEGIES, type StrategyId } from "../../model/strategies.ts";
 import { openNotificationSource } from "../../notifications/index.ts";
 import type { NotificationSource } from "../../notifications/types.ts";
 import { type RedisHandle, startRedis } from "../../redis/managed-redis.ts";
-import { STRATEGIES, type StrategyId } from "../../strategies.ts";
 import { monotonicClock } from "../clock.ts";
 import { LatencyRecorder } from "../latency-recorder.ts";
 import { Ledger } from "../ledger.ts";
 import { startPublisher } from "../publisher.ts";
+import { recordingContext, waitFor } from "../test-support/clients.ts";
 import type { ClientContext, Endpoint, SimulatedClient } from "./client-context.ts";
-import { recordingContext, waitFor } from "./client-test-support.ts";
 import { createClient } from "./create-client.ts";
 
 let redis: RedisHandle;

@@ -1,6 +1,6 @@
 /** Maps a strategy id to its simulated client, with the scenario's parameters applied. */
-import type { ScenarioParams } from "../../../scenarios/types.ts";
-import type { StrategyId } from "../../strategies.ts";
+import type { ScenarioParams } from "../../model/scenario.ts";
+import type { StrategyId } from "../../model/strategies.ts";
 import type { ClientContext, SimulatedClient } from "./client-context.ts";
 import { createLongPollingClient } from "./long-polling-client.ts";
 import { createShortPollingClient } from "./short-polling-client.ts";

@@ -3,7 +3,6 @@
  * failover to the next endpoint after a network failure, and drop().
  */
 import { describe, expect, it } from "vitest";
-import type { SimulatedClient } from "./client-context.ts";
 import {
   type RecordingContext,
   recordingContext,
@@ -13,7 +12,8 @@ import {
   templateEndpoint,
   trackForCleanup,
   waitFor,
-} from "./client-test-support.ts";
+} from "../test-support/clients.ts";
+import type { SimulatedClient } from "./client-context.ts";
 import { createLongPollingClient } from "./long-polling-client.ts";
 import { POLL_ERROR_BACKOFF_MS } from "./polling-client.ts";
 import { createShortPollingClient } from "./short-polling-client.ts";

@@ -11,7 +11,7 @@ import {
   startStubServer,
   trackForCleanup,
   waitFor,
-} from "./client-test-support.ts";
+} from "../test-support/clients.ts";
 import { READ_BURST_SECONDS, ReadThrottle } from "./read-throttle.ts";
 import { createShortPollingClient } from "./short-polling-client.ts";
 import { createSseClient } from "./sse-client.ts";

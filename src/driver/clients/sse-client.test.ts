@@ -14,7 +14,7 @@ import {
   templateEndpoint,
   trackForCleanup,
   waitFor,
-} from "./client-test-support.ts";
+} from "../test-support/clients.ts";
 import { createSseClient } from "./sse-client.ts";
 
 const track = trackForCleanup();

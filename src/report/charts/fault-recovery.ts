@@ -4,7 +4,7 @@
  * is drawn hollow up to how long the run watched (a lower bound: "not within this time"), its
  * fault's tick label names it, and a legend entry explains the hollow bars.
  */
-import type { BenchResults } from "../../results/schema.ts";
+import type { BenchResults } from "../../model/results.ts";
 import { type FaultGroup, groupFaultsByKind, watchedAfterFaultMs } from "../fault-runs.ts";
 import { MODEL_COLOR, STRATEGY_COLORS, strategyFill } from "../palette.ts";
 import type { FaultRun } from "../run-groups.ts";

@@ -3,8 +3,8 @@
  * the requests each client makes per minute, with the model beside it: a notification waits on
  * average half an interval (uniform arrival between polls), so mean latency ≈ interval / 2.
  */
-import type { RunResult } from "../../results/schema.ts";
-import type { StrategyId } from "../../strategies.ts";
+import type { RunResult } from "../../model/results.ts";
+import type { StrategyId } from "../../model/strategies.ts";
 import { MODEL_COLOR, STRATEGY_COLORS } from "../palette.ts";
 import { basePlugins, type ChartSpec, slug, spansDecades, valueAxis } from "./chart-spec.ts";
 

@@ -3,7 +3,7 @@
  * whole distribution is visible, not only the few stored percentiles.
  */
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
-import type { RunResult } from "../../results/schema.ts";
+import type { RunResult } from "../../model/results.ts";
 import { STRATEGY_COLORS } from "../palette.ts";
 import { basePlugins, type ChartSpec, slug, valueAxis } from "./chart-spec.ts";
 

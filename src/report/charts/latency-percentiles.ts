@@ -1,5 +1,5 @@
 /** Latency percentiles per strategy (p50/p90/p99/max) as grouped bars on a log axis. */
-import type { RunResult } from "../../results/schema.ts";
+import type { RunResult } from "../../model/results.ts";
 import { STRATEGY_COLORS, strategyFill } from "../palette.ts";
 import {
   basePlugins,

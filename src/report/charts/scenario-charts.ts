@@ -2,7 +2,7 @@
  * Chooses the charts for each scenario of a results file. The choice follows what a scenario
  * varies (its sweep parameter), not its name, so a renamed or new sweep still gets sensible charts.
  */
-import type { BenchResults } from "../../results/schema.ts";
+import type { BenchResults } from "../../model/results.ts";
 import type { MetricId } from "../metrics.ts";
 import { groupByScenario, type ScenarioGroup } from "../run-groups.ts";
 import type { ChartSpec } from "./chart-spec.ts";

@@ -2,7 +2,7 @@
  * One metric, one bar per strategy, for a single-run scenario: requests and bytes per delivered,
  * server CPU per 1,000 deliveries, RSS per connection, requests per client-minute.
  */
-import type { RunResult } from "../../results/schema.ts";
+import type { RunResult } from "../../model/results.ts";
 import { NOT_AVAILABLE } from "../format.ts";
 import { METRICS, type MetricId } from "../metrics.ts";
 import { STRATEGY_COLORS, strategyFill } from "../palette.ts";

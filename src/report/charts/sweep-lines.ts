@@ -2,8 +2,8 @@
  * A metric against the swept parameter, one line per strategy: the ramp (vs clients) and
  * rate-sweep (vs per-user rate, the crossover chart) charts, and any other sweep.
  */
-import type { RunResult } from "../../results/schema.ts";
-import type { StrategyId } from "../../strategies.ts";
+import type { RunResult } from "../../model/results.ts";
+import type { StrategyId } from "../../model/strategies.ts";
 import { METRICS, type MetricId } from "../metrics.ts";
 import { STRATEGY_COLORS } from "../palette.ts";
 import { basePlugins, type ChartSpec, slug, spansDecades, valueAxis } from "./chart-spec.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/usage-error.ts";
-import { capacity } from "./capacity.ts";
-import { steady } from "./steady.ts";
-import type { Scenario, ScenarioParams } from "./types.ts";
+import { capacity } from "../../scenarios/capacity.ts";
+import { steady } from "../../scenarios/steady.ts";
+import type { Scenario, ScenarioParams } from "../model/scenario.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { PARAM_RULES, validateParams, validateScenario } from "./validate-scenario.ts";
 
 const sweep: Scenario = {

@@ -5,14 +5,16 @@
  * in one reset per away client). One run (SSE after the Redis blip) does not recover, so the
  * "not recovered" path is always exercised. Deterministic: a seeded PRNG, no clock.
  */
-import type { BenchResults, FaultKind, FaultResult, RunResult } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+
+import type { FaultKind } from "../../model/fault-kinds.ts";
+import type { BenchResults, FaultResult, RunResult } from "../../model/results.ts";
+import type { StrategyId } from "../../model/strategies.ts";
 import {
   createFixtureResults,
   createFixtureRun,
   createRandom,
   FIXTURE_BASE_PARAMS,
-} from "./test-fixture.ts";
+} from "./fixture.ts";
 
 /** What differs between the strategies of one fault kind. */
 type StrategyOutcome = Pick<

@@ -2,7 +2,7 @@
  * Progress on stderr while a bench runs (stdout stays clean for --json). On a terminal one line
  * is redrawn in place; in CI and logs a line is printed per phase, so long runs never look hung.
  */
-import type { StrategyId } from "../strategies.ts";
+import type { StrategyId } from "../model/strategies.ts";
 
 export type RunPhase = "starting" | "connecting" | "warm-up" | "measuring" | "draining" | "done";
 

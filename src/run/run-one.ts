@@ -7,8 +7,7 @@
  * Counters are snapshotted at the window's edges so requests, bytes and CPU describe the
  * window only; the ledger spans the whole run so every published seq is accounted for.
  */
-import type { PlannedRun } from "../../scenarios/resolve-runs.ts";
-import { targetedClientIndexes } from "../../scenarios/validate-fault.ts";
+
 import type { BenchOptions } from "../cli/bench-options.ts";
 import {
   type ClientContext,
@@ -24,24 +23,26 @@ import { startPublisher } from "../driver/publisher.ts";
 import { diffWire, WireCounter } from "../driver/wire-counter.ts";
 import { FaultRun } from "../faults/fault-run.ts";
 import { bufferBoundFromArgs, readServerCutStats } from "../faults/server-cut-stats.ts";
-import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
-import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
-import { openNotificationSource } from "../notifications/notification-source.ts";
-import type { NotificationSource } from "../notifications/types.ts";
-import type { RedisHandle } from "../redis/managed-redis.ts";
-import type { RunResult } from "../results/schema.ts";
-import { createHttpPublisher } from "../target/http-publisher.ts";
-import { extractReceipt } from "../target/receipt.ts";
-import type { ProgressState } from "./progress.ts";
-import { errorRateAbortReason } from "./safety.ts";
 import {
   METRICS_SCRAPE_TIMEOUT_MS,
   REDIS_CONNECTIONS_PER_SERVER,
   type ServerFleet,
   startServerFleet,
   toInstanceCosts,
-} from "./server-fleet.ts";
-import { settlesWithin, sleep } from "./sleep.ts";
+} from "../fleet/server-fleet.ts";
+import { judgeDriverHealth, startSelfCheck } from "../metrics/driver-self-check.ts";
+import { diffRedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
+import type { RunResult } from "../model/results.ts";
+import { openNotificationSource } from "../notifications/notification-source.ts";
+import type { NotificationSource } from "../notifications/types.ts";
+import type { PlannedRun } from "../plan/resolve-runs.ts";
+import { errorRateAbortReason } from "../plan/safety.ts";
+import { targetedClientIndexes } from "../plan/validate-fault.ts";
+import type { RedisHandle } from "../redis/managed-redis.ts";
+import { createHttpPublisher } from "../target/http-publisher.ts";
+import { extractReceipt } from "../target/receipt.ts";
+import type { ProgressState } from "../util/progress.ts";
+import { settlesWithin, sleep } from "../util/sleep.ts";
 
 /** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
 export const USER_CHOICE_SEED = 0xc0ffee; // distinct from the schedule's seed, so gaps and users are independent

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { StrategyId } from "../strategies.ts";
-import { sleep } from "./sleep.ts";
+import type { StrategyId } from "../model/strategies.ts";
+import { sleep } from "../util/sleep.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_SCRIPT = path.join(PROJECT_ROOT, "scripts/server.ts");

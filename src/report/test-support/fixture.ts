@@ -5,8 +5,8 @@
  * charts look like real ones. Deterministic: a seeded PRNG, no clock.
  */
 import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
-import type { BenchResults, ResolvedParams, RunResult } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { BenchResults, ResolvedParams, RunResult } from "../../model/results.ts";
+import type { StrategyId } from "../../model/strategies.ts";
 
 /** Seeded PRNG (mulberry32) so fixtures are byte-identical between test runs. */
 export function createRandom(seed: number): () => number {

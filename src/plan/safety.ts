@@ -5,21 +5,18 @@
  */
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import { MAX_CLIENTS, MAX_DURATION_MS } from "../cli/bench-options.ts";
+import type { ScenarioParams } from "../model/scenario.ts";
+import type { StrategyId } from "../model/strategies.ts";
+import { formatClock } from "../util/progress.ts";
+import { UsageError } from "../util/usage-error.ts";
 import {
   estimateCapacityRunMs,
   estimatePlanMs,
   estimateRunMs,
   type PlannedRun,
-} from "../../scenarios/resolve-runs.ts";
-import type { ScenarioParams } from "../../scenarios/types.ts";
-import {
-  MAX_NOTIFICATIONS_PER_SEC,
-  notificationsPerSec,
-} from "../../scenarios/validate-scenario.ts";
-import { MAX_CLIENTS, MAX_DURATION_MS } from "../cli/bench-options.ts";
-import { UsageError } from "../cli/usage-error.ts";
-import type { StrategyId } from "../strategies.ts";
-import { formatClock } from "./progress.ts";
+} from "./resolve-runs.ts";
+import { MAX_NOTIFICATIONS_PER_SEC, notificationsPerSec } from "./validate-scenario.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Hard bounds: a plan beyond any of these is refused before a server or client starts.

@@ -3,8 +3,8 @@
  * strategy. A scenario with `steps` is a sweep: every step is one run per strategy, with the
  * step's overrides applied on top of the base parameters.
  */
-import type { FaultKind } from "../src/results/schema.ts";
-import type { StrategyId } from "../src/strategies.ts";
+import type { FaultKind } from "./fault-kinds.ts";
+import type { StrategyId } from "./strategies.ts";
 
 /** How publish times are spaced. Both are open-model: the schedule never waits for delivery. */
 export type PublishModel = "poisson" | "fixed";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/usage-error.ts";
-import { STRATEGIES } from "../src/strategies.ts";
-import { DEFAULT_SCENARIO_IDS, getScenario } from "./index.ts";
+import { DEFAULT_SCENARIO_IDS, getScenario } from "../../scenarios/index.ts";
+import { STRATEGIES } from "../model/strategies.ts";
+import { UsageError } from "../util/usage-error.ts";
 
 /** The budget applies to what `npm run bench` runs by default. */
 const DEFAULT_SUITE = DEFAULT_SCENARIO_IDS.map((id) => getScenario(id));

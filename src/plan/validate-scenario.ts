@@ -3,9 +3,7 @@
  * fails in a second with a message naming the scenario, the field, the value and the allowed
  * range, instead of as a confusing run ten minutes in.
  */
-import { UsageError } from "../src/cli/usage-error.ts";
-import { isStrategyId, STRATEGIES } from "../src/strategies.ts";
-import { paramsFor, stepsFor } from "./merge-params.ts";
+
 import type {
   CapacitySpec,
   Fanout,
@@ -13,7 +11,10 @@ import type {
   Scenario,
   ScenarioParams,
   ScenarioStep,
-} from "./types.ts";
+} from "../model/scenario.ts";
+import { isStrategyId, STRATEGIES } from "../model/strategies.ts";
+import { UsageError } from "../util/usage-error.ts";
+import { paramsFor, stepsFor } from "./merge-params.ts";
 import { validateFault } from "./validate-fault.ts";
 
 interface NumberRule {

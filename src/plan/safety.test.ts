@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
-import { type PlannedRun, resolveRuns } from "../../scenarios/resolve-runs.ts";
-import { UsageError } from "../cli/usage-error.ts";
 import { parseBenchTarget } from "../target/external-target.ts";
+import { UsageError } from "../util/usage-error.ts";
+import { type PlannedRun, resolveRuns } from "./resolve-runs.ts";
 import {
   checkExternalTarget,
   checkPlanBounds,

@@ -6,7 +6,6 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import { afterEach } from "vitest";
-import { WireCounter } from "../wire-counter.ts";
 import {
   type ClientContext,
   type ClientStats,
@@ -14,7 +13,8 @@ import {
   type Endpoint,
   type SimulatedClient,
   type SubscribeTemplate,
-} from "./client-context.ts";
+} from "../clients/client-context.ts";
+import { WireCounter } from "../wire-counter.ts";
 
 /**
  * Registers an afterEach that stops every client and closes every stub server `track`ed during

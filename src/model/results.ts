@@ -4,8 +4,9 @@
  * Units are in the field names. `null` means "not measurable for this run" (for example a
  * per-delivered ratio when nothing was delivered), never zero.
  */
-import type { Fanout, PublishModel } from "../../scenarios/types.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { FaultKind } from "./fault-kinds.ts";
+import type { Fanout, PublishModel } from "./scenario.ts";
+import type { StrategyId } from "./strategies.ts";
 
 /**
  * 2 added fault results (`RunResult.fault`), explicit resets (`http.resets`,
@@ -293,17 +294,6 @@ export interface CapacityResult {
   invalidReasons: string[];
   warnings: string[];
 }
-
-/** The six faults the fault scenarios inject (see docs/methodology.md, "Faults"). */
-export const FAULT_KINDS = [
-  "server-restart",
-  "instance-failover",
-  "redis-blip",
-  "reconnect-storm",
-  "slow-consumer",
-  "history-trimmed",
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
  * One injected fault and the recovery from it. Times are ms relative to the fault's start

@@ -3,9 +3,10 @@
  * override that breaks it, such as `--duration` shorter than the baseline or `--instances 1`
  * for a failover) fails before anything starts, naming the field and the fix.
  */
-import { UsageError } from "../src/cli/usage-error.ts";
-import { FAULT_KINDS, type FaultKind } from "../src/results/schema.ts";
-import type { FaultSpec, ScenarioParams } from "./types.ts";
+
+import { FAULT_KINDS, type FaultKind } from "../model/fault-kinds.ts";
+import type { FaultSpec, ScenarioParams } from "../model/scenario.ts";
+import { UsageError } from "../util/usage-error.ts";
 
 /** Faults that end at once: the killed server restarts as fast as it can, or stays dead. */
 const INSTANTANEOUS: readonly FaultKind[] = ["server-restart", "instance-failover"];

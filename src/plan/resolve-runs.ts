@@ -3,10 +3,11 @@
  * long that list takes so the bench can say so before it starts (and tests can hold the
  * suite to its time budget).
  */
-import { UsageError } from "../src/cli/usage-error.ts";
-import type { StrategyId } from "../src/strategies.ts";
+
+import type { CapacitySpec, FaultSpec, Scenario, ScenarioParams } from "../model/scenario.ts";
+import type { StrategyId } from "../model/strategies.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
-import type { CapacitySpec, FaultSpec, Scenario, ScenarioParams } from "./types.ts";
 import { validateFault } from "./validate-fault.ts";
 import { validateParams, validateScenario } from "./validate-scenario.ts";
 

@@ -14,10 +14,10 @@ import {
 } from "../driver/clients/client-context.ts";
 import { createClient } from "../driver/clients/create-client.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
+import { STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import { openNotificationSource } from "../notifications/index.ts";
 import type { NotificationSource } from "../notifications/types.ts";
 import { type RedisHandle, startRedis } from "../redis/managed-redis.ts";
-import { STRATEGIES, type StrategyId } from "../strategies.ts";
 
 const USERS = 4;
 const PER_USER = 12;

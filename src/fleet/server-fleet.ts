@@ -15,10 +15,10 @@ import {
   startProcessSampler,
 } from "../metrics/process-sampler.ts";
 import { gaugeValue, scrapeMetrics } from "../metrics/prometheus-text.ts";
-import type { InstanceCost } from "../results/schema.ts";
-import type { StrategyId } from "../strategies.ts";
+import type { InstanceCost } from "../model/results.ts";
+import type { StrategyId } from "../model/strategies.ts";
+import { sleep } from "../util/sleep.ts";
 import { PortInUseError, type ServerProcess, startServerProcess } from "./server-process.ts";
-import { sleep } from "./sleep.ts";
 
 /** How long a busy server gets to answer /metrics before the run goes on without it. */
 export const METRICS_SCRAPE_TIMEOUT_MS = 10_000;

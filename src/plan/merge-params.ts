@@ -8,7 +8,7 @@
  * 5. `--quick` with `quick.steps`: those steps replace `sweep.steps` and, being written for
  *    quick mode, are applied after `quick.params`.
  */
-import type { Scenario, ScenarioParams, ScenarioStep } from "./types.ts";
+import type { Scenario, ScenarioParams, ScenarioStep } from "../model/scenario.ts";
 
 /** The steps a scenario runs in this mode: `[null]` for a scenario without a sweep. */
 export function stepsFor(scenario: Scenario, quick: boolean): readonly (ScenarioStep | null)[] {

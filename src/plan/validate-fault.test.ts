@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../src/cli/usage-error.ts";
-import { FAULT_KINDS } from "../src/results/schema.ts";
-import { FAULT_PARAMS } from "./fault-defaults.ts";
-import { FAULT_SCENARIO_IDS, getScenario } from "./index.ts";
+import { FAULT_PARAMS } from "../../scenarios/fault-defaults.ts";
+import { FAULT_SCENARIO_IDS, getScenario } from "../../scenarios/index.ts";
+import { FAULT_KINDS } from "../model/fault-kinds.ts";
+import type { FaultSpec } from "../model/scenario.ts";
+import { UsageError } from "../util/usage-error.ts";
 import { resolvePlan } from "./resolve-runs.ts";
-import type { FaultSpec } from "./types.ts";
 import { targetedClientIndexes, validateFault } from "./validate-fault.ts";
 
 const where = "scenario 'x'";
