@@ -109,7 +109,10 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
       const name = `${r.scenario} ${r.strategy}`;
       expect(r.delivery.deliveredInWindow, name).toBeLessThanOrEqual(r.delivery.delivered);
       expect(r.latency.count, name).toBe(r.delivery.deliveredInWindow);
-      expect(r.http.emptyResponses, name).toBeLessThanOrEqual(r.http.requests);
+      // Answers are counted when they arrive and requests when they are sent, both inside the
+      // window: a poll sent just before the window opened and answered inside it counts as an
+      // answer only. Each client has at most one poll in flight, hence the + clients.
+      expect(r.http.emptyResponses, name).toBeLessThanOrEqual(r.http.requests + r.params.clients);
       // The bench measures server, Redis and driver on every run (only k6 imports lack them).
       expect(r.server, name).not.toBeNull();
       expect(r.redis, name).not.toBeNull();
@@ -160,6 +163,98 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
   });
 });
 
+describe("npm run bench -- --quick --repeat 3 --scenario steady --strategies sse,long-polling", () => {
+  let outDir: string;
+  let outcome: { code: number; stdout: string; stderr: string };
+  let results: BenchResults;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), "pvp-repeat-"));
+    // Two strategies in quick form keep this at six seconds-long runs.
+    outcome = await bench([
+      "--quick",
+      "--repeat",
+      "3",
+      "--scenario",
+      "steady",
+      "--strategies",
+      "sse,long-polling",
+      "--out",
+      outDir,
+      "--json",
+    ]);
+    if (outcome.code !== 0) throw new Error(`bench failed (${outcome.code}): ${outcome.stderr}`);
+    const onDisk = path.join(outDir, await readlink(path.join(outDir, "latest")), "results.json");
+    results = validateResults(JSON.parse(await readFile(onDisk, "utf8")));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("writes schema 3 with six runs, repetitions interleaved within the step", () => {
+    expect(results.schemaVersion).toBe(3);
+    expect(results.failedRuns).toEqual([]);
+    expect(results.runs.map((r) => `${r.strategy} ${r.repetition}`)).toEqual([
+      "sse 1",
+      "long-polling 1",
+      "sse 2",
+      "long-polling 2",
+      "sse 3",
+      "long-polling 3",
+    ]);
+    expect(results.method.repeat).toBe(3);
+    expect(results.method.sampling).toBeNull();
+    // The floor is measured once per bench through the bench's own Redis.
+    const floor = results.method.instrumentFloor;
+    expect(floor?.samples).toBe(300);
+    expect(floor?.p50Us).toBeGreaterThan(0);
+    expect(floor?.p50Us).toBeLessThanOrEqual(floor?.p99Us ?? 0);
+    // Every run records its publisher's issue lag as a distribution.
+    for (const run of results.runs) {
+      expect(run.publisher?.events).toBeGreaterThan(0);
+      expect(run.publisher?.issueLagP50Us).toBeLessThanOrEqual(run.publisher?.issueLagP99Us ?? 0);
+    }
+    // --json prints the same document that was written.
+    expect(JSON.parse(outcome.stdout).runs).toHaveLength(6);
+  });
+
+  it("summarizes each strategy's three valid runs with a 95 % interval per headline figure", () => {
+    expect(results.summaries.map((s) => s.strategy)).toEqual(["sse", "long-polling"]);
+    const figures = [
+      "latencyP50Ms",
+      "latencyP99Ms",
+      "requestsPerDelivered",
+      "bytesPerDelivered",
+      "serverCpuMsPer1000Deliveries",
+      "serverRssPerConnectionBytes",
+    ] as const;
+    for (const summary of results.summaries) {
+      expect(summary.runs, summary.strategy).toBe(3);
+      expect(summary.validRuns, summary.strategy).toBe(3);
+      for (const figure of figures) {
+        const interval = summary.figures[figure];
+        const name = `${summary.strategy} ${figure}`;
+        if (interval === null || interval.values.length === 0) continue;
+        expect(interval.n, name).toBe(interval.values.length);
+        expect(interval.lo, name).not.toBeNull();
+        expect(interval.hi, name).not.toBeNull();
+        expect(interval.lo ?? Number.NaN, name).toBeLessThanOrEqual(interval.mean);
+        expect(interval.mean, name).toBeLessThanOrEqual(interval.hi ?? Number.NaN);
+      }
+      // Latency was delivered in every run: p50 and p99 have all three values.
+      expect(summary.figures.latencyP50Ms?.n, summary.strategy).toBe(3);
+      expect(summary.pooledLatency?.count, summary.strategy).toBeGreaterThan(0);
+    }
+  });
+
+  it("says so in the plan line and the progress lines", () => {
+    expect(outcome.stderr).toMatch(/push-vs-poll: 6 runs \(2 x 3 repetitions\)/);
+    expect(outcome.stderr).toMatch(/^plan: 6 runs \(2 x 3 repetitions\), about \d+ min/m);
+    expect(outcome.stderr).toMatch(/\[4\/6\] steady long-polling rep 2\/3: measuring/);
+  });
+});
+
 describe("npm run bench: bad input", () => {
   it.each([
     [["--scenario", "nope"], /--scenario/],
@@ -167,6 +262,8 @@ describe("npm run bench: bad input", () => {
     [["--clients", "0"], /--clients/],
     [["--duration", "soon"], /--duration/],
     [["--bogus"], /unknown flag --bogus/],
+    [["--repeat", "0"], /^bench: --repeat 0 is out of range; give one from 1 to 20\.\n$/],
+    [["--time-budget", "5m"], /--time-budget applies only with --until-confident/],
     // Safety: refused before anything starts (no plan printed, no server, no Redis).
     [
       ["--clients", "10000", "--scenario", "interval-sweep"],

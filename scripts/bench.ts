@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { planBench, runBench } from "../src/bench/run-bench.ts";
+import { describeSampling } from "../src/bench/sampling.ts";
 import { formatSummaryTable } from "../src/bench/summary-table.ts";
 import { BENCH_HELP, parseBenchOptions } from "../src/cli/bench-options.ts";
 import { runCli } from "../src/cli/run-cli.ts";
@@ -14,7 +15,7 @@ import {
   checkTarget,
   formatPlan,
 } from "../src/plan/safety.ts";
-import { writeReport } from "../src/report/write-report.ts";
+import { writeReport } from "../src/report/index.ts";
 import { createProgress } from "../src/util/progress.ts";
 
 runCli(async () => {
@@ -32,6 +33,12 @@ runCli(async () => {
   if (options.target) await checkExternalTarget(options.target, options.allowRemote);
   process.stderr.write(`${formatPlan(plan.runs)}\n`);
   if (options.dryRun) {
+    if (options.untilConfident) {
+      // Only the first round is known before the load: the rest depends on what it measures.
+      process.stderr.write(
+        `the plan above is the first round; ${describeSampling(options.untilConfident, options.repeat)}\n`,
+      );
+    }
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stderr.write("dry run: nothing started.\n");
     return 0;

@@ -21,7 +21,7 @@ import {
 } from "../src/k6/import-k6-summary.ts";
 import type { BenchResults } from "../src/model/results.ts";
 import { isStrategyId, STRATEGIES } from "../src/model/strategies.ts";
-import { writeComparison, writeReport } from "../src/report/write-report.ts";
+import { writeComparison, writeReport } from "../src/report/index.ts";
 import { readResults, resolveResultsPath } from "../src/results/read-results.ts";
 import { ResultsError } from "../src/results/validate-results.ts";
 import { parseFlags } from "../src/util/parse-flags.ts";

@@ -16,10 +16,10 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * that share a layer are siblings and never import each other. Keep in step with the table in
  * docs/architecture.md ("Layers").
  */
-export const LAYERS: readonly (readonly string[])[] = [
+const LAYERS: readonly (readonly string[])[] = [
   ["src/model"],
-  ["src/util"],
-  ["src/redis", "src/metrics", "src/results", "src/stats"],
+  ["src/util", "src/stats"],
+  ["src/redis", "src/metrics", "src/results"],
   ["src/notifications"],
   ["servers", "scenarios"],
   ["src/driver", "src/fleet", "src/plan", "src/target"],

@@ -1,27 +1,57 @@
 /**
- * The whole bench: one Redis, then every planned run (scenario × step × strategy) in order,
- * each with a fresh server process; then one validated results file and the report.
+ * The whole bench: one Redis, then every planned run (scenario × step × repetition ×
+ * strategy) in order, each with a fresh server process; with `--until-confident`, more
+ * interleaved repetitions of a step until its differences are resolved (src/bench/sampling.ts
+ * decides); then one validated results file, with its summaries, and the report.
  */
 import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getScenario } from "../../scenarios/index.ts";
 import { runCapacity } from "../capacity/run-capacity.ts";
 import type { BenchOptions } from "../cli/bench-options.ts";
+import { measureInstrumentFloor } from "../driver/instrument-floor.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
 import {
   type BenchResults,
   type CapacityResult,
   type FailedRun,
+  type InstrumentFloor,
   RESULTS_SCHEMA_VERSION,
   type RunResult,
+  type SamplingInfo,
 } from "../model/results.ts";
 import { TOOL_VERSION } from "../model/tool-version.ts";
-import { estimatePlanMs, type ResolvedPlan, resolvePlan } from "../plan/resolve-runs.ts";
-import { checkExternalTarget, checkPlanBounds, checkTarget } from "../plan/safety.ts";
+import { openNotificationSource } from "../notifications/notification-source.ts";
+import type { NotificationSource } from "../notifications/types.ts";
+import {
+  estimatePlanMs,
+  type PlannedRun,
+  type ResolvedPlan,
+  resolvePlan,
+} from "../plan/resolve-runs.ts";
+import {
+  checkExternalTarget,
+  checkPlanBounds,
+  checkTarget,
+  describeRunCount,
+} from "../plan/safety.ts";
 import { startRedis } from "../redis/managed-redis.ts";
+import { summarizeRuns } from "../results/summarize-runs.ts";
 import { validateResults } from "../results/validate-results.ts";
 import { runOne } from "../run/run-one.ts";
 import type { Progress, ProgressState } from "../util/progress.ts";
+import {
+  decideStep,
+  describeSampling,
+  endedByOf,
+  formatStepOutcome,
+  nextRound,
+  type PlanStep,
+  stepBudgetMs,
+  stepName,
+  stepsOf,
+  strategiesOf,
+} from "./sampling.ts";
 
 export interface BenchOutcome {
   results: BenchResults;
@@ -29,15 +59,35 @@ export interface BenchOutcome {
   resultsPath: string;
 }
 
+/**
+ * The planned runs. With `--until-confident` these are the first rounds only (`repeat`
+ * repetitions per step); the bench adds rounds as it goes.
+ */
 export function planBench(options: BenchOptions): ResolvedPlan {
   const scenarios = options.scenarios.map((id) => getScenario(id));
-  return resolvePlan(scenarios, {
+  const plan = resolvePlan(scenarios, {
     quick: options.quick,
     strategies: options.strategies,
+    repeat: options.repeat,
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.instances !== undefined ? { instances: options.instances } : {}),
   });
+  const confident = options.untilConfident;
+  if (confident) {
+    const firstRoundsMs = estimatePlanMs(plan.runs);
+    if (firstRoundsMs >= confident.budgetMs) {
+      plan.warnings.push(
+        `--until-confident: the first ${options.repeat} repetitions alone take up to ${Math.ceil(firstRoundsMs / 60_000)} min, the whole --time-budget (${Math.round(confident.budgetMs / 60_000)} min); no step is likely to get more. Give a longer --time-budget or fewer scenarios.`,
+      );
+    }
+  }
+  return plan;
+}
+
+/** A step that `--until-confident` samples: every step but capacity ones (they run once). */
+function isSampled(step: PlanStep): boolean {
+  return step.runs.every((run) => run.capacity === null);
 }
 
 export async function runBench(
@@ -54,10 +104,12 @@ export async function runBench(
   if (redisUrl !== undefined && !options.target) await checkTarget(redisUrl, options.allowRemote);
   if (options.target) await checkExternalTarget(options.target, options.allowRemote);
   const estimatedMs = estimatePlanMs(plan);
+  const confident = options.untilConfident;
   progress.log(
-    `push-vs-poll: ${plan.length} runs (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
+    `push-vs-poll: ${describeRunCount(plan)} (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
       `${options.quick ? ", quick" : ""}, about ${Math.ceil(estimatedMs / 60_000)} min`,
   );
+  if (confident) progress.log(describeSampling(confident, options.repeat));
   for (const warning of planWarnings) progress.log(`warning: ${warning}`);
   // An external target brings its own store: no Redis of ours is started or measured.
   const target = options.target;
@@ -65,10 +117,12 @@ export async function runBench(
     target === null
       ? await startRedis(options.redisUrl ? { redisUrl: options.redisUrl } : {})
       : null;
+  let instrumentFloor: InstrumentFloor | null = null;
   if (redis) {
     progress.log(
       `redis: ${redis.managed ? "managed" : "external"} ${redis.url} (v${redis.version})`,
     );
+    instrumentFloor = await measureFloor(redis.url, progress);
   } else if (target) {
     progress.log(
       `target: ${target.strategy} at ${target.subscribe.text}, publishing to ${target.publish.text} (server and Redis costs are not measured)`,
@@ -79,65 +133,158 @@ export async function runBench(
   const runs: RunResult[] = [];
   const failedRuns: FailedRun[] = [];
   const capacity: CapacityResult[] = [];
+  const sampling: SamplingInfo | null = confident
+    ? {
+        mode: "until-confident",
+        horizon: confident.horizon,
+        budgetMs: confident.budgetMs,
+        minRuns: options.repeat,
+        maxRuns: confident.maxRepeat,
+        groups: [],
+      }
+    : null;
   const benchStartMs = performance.now();
-  try {
-    for (const [index, planned] of plan.entries()) {
-      signal.throwIfAborted();
-      const remainingMs = estimatePlanMs(plan.slice(index));
-      const progressFor = (update: Pick<ProgressState, "phase" | "connected" | "delivered">) =>
-        progress.update({
-          ...update,
-          runIndex: index + 1,
-          runCount: plan.length,
-          scenario: planned.scenario,
-          stepLabel: planned.step?.label ?? null,
-          strategy: planned.strategy,
-          clients: planned.params.clients,
-          elapsedMs: performance.now() - benchStartMs,
-          remainingMs,
-        });
-      let result: RunResult;
-      try {
-        if (planned.capacity) {
-          if (!redis) throw new Error("capacity runs need the bench's own servers and Redis");
-          const capacityResult = await runCapacity({
-            planned: { ...planned, capacity: planned.capacity },
-            redisUrl: redis.url,
-            keyPrefix: `pvp:${stamp}:${index}:`,
-            signal,
-            onProgress: progressFor,
-          });
-          capacity.push(capacityResult);
-          if (!capacityResult.valid) {
-            progress.log(`  INVALID: ${capacityResult.invalidReasons.join("; ")}`);
-          }
-          continue;
-        }
-        result = await runOne({
-          planned,
-          redis,
-          target,
+  // Runs started so far (the progress index and the Redis key prefix), and the runs known of:
+  // the plan, plus the rounds --until-confident added.
+  let started = 0;
+  let runCount = plan.length;
+  /**
+   * One planned run, filed into runs / failedRuns / capacity. Returns its result, or null for
+   * a capacity run or a run that could not finish. `remainingMs`: the plan's estimate from it on.
+   */
+  const runPlanned = async (
+    planned: PlannedRun,
+    remainingMs: number,
+  ): Promise<RunResult | null> => {
+    const index = started;
+    started += 1;
+    signal.throwIfAborted();
+    const sampled = confident !== null && planned.capacity === null;
+    const progressFor = (update: Pick<ProgressState, "phase" | "connected" | "delivered">) =>
+      progress.update({
+        ...update,
+        runIndex: index + 1,
+        runCount,
+        scenario: planned.scenario,
+        stepLabel: planned.step?.label ?? null,
+        strategy: planned.strategy,
+        repetition: planned.repetition,
+        repetitions: planned.repetitions,
+        ...(sampled ? { maxRepetitions: confident.maxRepeat } : {}),
+        ...(confident ? { moreRunsMayFollow: true } : {}),
+        clients: planned.params.clients,
+        elapsedMs: performance.now() - benchStartMs,
+        remainingMs,
+      });
+    let result: RunResult;
+    try {
+      if (planned.capacity) {
+        if (!redis) throw new Error("capacity runs need the bench's own servers and Redis");
+        const capacityResult = await runCapacity({
+          planned: { ...planned, capacity: planned.capacity },
+          redisUrl: redis.url,
           keyPrefix: `pvp:${stamp}:${index}:`,
           signal,
           onProgress: progressFor,
         });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        // One run that cannot finish (a crashed server, say) is recorded and the suite goes
-        // on: a 10-minute bench should not be lost to one step.
-        const message = error instanceof Error ? error.message : String(error);
-        failedRuns.push({
-          scenario: planned.scenario,
-          step: planned.step,
-          strategy: planned.strategy,
-          error: message,
-        });
-        progress.log(`  FAILED: ${message}`);
-        continue;
+        capacity.push(capacityResult);
+        if (!capacityResult.valid) {
+          progress.log(`  INVALID: ${capacityResult.invalidReasons.join("; ")}`);
+        }
+        return null;
       }
-      runs.push(result);
-      if (!result.valid) {
-        progress.log(`  INVALID: ${result.invalidReasons.join("; ")}`);
+      result = await runOne({
+        planned,
+        redis,
+        target,
+        keyPrefix: `pvp:${stamp}:${index}:`,
+        signal,
+        onProgress: progressFor,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // One run that cannot finish (a crashed server, say) is recorded and the suite goes
+      // on: a 10-minute bench should not be lost to one step.
+      const message = error instanceof Error ? error.message : String(error);
+      failedRuns.push({
+        scenario: planned.scenario,
+        step: planned.step,
+        strategy: planned.strategy,
+        repetition: planned.repetition,
+        error: message,
+      });
+      progress.log(`  FAILED: ${message}`);
+      return null;
+    }
+    // The bench owns the repetition count; runOne's signature stays as it is.
+    result.repetition = planned.repetition;
+    runs.push(result);
+    if (!result.valid) {
+      progress.log(`  INVALID: ${result.invalidReasons.join("; ")}`);
+    }
+    return result;
+  };
+  try {
+    const steps = stepsOf(plan);
+    let plannedStarted = 0;
+    for (const [stepIndex, step] of steps.entries()) {
+      const stepStartMs = performance.now();
+      const stepRuns: RunResult[] = [];
+      // The time budget is shared by the whole bench and prorated per remaining step, from
+      // what is really left at this step's start (see stepBudgetMs): time one step did not
+      // use flows on to the later ones, and every later step's first rounds stay reserved.
+      const stepBudget =
+        confident && isSampled(step)
+          ? stepBudgetMs(
+              confident.budgetMs - (stepStartMs - benchStartMs),
+              // Capacity steps run once: their time is reserved, they take no share.
+              steps.slice(stepIndex).map((later) => ({
+                minRoundsMs: estimatePlanMs(later.runs),
+                roundMs: isSampled(later) ? estimatePlanMs(nextRound(later, 0)) : 0,
+              })),
+            )
+          : 0;
+      for (const planned of step.runs) {
+        const result = await runPlanned(planned, estimatePlanMs(plan.slice(plannedStarted)));
+        plannedStarted += 1;
+        if (result) stepRuns.push(result);
+      }
+      if (!confident || !sampling || !isSampled(step)) continue;
+      let repetitions = Math.max(...step.runs.map((run) => run.repetition));
+      for (;;) {
+        const elapsedMs = performance.now() - stepStartMs;
+        const decision = decideStep({
+          runs: stepRuns,
+          strategies: strategiesOf(step),
+          figures: confident.figures,
+          horizon: confident.horizon,
+          repetitionsDone: repetitions,
+          minRepetitions: options.repeat,
+          maxRepetitions: confident.maxRepeat,
+          elapsedMs,
+          // What this step's rounds really took so far predicts the next one best.
+          nextRoundMs: elapsedMs / repetitions,
+          budgetMs: stepBudget,
+        });
+        if (!decision.more) {
+          sampling.groups.push({
+            scenario: step.scenario,
+            step: step.step?.label ?? null,
+            repetitions,
+            endedBy: endedByOf(decision.reason),
+          });
+          progress.log(formatStepOutcome(stepName(step), repetitions, decision));
+          break;
+        }
+        repetitions += 1;
+        const round = nextRound(step, repetitions);
+        runCount += round.length;
+        for (const [i, planned] of round.entries()) {
+          const remainingMs =
+            estimatePlanMs(round.slice(i)) + estimatePlanMs(plan.slice(plannedStarted));
+          const result = await runPlanned(planned, remainingMs);
+          if (result) stepRuns.push(result);
+        }
       }
     }
   } finally {
@@ -168,10 +315,14 @@ export async function runBench(
             publishUrl: target.publish.text,
           }
         : null,
+      repeat: options.repeat,
+      sampling,
+      instrumentFloor,
     },
     runs,
     capacity,
     failedRuns,
+    summaries: summarizeRuns(runs),
   };
   // Validate on write, so a results file that the report cannot read is never produced.
   validateResults(JSON.parse(JSON.stringify(results)));
@@ -188,4 +339,26 @@ async function pointLatestAt(outDir: string, stamp: string): Promise<void> {
   const latest = path.join(outDir, "latest");
   await rm(latest, { force: true, recursive: false });
   await symlink(stamp, latest, "dir");
+}
+
+/**
+ * The instrument's floor, once per bench, before any run: publishes through the bench's Redis
+ * to a subscriber inside the driver, no server in between (src/driver/instrument-floor.ts).
+ * A failure is a warning, not a reason to skip the runs: the Method line then says "n/a".
+ */
+async function measureFloor(redisUrl: string, progress: Progress): Promise<InstrumentFloor | null> {
+  let source: NotificationSource | null = null;
+  try {
+    source = await openNotificationSource({ redisUrl, keyPrefix: `pvp-floor-${process.pid}:` });
+    const floor = await measureInstrumentFloor({ source });
+    progress.log(
+      `instrument floor: p50 ${floor.p50Us} µs, p99 ${floor.p99Us} µs over ${floor.samples} probe publishes (driver -> Redis -> driver, no server); publisher issue lag p99 ${floor.issueLagP99Us} µs`,
+    );
+    return floor;
+  } catch (error) {
+    progress.log(`warning: could not measure the instrument floor: ${String(error)}`);
+    return null;
+  } finally {
+    await source?.close();
+  }
 }

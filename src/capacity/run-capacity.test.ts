@@ -29,6 +29,8 @@ function planned(strategy: StrategyId): PlannedRun & { capacity: CapacitySpec } 
     step: null,
     strategy,
     params: { ...capacity.params },
+    repetition: 1,
+    repetitions: 1,
     warnings: [],
     capacity: TINY,
     fault: null,

@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS, SCENARIOS } from "../../scenarios/index.ts";
+import { flagRange, type NumericParam, PARAM_LIMITS } from "../model/param-limits.ts";
 import { targetScenarioIds } from "../target/target-scenarios.ts";
 import { UsageError } from "../util/usage-error.ts";
-import { BENCH_HELP, parseBenchOptions } from "./bench-options.ts";
+import {
+  BENCH_HELP,
+  type BenchOptions,
+  DEFAULT_MAX_REPEAT,
+  DEFAULT_REPEAT,
+  DEFAULT_TIME_BUDGET_MS,
+  MAX_REPEAT,
+  MIN_CONFIDENT_REPEAT,
+  MIN_REPEAT,
+  parseBenchOptions,
+} from "./bench-options.ts";
 
 function errorOf(argv: string[]): string {
   try {
@@ -19,6 +30,8 @@ describe("parseBenchOptions: defaults", () => {
     expect(parseBenchOptions([])).toEqual({
       scenarios: [...DEFAULT_SCENARIO_IDS],
       strategies: ["short-polling", "long-polling", "sse"],
+      repeat: DEFAULT_REPEAT,
+      untilConfident: null,
       quick: false,
       outDir: "reports",
       json: false,
@@ -97,6 +110,62 @@ describe("parseBenchOptions: valid flags", () => {
     expect(parseBenchOptions(["--allow-remote", " 10.0.0.5 "]).allowRemote).toBe("10.0.0.5");
     expect(parseBenchOptions([]).allowRemote).toBeUndefined();
   });
+  it("--repeat N: runs per scenario step x strategy, 1..20", () => {
+    expect(parseBenchOptions(["--repeat", "3"]).repeat).toBe(3);
+    expect(parseBenchOptions(["--repeat", String(MIN_REPEAT)]).repeat).toBe(1);
+    expect(parseBenchOptions(["--repeat", String(MAX_REPEAT)]).repeat).toBe(20);
+    expect(parseBenchOptions(["--repeat=5"]).untilConfident).toBeNull();
+  });
+  it("--until-confident alone: 5 %, 20 min, at most 10, on p50 and requests, from 3 repetitions", () => {
+    for (const argv of [["--until-confident"], ["--until-confident", "--quick"]]) {
+      const options = parseBenchOptions(argv);
+      expect(options.repeat).toBe(MIN_CONFIDENT_REPEAT);
+      expect(options.untilConfident).toEqual({
+        horizon: 0.05,
+        budgetMs: DEFAULT_TIME_BUDGET_MS,
+        maxRepeat: DEFAULT_MAX_REPEAT,
+        figures: ["latencyP50Ms", "requestsPerDelivered"],
+      });
+    }
+    expect(parseBenchOptions(["--quick", "--until-confident"]).quick).toBe(true);
+  });
+  it("--until-confident H takes 5%, 5 %, 0.05 and .05 alike", () => {
+    for (const h of ["5%", "5 %", "0.05", ".05", "5.0%"]) {
+      expect(parseBenchOptions(["--until-confident", h]).untilConfident?.horizon, h).toBe(0.05);
+    }
+    expect(parseBenchOptions(["--until-confident=2.5%"]).untilConfident?.horizon).toBe(0.025);
+    expect(parseBenchOptions(["--until-confident", "7%"]).untilConfident?.horizon).toBe(0.07);
+    expect(parseBenchOptions(["--until-confident", "50%"]).untilConfident?.horizon).toBe(0.5);
+    expect(parseBenchOptions(["--until-confident", "0.1%"]).untilConfident?.horizon).toBe(0.001);
+  });
+  it("--time-budget, --max-repeat, --confident-on and --repeat with --until-confident", () => {
+    const options = parseBenchOptions([
+      "--until-confident",
+      "--time-budget",
+      "45m",
+      "--max-repeat",
+      "12",
+      "--repeat",
+      "4",
+      "--confident-on",
+      "p99,bytes,cpu,rss,p99",
+    ]);
+    expect(options.repeat).toBe(4);
+    expect(options.untilConfident).toEqual({
+      horizon: 0.05,
+      budgetMs: 45 * 60_000,
+      maxRepeat: 12,
+      figures: [
+        "latencyP99Ms",
+        "bytesPerDelivered",
+        "serverCpuMsPer1000Deliveries",
+        "serverRssPerConnectionBytes",
+      ],
+    });
+    expect(
+      parseBenchOptions(["--time-budget", "90s", "--until-confident"]).untilConfident?.budgetMs,
+    ).toBe(90_000);
+  });
   it("--help and -h skip the other checks", () => {
     expect(parseBenchOptions(["--help"]).help).toBe(true);
     expect(parseBenchOptions(["-h", "--clients", "0"]).help).toBe(true);
@@ -155,6 +224,77 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
     [["--verbose"], /^unknown flag --verbose; known flags: --scenario, --strategies/],
     [["steady"], "unexpected argument 'steady'; every option is a --flag (see --help)."],
     [["--quick", "--quick"], "--quick was given more than once; give it once."],
+    [["--repeat", "0"], "--repeat 0 is out of range; give one from 1 to 20."],
+    [["--repeat", "21"], "--repeat 21 is out of range; give one from 1 to 20."],
+    [["--repeat", "three"], "--repeat 'three' is not a whole number; give one from 1 to 20."],
+    [["--repeat"], /^--repeat needs a value/],
+    [["--repeat", "2", "--repeat", "3"], "--repeat was given more than once; give it once."],
+    [
+      ["--until-confident", "5"],
+      "--until-confident 5 is out of range (a bare number is a fraction; for percent write 5%); give a horizon from 0.1% to 50%, e.g. --until-confident 5% (or 0.05).",
+    ],
+    [
+      ["--until-confident", "0%"],
+      "--until-confident 0% is out of range; give a horizon from 0.1% to 50%, e.g. --until-confident 5% (or 0.05).",
+    ],
+    [["--until-confident", "60%"], /^--until-confident 60% is out of range; /],
+    [
+      ["--until-confident", "lots"],
+      "--until-confident 'lots' is not a horizon; give a percentage or a fraction, e.g. --until-confident 5% (or 0.05).",
+    ],
+    [["--until-confident", "-0.05"], /^--until-confident '-0.05' is not a horizon/],
+    [
+      ["--until-confident", "--until-confident"],
+      "--until-confident was given more than once; give it once.",
+    ],
+    [
+      ["--until-confident=5%", "--until-confident"],
+      "--until-confident was given more than once; give it once.",
+    ],
+    [
+      ["--time-budget", "5m"],
+      "--time-budget applies only with --until-confident; add --until-confident or drop --time-budget.",
+    ],
+    [
+      ["--max-repeat", "5"],
+      "--max-repeat applies only with --until-confident; add --until-confident or drop --max-repeat.",
+    ],
+    [
+      ["--confident-on", "p99"],
+      "--confident-on applies only with --until-confident; add --until-confident or drop --confident-on.",
+    ],
+    [
+      ["--until-confident", "--time-budget", "soon"],
+      "--time-budget 'soon' is not a duration; use e.g. 500ms, 30s or 2m.",
+    ],
+    [
+      ["--until-confident", "--time-budget", "2h"],
+      "--time-budget '2h' is not a duration; use e.g. 500ms, 30s or 2m.",
+    ],
+    [
+      ["--until-confident", "--time-budget", "61m"],
+      "--time-budget 61m is out of range; give one from 10s to 60m, e.g. --time-budget 20m.",
+    ],
+    [
+      ["--until-confident", "--max-repeat", "2"],
+      "--max-repeat 2 is out of range; give one from 3 to 20.",
+    ],
+    [
+      ["--until-confident", "--repeat", "2"],
+      "--repeat 2 is below the 3 repetitions --until-confident starts with; give --repeat 3 or more, or drop --repeat.",
+    ],
+    [
+      ["--until-confident", "--repeat", "12"],
+      "--repeat 12 is above --max-repeat 10; give --max-repeat 12 or more, or a lower --repeat.",
+    ],
+    [
+      ["--until-confident", "--confident-on", "p50,latency"],
+      "--confident-on: unknown figure 'latency'; use one of: p50, p99, requests, bytes, cpu, rss.",
+    ],
+    [
+      ["--until-confident", "--strategies", "sse"],
+      "--until-confident compares strategies, and --strategies names only sse; use --repeat N for intervals of one strategy.",
+    ],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(" ") || "(empty)", () => {
@@ -274,6 +414,10 @@ describe("parseBenchOptions: --target errors name the flag and the fix", () => {
       ["--target", SSE, "--target-strategy", "sse", "--publish-url", "http://127.0.0.1:3000/p"],
       /^--publish-url 'http:\/\/127\.0\.0\.1:3000\/p' has no \{userId\}/,
     ],
+    [
+      [...SSE_TARGET, "--until-confident"],
+      "--until-confident compares strategies, and --target measures one server; use --repeat N for intervals of one strategy.",
+    ],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(" "), () => {
@@ -282,6 +426,10 @@ describe("parseBenchOptions: --target errors name the flag and the fix", () => {
       else expect(actual).toMatch(message);
     });
   }
+
+  it("--repeat applies to a target's runs too", () => {
+    expect(parseBenchOptions([...SSE_TARGET, "--repeat", "3"]).repeat).toBe(3);
+  });
 
   it("refuses every scenario that needs our servers or Redis, listing the allowed ones", () => {
     const allowedIds = targetScenarioIds(SCENARIOS);
@@ -311,6 +459,11 @@ describe("BENCH_HELP", () => {
       "--target",
       "--target-strategy",
       "--publish-url",
+      "--repeat",
+      "--until-confident",
+      "--time-budget",
+      "--max-repeat",
+      "--confident-on",
       "--help",
     ]) {
       expect(BENCH_HELP).toContain(flag);
@@ -318,5 +471,34 @@ describe("BENCH_HELP", () => {
     for (const id of SCENARIO_IDS) expect(BENCH_HELP).toContain(id);
     expect(BENCH_HELP).toContain("default: reports");
     expect(BENCH_HELP).toMatch(/Examples:/);
+  });
+});
+
+describe("flag ranges come from PARAM_LIMITS (src/model/param-limits.ts)", () => {
+  const flagged = Object.entries(PARAM_LIMITS).flatMap(([param, limit]) =>
+    limit.kind === "number" && limit.flag !== undefined
+      ? [{ param: param as NumericParam, name: limit.flag.name, unit: limit.unit }]
+      : [],
+  );
+
+  it("names the flags the bench has", () => {
+    expect(flagged.map((f) => f.name)).toEqual(["--clients", "--duration", "--instances"]);
+  });
+
+  for (const { param, name, unit } of flagged) {
+    it(`${name} takes ${param}'s flag range, its edges included, and nothing beyond`, () => {
+      const { min, max } = flagRange(param);
+      const arg = (n: number): string => (unit === "ms" ? `${n}ms` : String(n));
+      expect(BENCH_HELP).toContain(name);
+      expect(parseBenchOptions([name, arg(min)])[param as keyof BenchOptions]).toBe(min);
+      expect(parseBenchOptions([name, arg(max)])[param as keyof BenchOptions]).toBe(max);
+      expect(errorOf([name, arg(min - 1)])).toMatch(/ is out of range; give one from /);
+      expect(errorOf([name, arg(max + 1)])).toMatch(/ is out of range; give one from /);
+    });
+  }
+
+  it("--duration keeps its own floor above params.durationMs' (quick forms go lower)", () => {
+    expect(flagRange("durationMs")).toEqual({ min: 1_000, max: PARAM_LIMITS.durationMs.max });
+    expect(PARAM_LIMITS.durationMs.min).toBeLessThan(flagRange("durationMs").min);
   });
 });

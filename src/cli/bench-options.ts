@@ -9,7 +9,9 @@ import {
   SCENARIO_IDS,
   SCENARIOS,
 } from "../../scenarios/index.ts";
+import { flagRange, PLAN_LIMITS } from "../model/param-limits.ts";
 import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
+import type { HeadlineFigure } from "../model/summaries.ts";
 import {
   type BenchTarget,
   PUBLISH_EXAMPLE,
@@ -22,13 +24,63 @@ import { UsageError } from "../util/usage-error.ts";
 
 /** Where results and reports go unless `--out` says otherwise. */
 export const DEFAULT_OUT_DIR = "reports";
-export const MIN_CLIENTS = 1;
-/** More server processes than this on a laptop measures the scheduler, not the strategy. */
-export const MAX_INSTANCES = 8;
-export const MAX_CLIENTS = 10_000;
-/** `--duration` bounds: 1 s .. 10 min. */
-export const MIN_DURATION_MS = 1_000;
-export const MAX_DURATION_MS = 600_000;
+/** `--clients` bounds: `params.clients`' own (src/model/param-limits.ts). */
+export const { min: MIN_CLIENTS, max: MAX_CLIENTS } = flagRange("clients");
+/** `--instances` bounds: `params.instances`' own; more on a laptop measures the scheduler. */
+export const { min: MIN_INSTANCES, max: MAX_INSTANCES } = flagRange("instances");
+/** `--duration` bounds: 1 s .. 10 min (a higher floor than `params.durationMs`; see the table). */
+export const { min: MIN_DURATION_MS, max: MAX_DURATION_MS } = flagRange("durationMs");
+
+// Repetitions. These bound bench options, not ScenarioParams, so they live here rather than in
+// src/model/param-limits.ts; the plan's wall time is still bounded there (PLAN_LIMITS.planMs).
+
+/**
+ * `--repeat` default: runs per scenario step x strategy. The one place to change it (the lead
+ * picks the default suite's repeats from measured variance).
+ */
+export const DEFAULT_REPEAT = 1;
+/** `--repeat` and `--max-repeat` bounds: 20 repetitions is already a long, rarely useful bench. */
+export const MIN_REPEAT = 1;
+export const MAX_REPEAT = 20;
+/** `--until-confident` always starts with this many repetitions (no spread below 3 is worth a stop rule). */
+export const MIN_CONFIDENT_REPEAT = 3;
+/** `--max-repeat` default: the cap on repetitions per step with `--until-confident`. */
+export const DEFAULT_MAX_REPEAT = 10;
+/** `--until-confident` default horizon: a difference is settled once clear of, or inside, ±5 %. */
+export const DEFAULT_HORIZON = 0.05;
+/** Horizon bounds: 0.1 % .. 50 %. */
+export const MIN_HORIZON = 0.001;
+export const MAX_HORIZON = 0.5;
+/** `--time-budget` default and bounds; the ceiling is the plan's own (PLAN_LIMITS.planMs). */
+export const DEFAULT_TIME_BUDGET_MS = 20 * 60_000;
+export const MIN_TIME_BUDGET_MS = 10_000;
+export const MAX_TIME_BUDGET_MS = PLAN_LIMITS.planMs.max;
+
+/** `--confident-on` names and the headline figure each stands for (src/model/summaries.ts). */
+export const CONFIDENT_ON_FIGURES = {
+  p50: "latencyP50Ms",
+  p99: "latencyP99Ms",
+  requests: "requestsPerDelivered",
+  bytes: "bytesPerDelivered",
+  cpu: "serverCpuMsPer1000Deliveries",
+  rss: "serverRssPerConnectionBytes",
+} as const satisfies Record<string, HeadlineFigure>;
+export type ConfidentOnName = keyof typeof CONFIDENT_ON_FIGURES;
+const CONFIDENT_ON_NAMES = Object.keys(CONFIDENT_ON_FIGURES) as ConfidentOnName[];
+/** `--confident-on` default: typical latency and what waiting costs. */
+export const DEFAULT_CONFIDENT_ON: readonly ConfidentOnName[] = ["p50", "requests"];
+
+/** `--until-confident`: keep adding repetitions until the strategies' differences are clear. */
+export interface UntilConfidentOptions {
+  /** Relative horizon (0.05 = ±5 %): resolved = interval clear of ±horizon or inside it. */
+  horizon: number;
+  /** `--time-budget`: wall time of the whole bench's load runs, ms, shared by all steps. */
+  budgetMs: number;
+  /** `--max-repeat`: repetitions per step x strategy, at most. */
+  maxRepeat: number;
+  /** `--confident-on`: the figures whose differences must be resolved, in the order given. */
+  figures: HeadlineFigure[];
+}
 
 export interface BenchOptions {
   /** Scenario ids in the order given (deduplicated). Default: the default suite; "all": every one. */
@@ -41,6 +93,13 @@ export interface BenchOptions {
   durationMs?: number;
   /** `--instances`: server processes per run (1..MAX_INSTANCES), clients spread over them. */
   instances?: number;
+  /**
+   * `--repeat`: runs per scenario step x strategy, interleaved (A B C, A B C, ...). With
+   * `--until-confident` the first round's repetitions (at least MIN_CONFIDENT_REPEAT).
+   */
+  repeat: number;
+  /** `--until-confident` and its companions; null = a fixed `--repeat`. */
+  untilConfident: UntilConfidentOptions | null;
   /** `--quick`: seconds-long smoke runs with few clients. Default false. */
   quick: boolean;
   /** Output directory; each run writes `<outDir>/<timestamp>/`. Default "reports". */
@@ -72,6 +131,11 @@ const FLAGS = {
   clients: { type: "string" },
   duration: { type: "string" },
   instances: { type: "string" },
+  repeat: { type: "string" },
+  "until-confident": { type: "string" },
+  "time-budget": { type: "string" },
+  "max-repeat": { type: "string" },
+  "confident-on": { type: "string" },
   quick: { type: "boolean" },
   out: { type: "string" },
   "redis-url": { type: "string" },
@@ -96,10 +160,24 @@ Options:
   --strategies a,b     strategies to run, in this order (default: ${STRATEGIES.join(",")})
   --clients N          clients in every run, ${MIN_CLIENTS}..${MAX_CLIENTS} (default: per scenario;
                        ignored with a warning by sweeps over clients)
-  --duration D         measured window of every run, 1s..10m, e.g. 30s, 2m, 1500ms
+  --duration D         measured window of every run, ${formatFlagDuration(MIN_DURATION_MS)}..${formatFlagDuration(MAX_DURATION_MS)}, e.g. 30s, 2m, 1500ms
                        (default: per scenario)
-  --instances N        server processes per run on the one Redis, 1..${MAX_INSTANCES}; clients are
+  --instances N        server processes per run on the one Redis, ${MIN_INSTANCES}..${MAX_INSTANCES}; clients are
                        spread over them (default: per scenario, usually 1)
+  --repeat N           runs per scenario step x strategy, ${MIN_REPEAT}..${MAX_REPEAT} (default: ${DEFAULT_REPEAT}), interleaved
+                       within each step (A B C, A B C, ...); with N >= 2 the summary shows
+                       95 % intervals. Capacity runs run once
+  --until-confident [H]
+                       sample until confident: run each step ${MIN_CONFIDENT_REPEAT} times (or --repeat, if more), then
+                       add one interleaved repetition at a time until every difference
+                       between strategies of the --confident-on figures is clear of +/-H or
+                       inside it (H: ${formatHorizon(MIN_HORIZON)}..${formatHorizon(MAX_HORIZON)}, e.g. 5% or 0.05; default: ${formatHorizon(DEFAULT_HORIZON)}), or
+                       until --time-budget or --max-repeat ends it
+  --time-budget D      with --until-confident: wall time of the whole bench, shared by its
+                       steps, ${formatFlagDuration(MIN_TIME_BUDGET_MS)}..${formatFlagDuration(MAX_TIME_BUDGET_MS)} (default: ${formatFlagDuration(DEFAULT_TIME_BUDGET_MS)})
+  --max-repeat N       with --until-confident: repetitions per step at most, ${MIN_CONFIDENT_REPEAT}..${MAX_REPEAT} (default: ${DEFAULT_MAX_REPEAT})
+  --confident-on a,b   with --until-confident: the figures to be confident on, of
+                       ${CONFIDENT_ON_NAMES.join(",")} (default: ${DEFAULT_CONFIDENT_ON.join(",")})
   --quick              seconds-long runs with few clients: a smoke test of the whole suite
                        (under a minute), not a measurement
   --out DIR            output directory (default: ${DEFAULT_OUT_DIR})
@@ -128,6 +206,8 @@ Examples:
   npm run bench -- --scenario steady,idle --strategies sse,long-polling
   npm run bench -- --scenario steady --clients 5000 --duration 1m
   npm run bench -- --quick --json > results.json
+  npm run bench -- --scenario steady --repeat 5   # 95 % intervals from 5 runs each
+  npm run bench -- --until-confident 5% --time-budget 30m
   npm run bench -- --scenario all --dry-run       # the plan only, nothing started
   # a server you started (npm run server -- --strategy sse --port 3000), measured as is:
   npm run bench -- --scenario steady --target-strategy sse \\
@@ -138,10 +218,13 @@ Examples:
 /** Parses `argv` (without node and the script path). Throws UsageError on bad input. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   rejectValuedSwitches(argv);
-  const { values } = parseFlags(argv, FLAGS);
+  const { argv: rest, bare: bareUntilConfident } = takeBareUntilConfident(argv);
+  const { values } = parseFlags(rest, FLAGS);
   const options: BenchOptions = {
     scenarios: [...DEFAULT_SCENARIO_IDS],
     strategies: [...STRATEGIES],
+    repeat: DEFAULT_REPEAT,
+    untilConfident: null,
     quick: values.quick ?? false,
     outDir: DEFAULT_OUT_DIR,
     json: values.json ?? false,
@@ -175,7 +258,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     ).filter(isStrategyId);
   }
   if (values.instances !== undefined) {
-    options.instances = parseIntegerFlag(values.instances, "--instances", 1, MAX_INSTANCES);
+    options.instances = parseIntegerFlag(
+      values.instances,
+      "--instances",
+      MIN_INSTANCES,
+      MAX_INSTANCES,
+    );
   }
   if (values.clients !== undefined) {
     options.clients = parseIntegerFlag(values.clients, "--clients", MIN_CLIENTS, MAX_CLIENTS);
@@ -184,7 +272,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const durationMs = parseDurationMs(values.duration, "--duration");
     if (durationMs < MIN_DURATION_MS || durationMs > MAX_DURATION_MS) {
       throw new UsageError(
-        `--duration ${values.duration} is out of range; give one from 1s to 10m, e.g. --duration 30s.`,
+        `--duration ${values.duration} is out of range; give one from ${formatFlagDuration(MIN_DURATION_MS)} to ${formatFlagDuration(MAX_DURATION_MS)}, e.g. --duration 30s.`,
       );
     }
     options.durationMs = durationMs;
@@ -203,7 +291,154 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const target = parseTargetFlags(values);
   if (target !== null) applyTarget(options, target, values);
+  applyRepeats(options, values, bareUntilConfident);
   return options;
+}
+
+type RepeatFlagValues = Partial<
+  Record<"repeat" | "until-confident" | "time-budget" | "max-repeat" | "confident-on", string>
+>;
+
+/** The `--until-confident` companions, which mean nothing without it. */
+const CONFIDENT_COMPANIONS = ["time-budget", "max-repeat", "confident-on"] as const;
+
+/** `--repeat`, and `--until-confident` with its companions. */
+function applyRepeats(
+  options: BenchOptions,
+  values: RepeatFlagValues,
+  bareUntilConfident: boolean,
+): void {
+  const repeat =
+    values.repeat === undefined
+      ? undefined
+      : parseIntegerFlag(values.repeat, "--repeat", MIN_REPEAT, MAX_REPEAT);
+  if (repeat !== undefined) options.repeat = repeat;
+  const wanted = bareUntilConfident || values["until-confident"] !== undefined;
+  if (!wanted) {
+    const stray = CONFIDENT_COMPANIONS.find((flag) => values[flag] !== undefined);
+    if (stray !== undefined) {
+      throw new UsageError(
+        `--${stray} applies only with --until-confident; add --until-confident or drop --${stray}.`,
+      );
+    }
+    return;
+  }
+  const horizon =
+    values["until-confident"] === undefined
+      ? DEFAULT_HORIZON
+      : parseHorizon(values["until-confident"]);
+  let budgetMs = DEFAULT_TIME_BUDGET_MS;
+  if (values["time-budget"] !== undefined) {
+    budgetMs = parseDurationMs(values["time-budget"], "--time-budget");
+    if (budgetMs < MIN_TIME_BUDGET_MS || budgetMs > MAX_TIME_BUDGET_MS) {
+      throw new UsageError(
+        `--time-budget ${values["time-budget"]} is out of range; give one from ${formatFlagDuration(MIN_TIME_BUDGET_MS)} to ${formatFlagDuration(MAX_TIME_BUDGET_MS)}, e.g. --time-budget 20m.`,
+      );
+    }
+  }
+  const maxRepeat =
+    values["max-repeat"] === undefined
+      ? DEFAULT_MAX_REPEAT
+      : parseIntegerFlag(values["max-repeat"], "--max-repeat", MIN_CONFIDENT_REPEAT, MAX_REPEAT);
+  if (repeat !== undefined && repeat < MIN_CONFIDENT_REPEAT) {
+    throw new UsageError(
+      `--repeat ${repeat} is below the ${MIN_CONFIDENT_REPEAT} repetitions --until-confident starts with; give --repeat ${MIN_CONFIDENT_REPEAT} or more, or drop --repeat.`,
+    );
+  }
+  options.repeat = Math.max(repeat ?? MIN_CONFIDENT_REPEAT, MIN_CONFIDENT_REPEAT);
+  if (options.repeat > maxRepeat) {
+    throw new UsageError(
+      `--repeat ${options.repeat} is above --max-repeat ${maxRepeat}; give --max-repeat ${options.repeat} or more, or a lower --repeat.`,
+    );
+  }
+  if (options.strategies.length < 2) {
+    const why = options.target
+      ? "--target measures one server"
+      : `--strategies names only ${options.strategies.join(",")}`;
+    throw new UsageError(
+      `--until-confident compares strategies, and ${why}; use --repeat N for intervals of one strategy.`,
+    );
+  }
+  const names =
+    values["confident-on"] === undefined
+      ? [...DEFAULT_CONFIDENT_ON]
+      : (parseList(
+          values["confident-on"],
+          "--confident-on",
+          CONFIDENT_ON_NAMES,
+          "figure",
+        ) as ConfidentOnName[]);
+  options.untilConfident = {
+    horizon,
+    budgetMs,
+    maxRepeat,
+    figures: names.map((name) => CONFIDENT_ON_FIGURES[name]),
+  };
+}
+
+/** `5%`, `0.5 %` or `0.05`: a relative horizon within [MIN_HORIZON, MAX_HORIZON]. */
+function parseHorizon(text: string): number {
+  const example = `e.g. --until-confident ${formatHorizon(DEFAULT_HORIZON)} (or ${DEFAULT_HORIZON})`;
+  const percent = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/.exec(text.trim());
+  const plain = /^(\d+(?:\.\d+)?|\.\d+)$/.exec(text.trim());
+  const value =
+    percent?.[1] !== undefined ? Number(percent[1]) / 100 : plain?.[1] ? Number(plain[1]) : null;
+  if (value === null) {
+    throw new UsageError(
+      `--until-confident '${text}' is not a horizon; give a percentage or a fraction, ${example}.`,
+    );
+  }
+  // Rounding noise of the percent division (7% -> 0.07000000000000001) is not a user's choice.
+  const horizon = Number(value.toPrecision(12));
+  if (horizon < MIN_HORIZON || horizon > MAX_HORIZON) {
+    const hint =
+      percent === null && horizon > 1
+        ? ` (a bare number is a fraction; for percent write ${text}%)`
+        : "";
+    throw new UsageError(
+      `--until-confident ${text} is out of range${hint}; give a horizon from ${formatHorizon(MIN_HORIZON)} to ${formatHorizon(MAX_HORIZON)}, ${example}.`,
+    );
+  }
+  return horizon;
+}
+
+/** 0.05 -> "5%", 0.001 -> "0.1%". */
+function formatHorizon(horizon: number): string {
+  return `${Number((horizon * 100).toPrecision(6))}%`;
+}
+
+/**
+ * `--until-confident` takes an optional value: alone (at the end, or before another flag) it
+ * means the default horizon. parseArgs has no optional values, so a bare one is taken out of
+ * argv here (and counted, so giving it twice is still refused), and a value is glued on with
+ * `=` (so parseArgs does not take "-0.05" for a flag and the message can be about the value).
+ */
+function takeBareUntilConfident(argv: readonly string[]): { argv: string[]; bare: boolean } {
+  const out: string[] = [];
+  let bare = 0;
+  let given = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--until-confident" || arg.startsWith("--until-confident=")) given += 1;
+    const next = argv[i + 1];
+    // A value is anything but a flag; "-0.05" is a (bad) value, so the message is about it.
+    const nextIsValue = next !== undefined && (!next.startsWith("-") || /^-[\d.]/.test(next));
+    if (arg === "--until-confident") {
+      if (nextIsValue) out.push(`${arg}=${next}`);
+      else bare += 1;
+      if (nextIsValue) i += 1;
+      continue;
+    }
+    out.push(arg);
+  }
+  if (given > 1) {
+    throw new UsageError("--until-confident was given more than once; give it once.");
+  }
+  return { argv: out, bare: bare > 0 };
 }
 
 type TargetFlagValues = Partial<
@@ -341,4 +576,11 @@ function parseHost(text: string): string {
     );
   }
   return host;
+}
+
+/** A flag bound in the unit `--duration` reads best in: 1s, 10m, 1500ms. */
+function formatFlagDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
 }

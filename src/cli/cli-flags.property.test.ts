@@ -45,6 +45,11 @@ const BENCH_FLAGS = [
   "target",
   "target-strategy",
   "publish-url",
+  "repeat",
+  "until-confident",
+  "time-budget",
+  "max-repeat",
+  "confident-on",
   "help",
 ];
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock } from "./clock.ts";
 import {
   decodeHistogram,
   HIGHEST_LATENCY_US,
-  LatencyRecorder,
   summarizeHistogram,
-} from "./latency-recorder.ts";
+} from "../results/latency-histogram.ts";
+import { createManualClock } from "./clock.ts";
+import { LatencyRecorder } from "./latency-recorder.ts";
 
 /** HDR with 3 significant digits: any value is within 0.1 % of the true one. */
 function expectClose(actual: number | null, expected: number): void {

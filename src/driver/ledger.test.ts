@@ -259,7 +259,61 @@ describe("Ledger resets", () => {
         expect(summary.delivered).toBe([...received].filter((k) => published.has(k)).length);
         expect(ledger.resets()).toBe(resets);
         if (resets === 0) expect(summary.skippedByReset).toBe(0);
+        // The view tells the same story as the counts.
+        let skipped = 0;
+        let publishedSeen = 0;
+        for (const userId of ledger.users()) {
+          for (const seq of ledger.publishedSeqs(userId)) {
+            publishedSeen += 1;
+            const byReset = ledger.skippedByReset(userId, seq);
+            if (byReset !== null) skipped += 1;
+            if (received.has(`${userId}/${seq}`)) expect(byReset).toBeNull();
+          }
+        }
+        expect(publishedSeen).toBe(summary.published);
+        expect(skipped).toBe(summary.skippedByReset);
       }),
     );
+  });
+});
+
+describe("LedgerView", () => {
+  it("lists each user's published seqs in the order recorded, once each", () => {
+    const { ledger } = setup();
+    ledger.recordReceived("u2", 1, 0, 10); // known from a receipt only: nothing published
+    for (const seq of [2, 1, 3, 1]) ledger.recordPublished("u1", seq, 0);
+    expect([...ledger.users()]).toEqual(["u2", "u1"]);
+    expect([...ledger.publishedSeqs("u1")]).toEqual([2, 1, 3]);
+    expect([...ledger.publishedSeqs("u2")]).toEqual([]);
+    expect([...ledger.publishedSeqs("nobody")]).toEqual([]);
+  });
+
+  it("names the reset that announced a seq gone: settled, acknowledged late, covered again", () => {
+    const { ledger } = setup();
+    for (let seq = 1; seq <= 3; seq++) ledger.recordPublished("u1", seq, 0);
+    ledger.recordReceived("u1", 1, 0, 10);
+    ledger.recordReset("u1");
+    ledger.recordReceived("u1", 4, 0, 20); // reset 1 settles: 2 and 3 gone
+    ledger.recordPublished("u1", 4, 0);
+    expect(ledger.skippedByReset("u1", 1)).toBeNull(); // received
+    expect(ledger.skippedByReset("u1", 2)).toBe(1);
+    expect(ledger.skippedByReset("u1", 4)).toBeNull();
+    ledger.recordPublished("u1", 3, 0); // already skipped: stays reset 1's
+    expect(ledger.skippedByReset("u1", 3)).toBe(1);
+
+    ledger.recordReset("u1");
+    ledger.recordPublished("u1", 5, 0);
+    ledger.recordReceived("u1", 7, 0, 30); // reset 2 settles: 5 gone, 2 and 3 covered again
+    expect(ledger.skippedByReset("u1", 5)).toBe(2);
+    expect(ledger.skippedByReset("u1", 2)).toBe(2);
+    ledger.recordPublished("u1", 6, 0); // acknowledged after the settling receipt
+    expect(ledger.skippedByReset("u1", 6)).toBe(2);
+    expect(ledger.summary().skippedByReset).toBe(4); // 2, 3, 5, 6: each counted once
+
+    ledger.recordReceived("u1", 2, 0, 40); // arrived after all: no longer skipped
+    expect(ledger.skippedByReset("u1", 2)).toBeNull();
+    expect(ledger.skippedByReset("u1", 99)).toBeNull(); // never published
+    expect(ledger.skippedByReset("nobody", 1)).toBeNull();
+    expectBalanced(ledger);
   });
 });

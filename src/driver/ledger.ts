@@ -14,6 +14,10 @@
  * publish acknowledgement only comes later (the same race as above). Should a skipped seq
  * still arrive, it moves to delivered: nothing is ever counted twice, and
  * published = delivered + skippedByReset + lost holds at every moment.
+ *
+ * The ledger keeps no times beyond the receipt's latency. What it decided per (user, seq) is
+ * readable through `LedgerView`, so a consumer that adds its own timing (the fault tracker)
+ * builds on these verdicts instead of keeping a second copy of the bookkeeping.
  */
 import type { DeliveryStats } from "../model/results.ts";
 import { type Clock, monotonicClock } from "./clock.ts";
@@ -36,15 +40,35 @@ export interface Receipt {
   inWindow: boolean;
 }
 
+/**
+ * What the ledger decided, per user and seq, for readers that add their own timing. Resets are
+ * numbered per user in the order recorded: 1 is the user's first `recordReset`.
+ */
+export interface LedgerView {
+  /** Every user the ledger has heard of (a publish, a receipt or a reset), in that order. */
+  users(): Iterable<string>;
+  /** The seqs published to `userId`, in the order their publishes were recorded. */
+  publishedSeqs(userId: string): Iterable<number>;
+  /**
+   * The user's reset whose announced gap (user, seq) is in: the latest one that covered it.
+   * null when it is not skipped: received, still pending, or never published.
+   */
+  skippedByReset(userId: string, seq: number): number | null;
+}
+
 interface UserLedger {
   expected: Set<number>;
   /** seq -> whether its first receipt fell in the measured window. */
   received: Map<number, boolean>;
   maxSeqReceived: number;
-  /** Expected, not received, and inside a gap a reset announced. */
-  skipped: Set<number>;
+  /** Expected, not received, and inside a gap a reset announced: seq -> that reset's number. */
+  skipped: Map<number, number>;
   /** Seqs below this one, not received, are inside an announced gap (0: no gap settled yet). */
   skippedBelow: number;
+  /** The reset whose settling receipt set `skippedBelow` last. */
+  skippedBelowReset: number;
+  /** Resets recorded for this user (the number of the latest). */
+  resets: number;
   /** A reset arrived and the next new receipt has not settled its gap yet. */
   resetPending: boolean;
 }
@@ -53,7 +77,7 @@ interface UserLedger {
  * One ledger per run, spanning warm-up, window and drain so every published seq is accounted
  * for. `recorder` receives the latency of every first receipt inside the measured window.
  */
-export class Ledger {
+export class Ledger implements LedgerView {
   readonly #recorder: LatencyRecorder;
   readonly #clock: Clock;
   readonly #users = new Map<string, UserLedger>();
@@ -89,7 +113,7 @@ export class Ledger {
       if (inWindow) this.#deliveredInWindow += 1;
     } else if (seq < user.skippedBelow) {
       // The reset's settling receipt won the race: this one fell into the announced gap.
-      this.#skip(user, seq);
+      this.#skip(user, seq, user.skippedBelowReset);
     }
   }
 
@@ -98,7 +122,9 @@ export class Ledger {
    * one it sends are gone (history trimmed). Settled by the user's next new receipt.
    */
   recordReset(userId: string): void {
-    this.#user(userId).resetPending = true;
+    const user = this.#user(userId);
+    user.resetPending = true;
+    user.resets += 1;
     this.#resets += 1;
   }
 
@@ -166,6 +192,18 @@ export class Ledger {
     return count;
   }
 
+  users(): Iterable<string> {
+    return this.#users.keys();
+  }
+
+  publishedSeqs(userId: string): Iterable<number> {
+    return this.#users.get(userId)?.expected ?? [];
+  }
+
+  skippedByReset(userId: string, seq: number): number | null {
+    return this.#users.get(userId)?.skipped.get(seq) ?? null;
+  }
+
   summary(): DeliveryStats {
     return {
       published: this.#published,
@@ -180,21 +218,27 @@ export class Ledger {
     };
   }
 
-  /** The gap ends below `seq`: everything expected and missing under it is skipped. */
+  /**
+   * The gap ends below `seq`: everything expected and missing under it is skipped, by the
+   * latest reset (one skipped by an earlier reset is covered again by this one).
+   */
   #settleReset(user: UserLedger, seq: number): void {
     user.resetPending = false;
-    user.skippedBelow = Math.max(user.skippedBelow, seq);
+    if (seq > user.skippedBelow) {
+      user.skippedBelow = seq;
+      user.skippedBelowReset = user.resets;
+    }
     for (const expectedSeq of user.expected) {
       if (expectedSeq < user.skippedBelow && !user.received.has(expectedSeq)) {
-        this.#skip(user, expectedSeq);
+        this.#skip(user, expectedSeq, user.resets);
       }
     }
   }
 
-  #skip(user: UserLedger, seq: number): void {
-    if (user.skipped.has(seq)) return;
-    user.skipped.add(seq);
-    this.#skipped += 1;
+  /** Marks `seq` skipped by reset number `byReset`; counted once, however often covered. */
+  #skip(user: UserLedger, seq: number, byReset: number): void {
+    if (!user.skipped.has(seq)) this.#skipped += 1;
+    user.skipped.set(seq, byReset);
   }
 
   #user(userId: string): UserLedger {
@@ -204,8 +248,10 @@ export class Ledger {
         expected: new Set(),
         received: new Map(),
         maxSeqReceived: 0,
-        skipped: new Set(),
+        skipped: new Map(),
         skippedBelow: 0,
+        skippedBelowReset: 0,
+        resets: 0,
         resetPending: false,
       };
       this.#users.set(userId, user);

@@ -3,21 +3,19 @@
  * notification source the servers read, so all three strategies see identical input.
  * It never waits for a publish to finish before the next one is due (open model): when Redis
  * or the event loop falls behind, the lag lands in the measured latency instead of hiding.
+ * Publishes are issued at the intended microsecond (a precise timer, not setTimeout's
+ * millisecond), and how late each one still was is kept as its own distribution (issue lag),
+ * so a reader can tell the instrument's share of a latency from the strategy's.
  */
+import { type DriverMarker, driverMarker } from "../model/receipt.ts";
 import type { Fanout } from "../model/scenario.ts";
 import type { NotificationPayload } from "../notifications/types.ts";
+import { createLatencyHistogram } from "../results/latency-histogram.ts";
 import type { Clock } from "./clock.ts";
-
-/**
- * The driver's marker, carried in every notification's `meta`. The seq is the driver's own
- * (1, 2, 3... per user, assigned when the publish is issued), not a server's: the ledger keys
- * on it for every strategy and for external servers alike, and a publish that failed leaves a
- * gap the ledger never expects instead of shifting every later number.
- */
-export type DriverMeta = { seq: number; intendedAtUs: number; userId: string };
+import { createPreciseTimer } from "./precise-timer.ts";
 
 /** What the publisher sends: a NotificationPayload whose meta is the driver's marker. */
-export type PublishPayload = NotificationPayload & { meta: DriverMeta };
+export type PublishPayload = NotificationPayload & { meta: DriverMarker };
 
 export interface PublisherOptions {
   /**
@@ -60,6 +58,11 @@ export interface PublisherStats {
   firstError: string | null;
   /** Largest delay between an intended time and the moment the publish was issued, in µs. */
   maxIssueLagUs: number;
+  /** Median and 99th percentile of that delay over every event, µs (0 with no event). */
+  issueLagP50Us: number;
+  issueLagP99Us: number;
+  /** Time spent polling the clock just before intended times (waiting, not working), µs. */
+  timerPollingUs: number;
 }
 
 export interface RunningPublisher {
@@ -78,13 +81,17 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     errors: 0,
     firstError: null,
     maxIssueLagUs: 0,
+    issueLagP50Us: 0,
+    issueLagP99Us: 0,
+    timerPollingUs: 0,
   };
+  const issueLag = createLatencyHistogram();
+  const timer = createPreciseTimer(clock);
   const inFlight = new Set<Promise<void>>();
   /** The last seq issued per user. */
   const seqByUser = new Map<string, number>();
   let nextUser = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let next = options.schedule.next();
 
   const publishOne = (userId: string, intendedAtUs: number): void => {
@@ -93,7 +100,7 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     const payload: PublishPayload = {
       title: `n@${intendedAtUs}`,
       message,
-      meta: { seq, intendedAtUs, userId },
+      meta: driverMarker(userId, seq, intendedAtUs),
     };
     let pending: Promise<unknown>;
     try {
@@ -119,7 +126,10 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
 
   const fire = (intendedAtUs: number): void => {
     stats.events += 1;
-    stats.maxIssueLagUs = Math.max(stats.maxIssueLagUs, clock.nowUs() - intendedAtUs);
+    const lagUs = Math.max(0, clock.nowUs() - intendedAtUs);
+    stats.maxIssueLagUs = Math.max(stats.maxIssueLagUs, lagUs);
+    // Recorded in whole µs; a lag under 1 µs counts as 1 µs, the histogram's floor.
+    issueLag.recordValue(Math.max(1, Math.round(lagUs)));
     if (options.fanout === "all-users") {
       for (const userId of userIds) publishOne(userId, intendedAtUs);
     } else {
@@ -139,19 +149,23 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
       fire(next.value);
       next = options.schedule.next();
     }
-    if (!next.done) {
-      timer = setTimeout(tick, Math.max(0, (next.value - clock.nowUs()) / 1000));
-    }
+    if (!next.done) timer.at(next.value, tick);
   };
   tick();
 
+  const snapshot = (): PublisherStats => ({
+    ...stats,
+    issueLagP50Us: issueLag.totalCount > 0 ? issueLag.getValueAtPercentile(50) : 0,
+    issueLagP99Us: issueLag.totalCount > 0 ? issueLag.getValueAtPercentile(99) : 0,
+    timerPollingUs: timer.pollingUs(),
+  });
   return {
-    stats: () => ({ ...stats }),
+    stats: snapshot,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timer.cancel();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      return { ...stats };
+      return snapshot();
     },
   };
 }

@@ -102,6 +102,19 @@ describe("FaultTracker", () => {
     expect(figures).toMatchObject({ recovered: true, outstanding: 0, timeToRecoverMs: 3100 });
   });
 
+  it("what a reset announced gone is the ledger's verdict, even after a reordered receipt", () => {
+    const tracker = trackerWithBaseline(new Set(["away"]));
+    tracker.published("away", 1, 10.1 * S);
+    tracker.reset("away", 11 * S);
+    tracker.received("away", 6, 10.6 * S, 11.1 * S); // settles: 1 (and 2..5, not acked yet) gone
+    tracker.reset("away", 12 * S);
+    tracker.received("away", 3, 10.3 * S, 12.1 * S); // reordered: the gap still ends at 6
+    for (const seq of [2, 4, 5, 6]) tracker.published("away", seq, (10 + seq / 10) * S);
+    tracker.markFaultEnd(12.5 * S);
+    // 4 and 5 were acked after the gap was settled: announced gone by the first reset.
+    expect(tracker.summarize()).toMatchObject({ recovered: true, outstanding: 0 });
+  });
+
   it("splits the latency of the clients not targeted into before and from the fault on", () => {
     const tracker = trackerWithBaseline(new Set(["slow"]));
     for (let i = 0; i < 100; i++) tracker.received("fast", i + 1, 5 * S, 5 * S + 2_000);

@@ -11,8 +11,14 @@
  * - backlog: every notification intended before the run was back and not received before the
  *   fault started (so what was in flight when the fault hit counts too);
  * - recovered: back, and the whole backlog received or announced gone by a reset.
+ *
+ * What was published, what is a duplicate and what a reset announced gone are the delivery
+ * ledger's verdicts (src/driver/ledger.ts): the tracker feeds a ledger of its own the same
+ * calls the run's ledger gets and asks it, so both judge alike. The tracker adds only the
+ * times the ledger does not keep (intended, first receipt, each reset) and the connections.
  */
 import { LatencyRecorder } from "../driver/latency-recorder.ts";
+import { Ledger } from "../driver/ledger.ts";
 
 /** Cumulative counters at one moment, sampled every few hundred ms from the window's start. */
 export interface CounterSample {
@@ -25,23 +31,22 @@ export interface CounterSample {
   resets: number;
 }
 
-interface Outstanding {
-  intendedAtUs: number;
-  published: boolean;
-  receivedAtUs?: number;
-  skippedAtUs?: number;
-}
-
-interface UserState {
+/** A user's connection since the fault started. */
+interface Connection {
   /** Last disruption at or after the fault's start. */
-  disruptedAtUs?: number;
+  disruptedAtUs: number;
   /** First success after that disruption. */
   backAtUs?: number;
-  /** A reset arrived; the next new receipt tells which seqs it skipped. */
-  resetAtUs?: number;
-  /** Seqs below this, never received, were skipped by the reset at `atUs` (acks may come late). */
-  skipFloor?: { seq: number; atUs: number };
-  notifications: Map<number, Outstanding>;
+}
+
+/** The times of one user's notifications and resets; which is which, the ledger says. */
+interface UserTimes {
+  /** seq -> intended time, from whichever came first: its publish or its receipt. */
+  intendedAtUs: Map<number, number>;
+  /** seq -> its first receipt. */
+  receivedAtUs: Map<number, number>;
+  /** When each of the user's resets arrived: reset number n at index n - 1. */
+  resetsAtUs: number[];
 }
 
 export interface RecoveryFigures {
@@ -62,7 +67,10 @@ export interface RecoveryFigures {
 }
 
 export class FaultTracker {
-  readonly #users = new Map<string, UserState>();
+  /** Never opens a window, so its recorder records nothing: it is here for its verdicts. */
+  readonly #ledger = new Ledger(new LatencyRecorder());
+  readonly #connections = new Map<string, Connection>();
+  readonly #times = new Map<string, UserTimes>();
   readonly #samples: CounterSample[] = [];
   readonly #targeted: ReadonlySet<string> | null;
   readonly #othersBefore = new LatencyRecorder({ measuring: true });
@@ -106,40 +114,28 @@ export class FaultTracker {
 
   disrupted(userId: string, atUs: number): void {
     if (this.#faultStartUs === null || atUs < this.#faultStartUs) return;
-    const user = this.#user(userId);
-    user.disruptedAtUs = atUs;
-    user.backAtUs = undefined;
+    this.#connections.set(userId, { disruptedAtUs: atUs });
   }
 
   connected(userId: string, atUs: number): void {
-    const user = this.#users.get(userId);
-    if (user?.disruptedAtUs !== undefined && user.backAtUs === undefined) user.backAtUs = atUs;
+    const connection = this.#connections.get(userId);
+    if (connection !== undefined && connection.backAtUs === undefined) connection.backAtUs = atUs;
   }
 
   published(userId: string, seq: number, intendedAtUs: number): void {
-    const entry = this.#entry(userId, seq, intendedAtUs);
-    entry.published = true;
-    const floor = this.#user(userId).skipFloor;
-    if (floor && seq < floor.seq && entry.receivedAtUs === undefined)
-      entry.skippedAtUs = floor.atUs;
+    this.#ledger.recordPublished(userId, seq, intendedAtUs);
+    const times = this.#timesOf(userId);
+    if (!times.intendedAtUs.has(seq)) times.intendedAtUs.set(seq, intendedAtUs);
   }
 
   received(userId: string, seq: number, intendedAtUs: number, receivedAtUs: number): void {
-    const user = this.#user(userId);
-    const entry = this.#entry(userId, seq, intendedAtUs);
-    if (entry.receivedAtUs !== undefined) return; // a duplicate: the ledger counts those
-    entry.receivedAtUs = receivedAtUs;
-    entry.skippedAtUs = undefined;
-    if (user.resetAtUs !== undefined) {
-      // Everything older that never came was announced gone by the reset.
-      for (const [otherSeq, other] of user.notifications) {
-        if (otherSeq < seq && other.receivedAtUs === undefined) other.skippedAtUs = user.resetAtUs;
-      }
-      user.skipFloor = { seq, atUs: user.resetAtUs };
-      user.resetAtUs = undefined;
-    }
+    const receipt = this.#ledger.recordReceived(userId, seq, intendedAtUs, receivedAtUs);
+    if (receipt.status === "duplicate") return; // the run's ledger counts those
+    const times = this.#timesOf(userId);
+    times.receivedAtUs.set(seq, receivedAtUs);
+    if (!times.intendedAtUs.has(seq)) times.intendedAtUs.set(seq, intendedAtUs);
     if (this.#targeted !== null && !this.#targeted.has(userId)) {
-      const latencyUs = Math.max(0, receivedAtUs - intendedAtUs);
+      const { latencyUs } = receipt;
       const faultStartUs = this.#faultStartUs;
       if (faultStartUs === null || receivedAtUs < faultStartUs) {
         if (this.#windowStartUs !== null && receivedAtUs >= this.#windowStartUs) {
@@ -152,7 +148,8 @@ export class FaultTracker {
   }
 
   reset(userId: string, atUs: number): void {
-    this.#user(userId).resetAtUs = atUs;
+    this.#ledger.recordReset(userId);
+    this.#timesOf(userId).resetsAtUs.push(atUs);
   }
 
   /** The figures of the fault's result; call after the drain. */
@@ -167,12 +164,11 @@ export class FaultTracker {
     let disruptedClients = 0;
     let reconnectedClients = 0;
     let lastBackUs = faultEndUs;
-    for (const user of this.#users.values()) {
-      if (user.disruptedAtUs === undefined) continue;
+    for (const connection of this.#connections.values()) {
       disruptedClients += 1;
-      if (user.backAtUs === undefined) continue;
+      if (connection.backAtUs === undefined) continue;
       reconnectedClients += 1;
-      lastBackUs = Math.max(lastBackUs, user.backAtUs);
+      lastBackUs = Math.max(lastBackUs, connection.backAtUs);
     }
     const back = reconnectedClients === disruptedClients;
     const backAtUs = back ? lastBackUs : null;
@@ -180,11 +176,17 @@ export class FaultTracker {
     let outstanding = 0;
     let recoveredAtUs = backAtUs;
     if (backAtUs !== null) {
-      for (const user of this.#users.values()) {
-        for (const entry of user.notifications.values()) {
-          if (!entry.published || entry.intendedAtUs > backAtUs) continue;
-          if (entry.receivedAtUs !== undefined && entry.receivedAtUs < faultStartUs) continue;
-          const doneAtUs = entry.receivedAtUs ?? entry.skippedAtUs;
+      const ledger = this.#ledger;
+      for (const userId of ledger.users()) {
+        const times = this.#timesOf(userId);
+        for (const seq of ledger.publishedSeqs(userId)) {
+          if ((times.intendedAtUs.get(seq) as number) > backAtUs) continue;
+          const receivedAtUs = times.receivedAtUs.get(seq);
+          if (receivedAtUs !== undefined && receivedAtUs < faultStartUs) continue;
+          // Announced gone: done when the reset that announced it arrived.
+          const byReset = ledger.skippedByReset(userId, seq);
+          const doneAtUs =
+            receivedAtUs ?? (byReset === null ? undefined : times.resetsAtUs[byReset - 1]);
           if (doneAtUs === undefined) outstanding += 1;
           else recoveredAtUs = Math.max(recoveredAtUs ?? 0, doneAtUs);
         }
@@ -248,22 +250,12 @@ export class FaultTracker {
     return pick(samples.at(-1) as CounterSample);
   }
 
-  #user(userId: string): UserState {
-    let user = this.#users.get(userId);
-    if (!user) {
-      user = { notifications: new Map() };
-      this.#users.set(userId, user);
+  #timesOf(userId: string): UserTimes {
+    let times = this.#times.get(userId);
+    if (!times) {
+      times = { intendedAtUs: new Map(), receivedAtUs: new Map(), resetsAtUs: [] };
+      this.#times.set(userId, times);
     }
-    return user;
-  }
-
-  #entry(userId: string, seq: number, intendedAtUs: number): Outstanding {
-    const user = this.#user(userId);
-    let entry = user.notifications.get(seq);
-    if (!entry) {
-      entry = { intendedAtUs, published: false };
-      user.notifications.set(seq, entry);
-    }
-    return entry;
+    return times;
   }
 }

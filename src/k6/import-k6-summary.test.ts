@@ -8,8 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildK6Scenarios } from "../../scenarios/k6/lib/plan.ts";
 import type { ResolvedParams } from "../model/results.ts";
-import { buildReportCharts } from "../report/charts/scenario-charts.ts";
-import { renderSummaryMarkdown } from "../report/render-markdown.ts";
+import { buildReportCharts, renderSummaryMarkdown } from "../report/index.ts";
 import { validateResults } from "../results/validate-results.ts";
 import {
   ABSENT_FIELD_WARNINGS,
@@ -106,6 +105,23 @@ describe("importK6Summary: realistic summaries", () => {
     for (const warning of ABSENT_FIELD_WARNINGS) expect(run?.warnings).toContain(warning);
     expect(run?.warnings.join(" ")).toMatch(/k6 cannot measure the server's CPU or memory: absent/);
     expect(run?.warnings.join(" ")).toMatch(/not Poisson-spaced/);
+    // Schema 3: one summary is one run (repetition 1 of 1), nothing sampled or measured beyond.
+    expect(run?.repetition).toBe(1);
+    expect(run?.publisher).toBeNull();
+    expect(results.method.repeat).toBe(1);
+    expect(results.method.sampling).toBeNull();
+    expect(results.method.instrumentFloor).toBeNull();
+    expect(results.summaries).toHaveLength(1);
+    const summary = results.summaries[0];
+    expect(summary?.validRuns).toBe(1);
+    expect(summary?.figures.latencyP50Ms).toEqual({
+      n: 1,
+      mean: 2,
+      lo: null,
+      hi: null,
+      values: [2],
+    });
+    expect(summary?.figures.serverCpuMsPer1000Deliveries).toBeNull();
   });
 
   it("imports a quick short-polling run: window requests, empty polls, per-delivered ratios", () => {
@@ -155,6 +171,25 @@ describe("importK6Summary: realistic summaries", () => {
     expect(markdown).toContain("sse");
     expect(markdown).toContain("k6 cannot measure the server's CPU or memory: absent");
     expect(() => buildReportCharts(merged)).not.toThrow();
+    expect(merged.summaries.map((s) => s.strategy)).toEqual(["sse", "short-polling"]);
+    expect(merged.method.repeat).toBe(1);
+  });
+
+  it("merges summaries of the same scenario x strategy as repetitions 1, 2, ...", () => {
+    const merged = mergeImportedResults([
+      importK6Summary(fixture(SSE)),
+      importK6Summary(fixture(SHORT)),
+      importK6Summary(fixture(SSE)),
+    ]);
+    expect(merged.runs.map((r) => `${r.strategy}#${r.repetition}`)).toEqual([
+      "sse#1",
+      "short-polling#1",
+      "sse#2",
+    ]);
+    expect(merged.method.repeat).toBe(2);
+    const sse = merged.summaries.find((s) => s.strategy === "sse");
+    expect(sse?.runs).toBe(2);
+    expect(sse?.figures.latencyP50Ms?.values).toEqual([2, 2]);
   });
 
   it("asks the scripts' options for every stat it reads", () => {

@@ -23,16 +23,17 @@ import {
   RECEIVER_DATA_RECEIVED,
   RECEIVER_DATA_SENT,
 } from "../../scenarios/k6/lib/metric-names.ts";
+import { emptyLatencyStats } from "../model/latency-stats.ts";
 import {
   type BenchResults,
   type EnvironmentInfo,
-  emptyLatencyStats,
   RESULTS_SCHEMA_VERSION,
   type ResolvedParams,
   type RunResult,
 } from "../model/results.ts";
 import { isStrategyId, type StrategyId } from "../model/strategies.ts";
 import { TOOL_VERSION } from "../model/tool-version.ts";
+import { groupKey, summarizeRuns } from "../results/summarize-runs.ts";
 import { ResultsError, validateResults } from "../results/validate-results.ts";
 
 /** A summary that cannot be imported. The message names the JSON path and the fix. */
@@ -323,6 +324,8 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
     scenario,
     step,
     strategy,
+    // One k6 summary is one run; mergeImportedResults numbers repeats of a group.
+    repetition: 1,
     params,
     valid: invalidReasons.length === 0,
     invalidReasons,
@@ -367,6 +370,8 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
     redis: null,
     driver: null,
     fault: null,
+    // k6 drives its own schedule; the publisher's issue lag is not measured.
+    publisher: null,
   };
   const notRecorded = "not recorded (k6 summary)";
   const results: BenchResults = {
@@ -393,10 +398,14 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       strategies: [strategy],
       redis: "external",
       target: null,
+      repeat: 1,
+      sampling: null,
+      instrumentFloor: null,
     },
     runs: [run],
     capacity: [],
     failedRuns: [],
+    summaries: summarizeRuns([run]),
   };
   return checked(results);
 }
@@ -415,12 +424,22 @@ function checked(results: BenchResults): BenchResults {
 /**
  * Several imported summaries (e.g. one per strategy) as one BenchResults, so the report shows
  * them side by side. Runs keep their order; environment and method come from the first, with
- * the scenarios and strategies of all.
+ * the scenarios and strategies of all. Summaries of the same scenario step x strategy are
+ * repetitions of one group: they are numbered 1, 2, ... in the order given, `method.repeat` is
+ * the largest group, and the summaries are folded again over all runs.
  */
 export function mergeImportedResults(all: readonly BenchResults[]): BenchResults {
   const [first] = all;
   if (first === undefined) throw new K6SummaryError("k6 summary: nothing to merge");
   const unique = <T>(values: T[]): T[] => [...new Set(values)];
+  const seen = new Map<string, number>();
+  const runs = all
+    .flatMap((r) => r.runs)
+    .map((run) => {
+      const repetition = (seen.get(groupKey(run)) ?? 0) + 1;
+      seen.set(groupKey(run), repetition);
+      return { ...run, repetition };
+    });
   return checked({
     ...first,
     method: {
@@ -428,7 +447,9 @@ export function mergeImportedResults(all: readonly BenchResults[]): BenchResults
       quick: all.some((r) => r.method.quick),
       scenarios: unique(all.flatMap((r) => r.method.scenarios)),
       strategies: unique(all.flatMap((r) => r.method.strategies)),
+      repeat: Math.max(1, ...seen.values()),
     },
-    runs: all.flatMap((r) => r.runs),
+    runs,
+    summaries: summarizeRuns(runs),
   });
 }

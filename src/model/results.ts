@@ -5,14 +5,19 @@
  * per-delivered ratio when nothing was delivered), never zero.
  */
 import type { FaultKind } from "./fault-kinds.ts";
-import type { Fanout, PublishModel } from "./scenario.ts";
+import type { LatencyStats } from "./latency-stats.ts";
+import type { ScenarioParams } from "./scenario.ts";
 import type { StrategyId } from "./strategies.ts";
+import type { RunSummary } from "./summaries.ts";
 
 /**
- * 2 added fault results (`RunResult.fault`), explicit resets (`http.resets`,
- * `delivery.skippedByReset`); version 1 files are upgraded on read (see validate-results.ts).
+ * 3 added repetitions (`RunResult.repetition`, `method.repeat`, `method.sampling`), summaries
+ * with 95 % intervals (`summaries`), the publisher's issue lag (`RunResult.publisher`) and the
+ * instrument's floor (`method.instrumentFloor`). 2 added fault results (`RunResult.fault`) and
+ * explicit resets (`http.resets`, `delivery.skippedByReset`). Version 1 and 2 files are
+ * upgraded on read (see src/results/upgrade-results.ts): every older run is a single run.
  */
-export const RESULTS_SCHEMA_VERSION = 2 as const;
+export const RESULTS_SCHEMA_VERSION = 3 as const;
 
 export interface BenchResults {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -26,12 +31,19 @@ export interface BenchResults {
   capacity: CapacityResult[];
   /** Planned runs that could not finish (server crashed, Redis gone...): never silently dropped. */
   failedRuns: FailedRun[];
+  /**
+   * One per scenario step x strategy: the valid repetitions folded into headline figures with
+   * 95 % intervals and pooled latency. Written by the bench, recomputed on read of older files.
+   */
+  summaries: RunSummary[];
 }
 
 export interface FailedRun {
   scenario: string;
   step: { parameter: string; label: string; value: number } | null;
   strategy: StrategyId;
+  /** Which repetition of its group failed, 1-based. */
+  repetition: number;
   /** What went wrong, one line. */
   error: string;
 }
@@ -67,6 +79,51 @@ export interface MethodInfo {
    * Redis costs are then null: the bench does not own that process.
    */
   target: ExternalTarget | null;
+  /** Repetitions asked for per scenario step x strategy (`--repeat`); 1 in older files. */
+  repeat: number;
+  /** How the number of repetitions was decided; null for a fixed `--repeat`. */
+  sampling: SamplingInfo | null;
+  /**
+   * The instrument's own floor, measured once per bench: publishes from the driver's publisher
+   * to a subscriber inside the driver through the same Redis, no server in between. Latencies
+   * below it cannot be told apart. null when not measured (--target, k6, older files).
+   */
+  instrumentFloor: InstrumentFloor | null;
+}
+
+/** `--until-confident`: repetitions were added until the chosen differences were clear. */
+export interface SamplingInfo {
+  mode: "until-confident";
+  /** Relative horizon: a difference is resolved when its interval is clear of ±horizon or inside it. */
+  horizon: number;
+  /** The time budget, ms. */
+  budgetMs: number;
+  minRuns: number;
+  maxRuns: number;
+  /** Per scenario step: how many repetitions ran and what ended the sampling. */
+  groups: {
+    scenario: string;
+    step: string | null;
+    repetitions: number;
+    endedBy: "resolved" | "time-budget" | "max-runs";
+  }[];
+}
+
+export interface InstrumentFloor {
+  samples: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  /** The publisher's own issue lag in that measurement (intended time -> publish issued). */
+  issueLagP99Us: number;
+}
+
+/** How late the publisher issued publishes against their intended times, over the whole run. */
+export interface PublisherLag {
+  events: number;
+  issueLagP50Us: number;
+  issueLagP99Us: number;
+  issueLagMaxUs: number;
 }
 
 export interface ExternalTarget {
@@ -77,27 +134,20 @@ export interface ExternalTarget {
   publishUrl: string;
 }
 
-export interface ResolvedParams {
-  clients: number;
-  ratePerSec: number;
-  publishModel: PublishModel;
-  fanout: Fanout;
-  shortPollIntervalMs: number;
-  jitterRatio: number;
-  longPollHoldMs: number;
-  rampMs: number;
-  warmupMs: number;
-  durationMs: number;
-  drainMs: number;
-  payloadBytes: number;
-  instances: number;
-}
+/**
+ * The params a run really used (steps, `--quick` and CLI overrides applied): exactly
+ * ScenarioParams, so a field added there is recorded here (and the results validator, whose
+ * check is built from src/model/param-limits.ts, follows).
+ */
+export type ResolvedParams = ScenarioParams;
 
 export interface RunResult {
   scenario: string;
   /** Present for sweep steps. */
   step: { parameter: string; label: string; value: number } | null;
   strategy: StrategyId;
+  /** Which repetition of its scenario step x strategy this is, 1-based (1 in older files). */
+  repetition: number;
   params: ResolvedParams;
   /** false when the numbers must not be trusted; `invalidReasons` says why. */
   valid: boolean;
@@ -125,6 +175,8 @@ export interface RunResult {
   driver: DriverCost | null;
   /** What a fault scenario injected and how the strategy recovered; null for other scenarios. */
   fault: FaultResult | null;
+  /** The publisher's issue lag; null when not measured (k6 imports, older files). */
+  publisher: PublisherLag | null;
 }
 
 /** Over the whole run (warm-up + window + drain): every published seq per user is accounted for. */
@@ -148,35 +200,6 @@ export interface DeliveryStats {
   skippedByReset: number;
   /** Deliveries whose receipt fell in the measured window. */
   deliveredInWindow: number;
-}
-
-/** Publish-to-receive latency from the *intended* send time, measured-window receipts only. */
-export interface LatencyStats {
-  count: number;
-  minUs: number | null;
-  meanUs: number | null;
-  p50Us: number | null;
-  p90Us: number | null;
-  p99Us: number | null;
-  p999Us: number | null;
-  maxUs: number | null;
-  /** HdrHistogram (hdr-histogram-js) compressed base64 encoding, microsecond values; null when none was recorded (k6 imports). */
-  histogram: string | null;
-}
-
-/** Latency of a run with no sample: every figure null (not measurable), never zero. */
-export function emptyLatencyStats(histogram: string | null): LatencyStats {
-  return {
-    count: 0,
-    minUs: null,
-    meanUs: null,
-    p50Us: null,
-    p90Us: null,
-    p99Us: null,
-    p999Us: null,
-    maxUs: null,
-    histogram,
-  };
 }
 
 export interface HttpStats {

@@ -8,7 +8,9 @@ const DEFAULT_SUITE = DEFAULT_SCENARIO_IDS.map((id) => getScenario(id));
 
 import {
   estimatePlanMs,
+  estimatePlannedRunMs,
   estimateRunMs,
+  FAULT_OVERHEAD_MS,
   RUN_OVERHEAD_MS,
   resolvePlan,
   resolveRuns,
@@ -184,5 +186,99 @@ describe("resolveRuns", () => {
     (runs[0] as { params: { clients: number } }).params.clients = 1;
     expect(runs[1]?.params.clients).toBe(1_000);
     expect(getScenario("steady").params.clients).toBe(1_000);
+  });
+});
+
+describe("repetitions (--repeat)", () => {
+  /** rate-sweep cut to its first two steps: 2 steps, so the order within and across is visible. */
+  const twoSteps = (() => {
+    const scenario = getScenario("rate-sweep");
+    const sweep = scenario.sweep;
+    if (!sweep) throw new Error("rate-sweep has no sweep");
+    return { ...scenario, sweep: { ...sweep, steps: sweep.steps.slice(0, 2) } };
+  })();
+
+  it("interleaves within each step: rep 1 of A B, rep 2 of A B, ..., never A A A B B B", () => {
+    const runs = resolveRuns([twoSteps], {
+      quick: false,
+      strategies: ["sse", "long-polling"],
+      repeat: 3,
+    });
+    expect(
+      runs.map((r) => `${r.step?.label} ${r.strategy} ${r.repetition}/${r.repetitions}`),
+    ).toEqual([
+      "0.01/s sse 1/3",
+      "0.01/s long-polling 1/3",
+      "0.01/s sse 2/3",
+      "0.01/s long-polling 2/3",
+      "0.01/s sse 3/3",
+      "0.01/s long-polling 3/3",
+      "0.1/s sse 1/3",
+      "0.1/s long-polling 1/3",
+      "0.1/s sse 2/3",
+      "0.1/s long-polling 2/3",
+      "0.1/s sse 3/3",
+      "0.1/s long-polling 3/3",
+    ]);
+  });
+
+  it("without --repeat every run is repetition 1 of 1, in the order of old", () => {
+    const runs = resolveRuns([getScenario("steady")], { quick: false, strategies: STRATEGIES });
+    expect(runs.map((r) => [r.strategy, r.repetition, r.repetitions])).toEqual(
+      STRATEGIES.map((strategy) => [strategy, 1, 1]),
+    );
+  });
+
+  it("repetitions are copies: changing one changes no other", () => {
+    const runs = resolveRuns([getScenario("steady")], {
+      quick: false,
+      strategies: ["sse"],
+      repeat: 2,
+    });
+    (runs[0] as { params: { clients: number } }).params.clients = 1;
+    (runs[0] as { warnings: string[] }).warnings.push("x");
+    expect(runs[1]?.params.clients).toBe(1_000);
+    expect(runs[1]?.warnings).toEqual([]);
+  });
+
+  it("the estimate counts every repetition: N times the single plan", () => {
+    const once = resolveRuns(DEFAULT_SUITE, { ...all, quick: false });
+    const thrice = resolveRuns(DEFAULT_SUITE, { ...all, quick: false, repeat: 3 });
+    expect(thrice).toHaveLength(3 * once.length);
+    expect(estimatePlanMs(thrice)).toBe(3 * estimatePlanMs(once));
+    const quick = resolveRuns([getScenario("steady")], {
+      quick: true,
+      strategies: STRATEGIES,
+      repeat: 2,
+    });
+    const [first] = quick;
+    if (!first) throw new Error("no run");
+    expect(estimatePlanMs(quick)).toBe(6 * estimateRunMs(first.params));
+  });
+
+  it("estimatePlannedRunMs: a fault run adds FAULT_OVERHEAD_MS", () => {
+    const [fault] = resolveRuns([getScenario("server-restart")], {
+      quick: true,
+      strategies: ["sse"],
+    });
+    if (!fault) throw new Error("no run");
+    expect(estimatePlannedRunMs(fault)).toBe(estimateRunMs(fault.params) + FAULT_OVERHEAD_MS);
+  });
+
+  it("capacity runs run once, with a warning that says so", () => {
+    const plan = resolvePlan([getScenario("steady"), getScenario("capacity")], {
+      quick: true,
+      strategies: ["short-polling", "long-polling"],
+      repeat: 3,
+    });
+    const capacity = plan.runs.filter((r) => r.capacity !== null);
+    expect(capacity.map((r) => [r.strategy, r.repetition, r.repetitions])).toEqual([
+      ["short-polling", 1, 1],
+      ["long-polling", 1, 1],
+    ]);
+    expect(plan.runs.filter((r) => r.scenario === "steady")).toHaveLength(6);
+    expect(plan.warnings).toEqual([
+      "scenario 'capacity': capacity runs are not repeated (--repeat, --until-confident); each runs once.",
+    ]);
   });
 });

@@ -31,6 +31,11 @@ export interface ResolveOptions {
   durationMs?: number;
   /** `--instances`: server processes per run, replacing every scenario's own `instances`. */
   instances?: number;
+  /**
+   * `--repeat`: runs per scenario step x strategy (default 1), interleaved within the step.
+   * Capacity runs run once whatever it says (a CapacityResult has no repetition).
+   */
+  repeat?: number;
 }
 
 export interface PlannedRun {
@@ -38,6 +43,13 @@ export interface PlannedRun {
   /** The sweep step, or null for a scenario without a sweep. */
   step: { parameter: string; label: string; value: number } | null;
   strategy: StrategyId;
+  /** Which repetition of its scenario step x strategy this run is, 1-based. */
+  repetition: number;
+  /**
+   * Repetitions planned for its scenario step x strategy (`--repeat`; 1 for capacity runs).
+   * With `--until-confident` the bench may add more after these.
+   */
+  repetitions: number;
   /** Fully resolved: steps, `--quick` and CLI overrides applied, and validated. */
   params: ScenarioParams;
   /** Things to tell the user about this run (e.g. an override that was not applied). */
@@ -55,16 +67,28 @@ export interface ResolvedPlan {
 }
 
 /**
- * Plans the runs in the order scenario -> step -> strategy, so the strategies of one step run
- * back to back under the same conditions, close in time. Validates every scenario and every
- * resolved run; throws UsageError when nothing is left to run.
+ * Plans the runs in the order scenario -> step -> repetition -> strategy, so the strategies of
+ * one step run back to back under the same conditions, close in time, and repetitions are
+ * interleaved (rep 1 of A B C, then rep 2 of A B C, never A A A B B B): a drift of the machine
+ * during a step (thermal, a noisy neighbour) then hits every strategy alike instead of posing
+ * as a difference between them. Validates every scenario and every resolved run; throws
+ * UsageError when nothing is left to run.
  */
 export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOptions): ResolvedPlan {
   const runs: PlannedRun[] = [];
   const warnings: string[] = [];
   const strategies = [...new Set(options.strategies)];
+  const repeat = options.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new Error(`resolvePlan: repeat must be a whole number >= 1, got ${repeat}`);
+  }
   for (const scenario of scenarios) {
     validateScenario(scenario);
+    if (scenario.capacity && repeat > 1) {
+      warnings.push(
+        `scenario '${scenario.id}': capacity runs are not repeated (--repeat, --until-confident); each runs once.`,
+      );
+    }
     if (scenario.capacity && (options.clients !== undefined || options.durationMs !== undefined)) {
       // Capacity runs drive autocannon by their own spec; say so rather than ignore silently.
       warnings.push(
@@ -101,18 +125,23 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
         : null;
       if (fault) validateFault(fault, params, where);
       runWarnings.push(...phaseWarnings(params));
-      for (const strategy of chosen) {
-        runs.push({
-          scenario: scenario.id,
-          step: step && parameter ? { parameter, label: step.label, value: step.value } : null,
-          strategy,
-          params: { ...params },
-          warnings: [...runWarnings],
-          capacity: scenario.capacity
-            ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
-            : null,
-          fault: fault ? { ...fault } : null,
-        });
+      const repetitions = scenario.capacity ? 1 : repeat;
+      for (let repetition = 1; repetition <= repetitions; repetition++) {
+        for (const strategy of chosen) {
+          runs.push({
+            scenario: scenario.id,
+            step: step && parameter ? { parameter, label: step.label, value: step.value } : null,
+            strategy,
+            repetition,
+            repetitions,
+            params: { ...params },
+            warnings: [...runWarnings],
+            capacity: scenario.capacity
+              ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
+              : null,
+            fault: fault ? { ...fault } : null,
+          });
+        }
       }
     }
   }
@@ -161,16 +190,19 @@ export function estimateRunMs(params: ScenarioParams): number {
   return params.rampMs + params.warmupMs + params.durationMs + params.drainMs + RUN_OVERHEAD_MS;
 }
 
-/** Upper bound of a plan's wall time in ms (drains usually end early, so it runs faster). */
+/**
+ * Upper bound of a plan's wall time in ms (drains usually end early, so it runs faster). Every
+ * repetition is its own planned run, so repeats are counted by summing the runs.
+ */
 export function estimatePlanMs(runs: readonly PlannedRun[]): number {
-  return runs.reduce(
-    (total, run) =>
-      total +
-      (run.capacity
-        ? estimateCapacityRunMs(run.capacity)
-        : estimateRunMs(run.params) + (run.fault ? FAULT_OVERHEAD_MS : 0)),
-    0,
-  );
+  return runs.reduce((total, run) => total + estimatePlannedRunMs(run), 0);
+}
+
+/** Upper bound of one planned run's wall time, ms: capacity, fault or plain. */
+export function estimatePlannedRunMs(run: PlannedRun): number {
+  return run.capacity
+    ? estimateCapacityRunMs(run.capacity)
+    : estimateRunMs(run.params) + (run.fault ? FAULT_OVERHEAD_MS : 0);
 }
 
 /**

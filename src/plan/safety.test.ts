@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
+import { PARAM_LIMITS, PLAN_LIMITS } from "../model/param-limits.ts";
+import { STRATEGIES } from "../model/strategies.ts";
 import { parseBenchTarget } from "../target/external-target.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { type PlannedRun, resolveRuns } from "./resolve-runs.ts";
@@ -7,13 +9,17 @@ import {
   checkExternalTarget,
   checkPlanBounds,
   checkTarget,
+  describeRunCount,
   errorRateAbortReason,
   formatPlan,
   impliedRequestsPerSec,
   isLoopbackAddress,
   MAX_ERROR_RATIO,
+  MAX_NOTIFICATIONS_PER_SEC,
   MAX_PLAN_MS,
   MAX_REQUESTS_PER_SEC,
+  MAX_RUN_CLIENTS,
+  MAX_RUN_WINDOW_MS,
   MIN_REQUESTS_FOR_ERROR_RATE,
   planTotals,
   type Resolver,
@@ -227,6 +233,14 @@ describe("checkPlanBounds", () => {
     expect(MAX_PLAN_MS).toBe(3_600_000);
   });
 
+  it("takes its bounds from src/model/param-limits.ts", () => {
+    expect(MAX_RUN_CLIENTS).toBe(PARAM_LIMITS.clients.max);
+    expect(MAX_RUN_WINDOW_MS).toBe(PARAM_LIMITS.durationMs.max);
+    expect(MAX_NOTIFICATIONS_PER_SEC).toBe(PLAN_LIMITS.notificationsPerSec.max);
+    expect(MAX_REQUESTS_PER_SEC).toBe(PLAN_LIMITS.requestsPerSec.max);
+    expect(MAX_PLAN_MS).toBe(PLAN_LIMITS.planMs.max);
+  });
+
   it("refuses a window or client count beyond the bounds (a hand-built run)", () => {
     const [base] = plan("steady");
     if (!base) throw new Error("no run");
@@ -273,6 +287,57 @@ describe("errorRateAbortReason", () => {
     expect(errorRateAbortReason(200, 101)).toMatch(/^aborted: error rate 51 %/);
     // Errors without a counted request (e.g. a refused SSE connect) still count.
     expect(errorRateAbortReason(10, 300)).toMatch(/^aborted: error rate 100 %/);
+  });
+});
+
+describe("plans with repetitions", () => {
+  it("refuses a repeated plan longer than MAX_PLAN_MS, naming the repetitions and the fix", () => {
+    const runs = resolveRuns([getScenario("steady")], {
+      quick: false,
+      strategies: ["short-polling", "long-polling", "sse"],
+      durationMs: 120_000,
+      repeat: 10,
+    });
+    expect(() => checkPlanBounds(runs)).toThrow(
+      /^plan refused: about \d+ min estimated for 30 runs \(3 x 10 repetitions\), above MAX_PLAN_MS \(60 min\); run fewer scenarios, fewer repetitions \(--repeat\) or give a shorter --duration\.$/,
+    );
+    // The same plan once fits.
+    expect(() =>
+      checkPlanBounds(
+        resolveRuns([getScenario("steady")], {
+          quick: false,
+          strategies: ["short-polling", "long-polling", "sse"],
+          durationMs: 120_000,
+        }),
+      ),
+    ).not.toThrow();
+  });
+
+  it("describeRunCount names the repetitions, and runs that run once", () => {
+    const steady = (repeat: number) =>
+      resolveRuns([getScenario("steady")], { quick: true, strategies: STRATEGIES, repeat });
+    expect(describeRunCount(steady(1))).toBe("3 runs");
+    expect(describeRunCount(steady(3))).toBe("9 runs (3 x 3 repetitions)");
+    const withCapacity = resolveRuns([getScenario("steady"), getScenario("capacity")], {
+      quick: true,
+      strategies: STRATEGIES,
+      repeat: 3,
+    });
+    expect(describeRunCount(withCapacity)).toBe("11 runs (3 x 3 repetitions + 2 once)");
+  });
+
+  it("formatPlan: one row per step x strategy with its repetitions, and the totals line", () => {
+    const runs = resolveRuns([getScenario("steady"), getScenario("burst")], {
+      quick: false,
+      strategies: ["short-polling", "sse"],
+      repeat: 3,
+    });
+    const lines = formatPlan(runs).split("\n");
+    expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+reps\s+clients\s+window\s+est\. time$/);
+    expect(lines).toHaveLength(4 + 2);
+    // steady: 19.5 s per run (shown as 0:20 below), three of them.
+    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+3\s+1000\s+0:12\s+0:59$/);
+    expect(lines.at(-1)).toMatch(/^plan: 12 runs \(4 x 3 repetitions\), about \d+ min, peak /);
   });
 });
 

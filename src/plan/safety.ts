@@ -5,34 +5,30 @@
  */
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { MAX_CLIENTS, MAX_DURATION_MS } from "../cli/bench-options.ts";
+import { PARAM_LIMITS, PLAN_LIMITS } from "../model/param-limits.ts";
 import type { ScenarioParams } from "../model/scenario.ts";
 import type { StrategyId } from "../model/strategies.ts";
 import { formatClock } from "../util/progress.ts";
 import { UsageError } from "../util/usage-error.ts";
-import {
-  estimateCapacityRunMs,
-  estimatePlanMs,
-  estimateRunMs,
-  type PlannedRun,
-} from "./resolve-runs.ts";
+import { estimatePlanMs, type PlannedRun } from "./resolve-runs.ts";
 import { MAX_NOTIFICATIONS_PER_SEC, notificationsPerSec } from "./validate-scenario.ts";
 
 // ---------------------------------------------------------------------------------------------
-// Hard bounds: a plan beyond any of these is refused before a server or client starts.
+// Hard bounds: a plan beyond any of these is refused before a server or client starts. The
+// numbers live in src/model/param-limits.ts; these names are the ones the messages give.
 // ---------------------------------------------------------------------------------------------
 
-/** Clients in one run (the same bound as `--clients`). */
-export const MAX_RUN_CLIENTS = MAX_CLIENTS;
-/** Measured window of one run, ms: 10 min (the same bound as `--duration`). */
-export const MAX_RUN_WINDOW_MS = MAX_DURATION_MS;
+/** Clients in one run (the same bound as `--clients` and `params.clients`). */
+export const MAX_RUN_CLIENTS = PARAM_LIMITS.clients.max;
+/** Measured window of one run, ms: 10 min (the same bound as `--duration` and `params.durationMs`). */
+export const MAX_RUN_WINDOW_MS = PARAM_LIMITS.durationMs.max;
 /** Estimated wall time of the whole plan, ms: 60 min. Longer is a mistake, not a benchmark. */
-export const MAX_PLAN_MS = 60 * 60_000;
+export const MAX_PLAN_MS = PLAN_LIMITS.planMs.max;
 /**
  * HTTP requests per second one run implies (short polling: clients / interval; long polling:
  * clients / hold + deliveries). Above this the driver floods the server, whoever it is.
  */
-export const MAX_REQUESTS_PER_SEC = 20_000;
+export const MAX_REQUESTS_PER_SEC = PLAN_LIMITS.requestsPerSec.max;
 /** Notifications published per second in one run: the scenarios' own bound, reused. */
 export { MAX_NOTIFICATIONS_PER_SEC };
 
@@ -205,10 +201,12 @@ export function checkPlanBounds(runs: readonly PlannedRun[]): void {
       );
     }
   }
+  // Repetitions are planned runs of their own, so the estimate counts every one of them.
   const planMs = estimatePlanMs(runs);
   if (planMs > MAX_PLAN_MS) {
+    const repeated = runs.some((run) => run.repetitions > 1);
     throw new UsageError(
-      `plan refused: about ${Math.ceil(planMs / 60_000)} min estimated, above MAX_PLAN_MS (${MAX_PLAN_MS / 60_000} min); run fewer scenarios or give a shorter --duration.`,
+      `plan refused: about ${Math.ceil(planMs / 60_000)} min estimated${repeated ? ` for ${describeRunCount(runs)}` : ""}, above MAX_PLAN_MS (${MAX_PLAN_MS / 60_000} min); run fewer scenarios${repeated ? ", fewer repetitions (--repeat)" : ""} or give a shorter --duration.`,
     );
   }
 }
@@ -255,17 +253,63 @@ export function planTotals(runs: readonly PlannedRun[]): PlanTotals {
   };
 }
 
-/** A compact table of the runs plus one totals line, for stderr. */
+/** The runs of one scenario step x strategy (its repetitions), in plan order. */
+function groupsOf(runs: readonly PlannedRun[]): PlannedRun[][] {
+  const groups = new Map<string, PlannedRun[]>();
+  for (const run of runs) {
+    const key = `${run.scenario}\u0000${run.step?.label ?? ""}\u0000${run.strategy}`;
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * "12 runs", or with repetitions "36 runs (12 x 3 repetitions)"; runs that are not repeated
+ * (capacity) are named apart: "32 runs (10 x 3 repetitions + 2 once)".
+ */
+export function describeRunCount(runs: readonly PlannedRun[]): string {
+  const groups = groupsOf(runs);
+  const repeated = groups.filter((group) => group.length > 1);
+  if (repeated.length === 0) return `${runs.length} runs`;
+  const counts = [...new Set(repeated.map((group) => group.length))].sort((a, b) => a - b);
+  const reps =
+    counts.length === 1
+      ? `${repeated.length} x ${counts[0]} repetitions`
+      : `${repeated.length} x ${counts[0]}-${counts.at(-1)} repetitions`;
+  const once = groups.length - repeated.length;
+  return `${runs.length} runs (${reps}${once > 0 ? ` + ${once} once` : ""})`;
+}
+
+/**
+ * A compact table of the runs plus one totals line, for stderr. With repetitions, one row per
+ * scenario step x strategy with a `reps` column, its time the sum of its repetitions.
+ */
 export function formatPlan(runs: readonly PlannedRun[]): string {
-  const header = ["scenario", "step", "strategy", "clients", "window", "est. time"];
-  const rows = runs.map((run) => [
-    run.scenario,
-    run.step?.label ?? "-",
-    run.strategy,
-    run.capacity ? `${run.capacity.connections} conn` : String(run.params.clients),
-    run.capacity ? "capacity" : formatClock(run.params.durationMs),
-    formatClock(run.capacity ? estimateCapacityRunMs(run.capacity) : estimateRunMs(run.params)),
-  ]);
+  const groups = groupsOf(runs);
+  const repeated = groups.some((group) => group.length > 1);
+  const header = [
+    "scenario",
+    "step",
+    "strategy",
+    ...(repeated ? ["reps"] : []),
+    "clients",
+    "window",
+    "est. time",
+  ];
+  const rows = groups.map((group) => {
+    const run = group[0] as PlannedRun;
+    return [
+      run.scenario,
+      run.step?.label ?? "-",
+      run.strategy,
+      ...(repeated ? [String(group.length)] : []),
+      run.capacity ? `${run.capacity.connections} conn` : String(run.params.clients),
+      run.capacity ? "capacity" : formatClock(run.params.durationMs),
+      formatClock(estimatePlanMs(group)),
+    ];
+  });
   const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
   );
@@ -278,7 +322,7 @@ export function formatPlan(runs: readonly PlannedRun[]): string {
   return [
     line(header),
     ...rows.map(line),
-    `plan: ${totals.runs} runs, about ${Math.ceil(totals.estimatedMs / 60_000)} min, peak ${totals.peakClients} clients, ` +
+    `plan: ${describeRunCount(runs)}, about ${Math.ceil(totals.estimatedMs / 60_000)} min, peak ${totals.peakClients} clients, ` +
       `peak ${round1(totals.peakPublishesPerSec)} publishes/s, peak ${Math.round(totals.peakRequestsPerSec)} requests/s`,
   ].join("\n");
 }

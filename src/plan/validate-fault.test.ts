@@ -5,7 +5,7 @@ import { FAULT_KINDS } from "../model/fault-kinds.ts";
 import type { FaultSpec } from "../model/scenario.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { resolvePlan } from "./resolve-runs.ts";
-import { targetedClientIndexes, validateFault } from "./validate-fault.ts";
+import { validateFault } from "./validate-fault.ts";
 
 const where = "scenario 'x'";
 
@@ -93,9 +93,45 @@ describe("validateFault", () => {
     expectUsage({ kind: "instance-failover", atMs: 5_000, durationMs: 0 }, /at least 2 instances/);
   });
 
-  it("targets an evenly spread, deterministic share of the clients", () => {
-    expect(targetedClientIndexes(10, 0.2)).toEqual([0, 5]);
-    expect(targetedClientIndexes(4, undefined)).toEqual([0, 1, 2, 3]);
-    expect(targetedClientIndexes(3, 0.01)).toEqual([0]);
+  it("names the kinds a kind-specific field belongs to", () => {
+    expectUsage(
+      { ...base, clientShare: 0.5 },
+      /clientShare applies only to slow-consumer and history-trimmed$/,
+    );
+    expectUsage(
+      { ...base, slowReadBytesPerSec: 10 },
+      /slowReadBytesPerSec applies only to slow-consumer$/,
+    );
+    expectUsage({ ...base, keepHistory: 1 }, /keepHistory applies only to history-trimmed$/);
+    expectUsage(
+      {
+        kind: "history-trimmed",
+        atMs: 5_000,
+        durationMs: 1_000,
+        clientShare: 0.5,
+        keepHistory: -1,
+      },
+      /fault.keepHistory -1 must be a whole number >= 0/,
+    );
+    expectUsage({ ...base, historyMaxLen: 0 }, /fault.historyMaxLen 0 must be a whole number >= 1/);
+    expectUsage(
+      { ...base, serverArgs: [1] as unknown as string[] },
+      /fault.serverArgs must be a list of strings/,
+    );
+  });
+
+  it("gives the whole message, prefixed with where", () => {
+    expectUsage(
+      { kind: "instance-failover", atMs: 5_000, durationMs: 0 },
+      /^scenario 'x': instance-failover needs at least 2 instances \(got 1\); drop --instances or give 2 or more$/,
+    );
+    expectUsage(
+      { kind: "slow-consumer", atMs: 5_000, durationMs: 1_000, clientShare: 0.1 },
+      /^scenario 'x': fault.slowReadBytesPerSec undefined must be a whole number >= 1$/,
+    );
+    expectUsage(
+      { kind: "server-restart", atMs: 5_000, durationMs: 5 },
+      /^scenario 'x': fault.durationMs must be 0 for server-restart \(the fault ends when the process is gone\)$/,
+    );
   });
 });

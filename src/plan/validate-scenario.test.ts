@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { capacity } from "../../scenarios/capacity.ts";
 import { steady } from "../../scenarios/steady.ts";
+import { PARAM_LIMITS, PARAM_NAMES } from "../model/param-limits.ts";
 import type { Scenario, ScenarioParams } from "../model/scenario.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { PARAM_RULES, validateParams, validateScenario } from "./validate-scenario.ts";
@@ -60,6 +61,10 @@ describe("validateScenario: every field names the field, the value and the range
   ];
   it("covers every parameter", () => {
     expect(new Set(cases.map(([field]) => field))).toEqual(new Set(Object.keys(PARAM_RULES)));
+  });
+  it("the rules are the table in src/model/param-limits.ts", () => {
+    expect(PARAM_RULES).toBe(PARAM_LIMITS);
+    expect(new Set(PARAM_NAMES)).toEqual(new Set(Object.keys(steady.params)));
   });
   for (const [field, bad, expected] of cases) {
     it(`${field} = ${String(bad)}`, () => {

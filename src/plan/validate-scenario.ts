@@ -4,60 +4,34 @@
  * range, instead of as a confusing run ten minutes in.
  */
 
-import type {
-  CapacitySpec,
-  Fanout,
-  PublishModel,
-  Scenario,
-  ScenarioParams,
-  ScenarioStep,
-} from "../model/scenario.ts";
+import {
+  type EnumLimit,
+  type NumberLimit,
+  PARAM_LIMITS,
+  PARAM_NAMES,
+  PLAN_LIMITS,
+} from "../model/param-limits.ts";
+import type { CapacitySpec, Scenario, ScenarioParams, ScenarioStep } from "../model/scenario.ts";
 import { isStrategyId, STRATEGIES } from "../model/strategies.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
 import { validateFault } from "./validate-fault.ts";
 
-interface NumberRule {
-  kind: "number";
-  min: number;
-  max: number;
-  integer: boolean;
-}
-interface EnumRule {
-  kind: "enum";
-  values: readonly string[];
-}
+/** The range part of a number limit: what the capacity rules below share with the params'. */
+type NumberRule = Pick<NumberLimit, "kind" | "min" | "max" | "integer">;
 
-const PUBLISH_MODELS: readonly PublishModel[] = ["poisson", "fixed"];
-const FANOUTS: readonly Fanout[] = ["per-user", "all-users"];
+/** Allowed range of every parameter: the table in src/model/param-limits.ts. */
+export const PARAM_RULES: { readonly [K in keyof ScenarioParams]: NumberLimit | EnumLimit } =
+  PARAM_LIMITS;
 
-/** Allowed range of every parameter; the limits keep one run sane on a 2-core laptop. */
-export const PARAM_RULES: { readonly [K in keyof ScenarioParams]: NumberRule | EnumRule } = {
-  clients: { kind: "number", min: 1, max: 10_000, integer: true },
-  ratePerSec: { kind: "number", min: 0, max: 100, integer: false },
-  publishModel: { kind: "enum", values: PUBLISH_MODELS },
-  fanout: { kind: "enum", values: FANOUTS },
-  shortPollIntervalMs: { kind: "number", min: 10, max: 60_000, integer: true },
-  jitterRatio: { kind: "number", min: 0, max: 1, integer: false },
-  longPollHoldMs: { kind: "number", min: 100, max: 120_000, integer: true },
-  rampMs: { kind: "number", min: 0, max: 60_000, integer: true },
-  warmupMs: { kind: "number", min: 0, max: 60_000, integer: true },
-  durationMs: { kind: "number", min: 100, max: 600_000, integer: true },
-  drainMs: { kind: "number", min: 0, max: 60_000, integer: true },
-  payloadBytes: { kind: "number", min: 0, max: 65_536, integer: true },
-  // Each instance is a Node process with its own core share; more than 8 on a laptop
-  // measures the scheduler, not the strategy.
-  instances: { kind: "number", min: 1, max: 8, integer: true },
-};
-
-export const PARAM_NAMES = Object.keys(PARAM_RULES) as (keyof ScenarioParams)[];
+export { PARAM_NAMES };
 
 /**
  * Notifications per second across all users (clients x rate for per-user fanout; events x
  * clients for all-users). Above this the driver and server on one small machine measure
- * their own saturation, not the strategy.
+ * their own saturation, not the strategy. From PLAN_LIMITS (src/model/param-limits.ts).
  */
-export const MAX_NOTIFICATIONS_PER_SEC = 20_000;
+export const MAX_NOTIFICATIONS_PER_SEC = PLAN_LIMITS.notificationsPerSec.max;
 
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

@@ -30,15 +30,15 @@ describe("validateResults", () => {
   test.each([
     [
       0,
-      "results.json has schemaVersion 0; this push-vs-poll reads version 2: re-run npm run bench",
+      "results.json has schemaVersion 0; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
     ],
     [
-      3,
-      "results.json has schemaVersion 3; this push-vs-poll reads version 2: re-run npm run bench",
+      4,
+      "results.json has schemaVersion 4; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
     ],
     [
       undefined,
-      "results.json has no schemaVersion; this push-vs-poll reads version 2: re-run npm run bench",
+      "results.json has no schemaVersion; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
     ],
   ])("an older or newer schemaVersion (%s) says to re-run the bench", (version, expected) => {
     const json = fixtureJson();
@@ -47,8 +47,43 @@ describe("validateResults", () => {
     expect(messageOf(() => validateResults(json))).toBe(expected);
   });
 
+  /** The fixture as a version 2 file had it: one run per group, no repetitions or summaries. */
+  function asVersion2(json: Record<string, unknown>): Record<string, unknown> {
+    json.schemaVersion = 2;
+    const method = json.method as Record<string, unknown>;
+    delete method.repeat;
+    delete method.sampling;
+    delete method.instrumentFloor;
+    delete json.summaries;
+    for (const run of json.runs as Record<string, unknown>[]) {
+      delete run.repetition;
+      delete run.publisher;
+    }
+    return json;
+  }
+
+  test("upgrades a version 2 file: every run a single repetition, summaries without intervals", () => {
+    const json = asVersion2(fixtureJson());
+    const upgraded = validateResults(json);
+    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.method.repeat).toBe(1);
+    expect(upgraded.method.sampling).toBeNull();
+    expect(upgraded.method.instrumentFloor).toBeNull();
+    expect(upgraded.runs.every((r) => r.repetition === 1 && r.publisher === null)).toBe(true);
+    expect(upgraded.summaries).toHaveLength(upgraded.runs.length);
+    for (const summary of upgraded.summaries) {
+      for (const figure of Object.values(summary.figures)) {
+        if (figure === null) continue;
+        expect(figure.n).toBe(1);
+        expect([figure.lo, figure.hi]).toEqual([null, null]);
+      }
+    }
+    // The summaries are what the fresh file would have said, computed by the reader.
+    expect(upgraded.summaries).toEqual(createFixtureResults().summaries);
+  });
+
   test("upgrades a version 1 file: no faults, no resets (k6 imports: resets not counted)", () => {
-    const json = fixtureJson();
+    const json = asVersion2(fixtureJson());
     json.schemaVersion = 1;
     const method = json.method as Record<string, unknown>;
     delete method.target;
@@ -61,13 +96,27 @@ describe("validateResults", () => {
     const first = runs[0] as Record<string, unknown>;
     first.driver = null; // as a k6 import has it
     const upgraded = validateResults(json);
-    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.schemaVersion).toBe(3);
     expect(upgraded.method.target).toBeNull();
     expect(upgraded.runs.every((r) => r.fault === null && r.delivery.skippedByReset === 0)).toBe(
       true,
     );
     expect(upgraded.runs[0]?.http.resets).toBeNull();
     expect(upgraded.runs[1]?.http.resets).toBe(0);
+  });
+
+  test("checks the summaries and the new run fields of version 3 by path", () => {
+    const json = fixtureJson();
+    const summaries = json.summaries as { figures: Record<string, Record<string, unknown>> }[];
+    (summaries[0]?.figures.latencyP50Ms as Record<string, unknown>).mean = "fast";
+    expect(messageOf(() => validateResults(json))).toBe(
+      'summaries[0].figures.latencyP50Ms.mean must be a number, got "fast"',
+    );
+    const other = fixtureJson();
+    (other.runs[2] as Record<string, unknown>).repetition = null;
+    expect(messageOf(() => validateResults(other))).toBe(
+      "runs[2].repetition must be a number, got null",
+    );
   });
 
   test("names the JSON path, the expectation and the value", () => {
@@ -123,7 +172,7 @@ describe("readResults", () => {
   test("reads a run directory or the results file itself", async () => {
     await writeFile(join(dir, "results.json"), JSON.stringify(createFixtureResults()));
     expect((await readResults(dir)).runs).toHaveLength(37);
-    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(2);
+    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(3);
   });
 
   test("a missing path, a directory without results and bad JSON give one clear line", async () => {

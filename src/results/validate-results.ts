@@ -6,6 +6,13 @@
  */
 
 import { FAULT_KINDS } from "../model/fault-kinds.ts";
+import type { LatencyStats } from "../model/latency-stats.ts";
+import {
+  type EnumLimit,
+  type NumberLimit,
+  PARAM_LIMITS,
+  PARAM_NAMES,
+} from "../model/param-limits.ts";
 import {
   type BenchResults,
   type CapacityResult,
@@ -19,15 +26,25 @@ import {
   type FaultResult,
   type HttpStats,
   type InstanceCost,
-  type LatencyStats,
+  type InstrumentFloor,
   type MethodInfo,
+  type PublisherLag,
   RESULTS_SCHEMA_VERSION,
   type RedisCost,
   type ResolvedParams,
   type RunResult,
+  type SamplingInfo,
   type ServerCost,
 } from "../model/results.ts";
 import { STRATEGIES } from "../model/strategies.ts";
+import {
+  type FigureInterval,
+  HEADLINE_FIGURES,
+  type HeadlineFigure,
+  type RunSummary,
+} from "../model/summaries.ts";
+import { summarizeRuns } from "./summarize-runs.ts";
+import { upgradeFromVersion1, upgradeFromVersion2 } from "./upgrade-results.ts";
 
 /** A results file that cannot be read or does not match the schema. The message is one readable line. */
 export class ResultsError extends Error {
@@ -124,23 +141,48 @@ const method = object<MethodInfo>({
   target: nullable(
     object<ExternalTarget>({ strategy, subscribeUrl: str, publishUrl: str }, "an object or null"),
   ),
+  repeat: num,
+  sampling: nullable(
+    object<SamplingInfo>(
+      {
+        mode: oneOf(["until-confident"]),
+        horizon: num,
+        budgetMs: num,
+        minRuns: num,
+        maxRuns: num,
+        groups: arrayOf(
+          object<SamplingInfo["groups"][number]>({
+            scenario: str,
+            step: nullableStr,
+            repetitions: num,
+            endedBy: oneOf(["resolved", "time-budget", "max-runs"]),
+          }),
+        ),
+      },
+      "an object or null",
+    ),
+  ),
+  instrumentFloor: nullable(
+    object<InstrumentFloor>(
+      { samples: num, p50Us: num, p99Us: num, maxUs: num, issueLagP99Us: num },
+      "an object or null",
+    ),
+  ),
 });
 
-const params = object<ResolvedParams>({
-  clients: num,
-  ratePerSec: num,
-  publishModel: oneOf(["poisson", "fixed"]),
-  fanout: oneOf(["per-user", "all-users"]),
-  shortPollIntervalMs: num,
-  jitterRatio: num,
-  longPollHoldMs: num,
-  rampMs: num,
-  warmupMs: num,
-  durationMs: num,
-  drainMs: num,
-  payloadBytes: num,
-  instances: num,
-});
+/**
+ * Built from the parameter table, so it names every field of ScenarioParams (= ResolvedParams)
+ * and the enum values the planner allows. Types only, not ranges: a file records what ran
+ * (under older limits, or a k6 import), not what may run today.
+ */
+const params = object<ResolvedParams>(
+  Object.fromEntries(
+    PARAM_NAMES.map((name) => {
+      const limit: NumberLimit | EnumLimit = PARAM_LIMITS[name];
+      return [name, limit.kind === "enum" ? oneOf(limit.values) : num];
+    }),
+  ) as Record<keyof ResolvedParams, Check>,
+);
 
 const delivery = object<DeliveryStats>({
   published: num,
@@ -216,6 +258,7 @@ const run = object<RunResult>({
     ),
   ),
   strategy,
+  repetition: num,
   params,
   valid: bool,
   invalidReasons: arrayOf(str),
@@ -259,6 +302,12 @@ const run = object<RunResult>({
       "an object or null",
     ),
   ),
+  publisher: nullable(
+    object<PublisherLag>(
+      { events: num, issueLagP50Us: num, issueLagP99Us: num, issueLagMaxUs: num },
+      "an object or null",
+    ),
+  ),
 });
 
 const capacityStep = object<CapacityStep>({
@@ -292,6 +341,33 @@ const capacityResult = object<CapacityResult>({
   warnings: arrayOf(str),
 });
 
+const figureInterval = nullable(
+  object<FigureInterval>(
+    { n: num, mean: num, lo: nullableNum, hi: nullableNum, values: arrayOf(num) },
+    "an object or null",
+  ),
+);
+
+const summary = object<RunSummary>({
+  scenario: str,
+  step: nullable(
+    object<NonNullable<RunSummary["step"]>>(
+      { parameter: str, label: str, value: num },
+      "an object or null",
+    ),
+  ),
+  strategy,
+  runs: num,
+  validRuns: num,
+  figures: object<RunSummary["figures"]>(
+    Object.fromEntries(HEADLINE_FIGURES.map((f) => [f, figureInterval])) as Record<
+      HeadlineFigure,
+      Check
+    >,
+  ),
+  pooledLatency: nullable(latency),
+});
+
 const benchResults = object<BenchResults>({
   schemaVersion: () => {}, // checked first, with its own message
   tool: object<BenchResults["tool"]>({ name: oneOf(["push-vs-poll"]), version: str }),
@@ -310,9 +386,11 @@ const benchResults = object<BenchResults>({
         ),
       ),
       strategy,
+      repetition: num,
       error: str,
     }),
   ),
+  summaries: arrayOf(summary),
 });
 
 /**
@@ -325,38 +403,24 @@ export function validateResults(json: unknown): BenchResults {
     throw new ResultsError(`results.json must hold a JSON object, got ${describe(json)}`);
   }
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
-  if (version === 1) upgradeFromVersion1(json as Record<string, unknown>);
+  const upgraded = version === 1 || version === 2;
+  if (upgraded) upgradeToCurrent(json as Record<string, unknown>, version);
   else if (version !== RESULTS_SCHEMA_VERSION) {
     const found = version === undefined ? "no schemaVersion" : `schemaVersion ${describe(version)}`;
     throw new ResultsError(
-      `results.json has ${found}; this push-vs-poll reads version ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
+      `results.json has ${found}; this push-vs-poll reads versions 1 to ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
     );
   }
   benchResults(json, "");
-  return json as BenchResults;
+  const results = json as BenchResults;
+  // Older files had no summaries: fold their (single) runs now, once the runs are known good.
+  if (upgraded) results.summaries = summarizeRuns(results.runs);
+  return results;
 }
 
-/**
- * Version 1 files (before faults, resets and --target) become version 2 in place: nothing in
- * them could reset or be a fault, so the new counts are truly 0 and the new sections absent.
- * Malformed parts are left alone for the validator to name.
- */
-function upgradeFromVersion1(json: Record<string, unknown>): void {
+/** Brings a version 1 or 2 file up to the current version in place (see upgrade-results.ts). */
+function upgradeToCurrent(json: Record<string, unknown>, version: 1 | 2): void {
+  if (version === 1) upgradeFromVersion1(json);
+  upgradeFromVersion2(json);
   json.schemaVersion = RESULTS_SCHEMA_VERSION;
-  const method = json.method as Record<string, unknown> | undefined;
-  if (method && typeof method === "object" && !("target" in method)) method.target = null;
-  if (!Array.isArray(json.runs)) return;
-  for (const run of json.runs as Record<string, unknown>[]) {
-    if (run === null || typeof run !== "object") continue;
-    if (!("fault" in run)) run.fault = null;
-    const delivery = run.delivery as Record<string, unknown> | undefined;
-    if (delivery && typeof delivery === "object" && !("skippedByReset" in delivery)) {
-      delivery.skippedByReset = 0;
-    }
-    const http = run.http as Record<string, unknown> | undefined;
-    if (http && typeof http === "object" && !("resets" in http)) {
-      // k6 imports (no driver counters) could not have counted resets: null, not 0.
-      http.resets = run.driver === null ? null : 0;
-    }
-  }
 }

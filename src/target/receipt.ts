@@ -1,18 +1,15 @@
 /**
- * Finds the driver's marker in a received notification. The driver publishes
- * `{title, message, meta: {seq, intendedAtUs, userId}}`; our servers deliver it as
+ * Finds the driver's marker (src/model/receipt.ts) in a received notification. The driver
+ * publishes `{title, message, meta: {seq, intendedAtUs, userId}}`; our servers deliver it as
  * `{id, userId, seq, sentAt, title, message, meta}`, but an external server may wrap the body
  * (`{data: {payload: {...}}}`) or send it as a JSON string. The marker is what the ledger and
- * the latency recorder need, wherever it sits.
+ * the latency recorder need, wherever it sits. What counts as a marker is the model's
+ * `parseDriverMarker`; this file only searches.
  */
+import { type DriverMarker, parseDriverMarker } from "../model/receipt.ts";
 
-export interface Receipt {
-  userId: string;
-  /** The driver's per-user sequence number, from 1. */
-  seq: number;
-  /** When the driver meant to publish it, µs on the driver's monotonic clock. */
-  intendedAtUs: number;
-}
+/** The marker as found in a receipt. */
+export type Receipt = DriverMarker;
 
 /**
  * How deep the search goes (the received value is depth 0). Deep enough for a body wrapped
@@ -27,7 +24,7 @@ const MAX_JSON_STRING_CHARS = 1 << 20;
 export function extractReceipt(value: unknown): Receipt | null {
   // Fast path: our own servers and any server that passes the body through at the top level.
   if (isObject(value)) {
-    const fromMeta = asReceipt(value.meta);
+    const fromMeta = parseDriverMarker(value.meta);
     if (fromMeta) return fromMeta;
   }
   return search(value, 0);
@@ -44,7 +41,7 @@ function search(value: unknown, depth: number): Receipt | null {
     return parsed === undefined ? null : search(parsed, depth + 1);
   }
   if (!isObject(value) && !Array.isArray(value)) return null;
-  const receipt = asReceipt(value);
+  const receipt = parseDriverMarker(value);
   if (receipt) return receipt;
   if (depth >= MAX_RECEIPT_DEPTH) return null;
   for (const child of Object.values(value)) {
@@ -52,15 +49,6 @@ function search(value: unknown, depth: number): Receipt | null {
     if (found) return found;
   }
   return null;
-}
-
-function asReceipt(value: unknown): Receipt | null {
-  if (!isObject(value)) return null;
-  const { userId, seq, intendedAtUs } = value;
-  if (typeof userId !== "string") return null;
-  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) return null;
-  if (typeof intendedAtUs !== "number" || !Number.isFinite(intendedAtUs)) return null;
-  return { userId, seq, intendedAtUs };
 }
 
 /**

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { getScenario, SCENARIOS } from "../../scenarios/index.ts";
-import { FAULT_KINDS, type FaultKind } from "../model/fault-kinds.ts";
+import { FAULT_KIND_FACTS, FAULT_KINDS, type FaultKind } from "../model/fault-kinds.ts";
 import type { Scenario } from "../model/scenario.ts";
-import { OWN_SERVER_FAULTS, targetScenarioIds, whyNotForTarget } from "./target-scenarios.ts";
+import { targetScenarioIds, whyNotForTarget } from "./target-scenarios.ts";
+
+const needsOwnServers = (kind: FaultKind): boolean =>
+  FAULT_KIND_FACTS[kind].needsOwnServers !== null;
 
 const steady = getScenario("steady");
 
@@ -46,10 +49,10 @@ describe("whyNotForTarget", () => {
   it("decides faults by kind: those acting on our processes or Redis are refused", () => {
     for (const kind of FAULT_KINDS) {
       const reason = whyNotForTarget(withFault(kind));
-      if (kind in OWN_SERVER_FAULTS) expect(reason, kind).toMatch(/^it (kills|stops|trims)/);
+      if (needsOwnServers(kind)) expect(reason, kind).toMatch(/^it (kills|stops|trims)/);
       else expect(reason, kind).toBeNull();
     }
-    expect(Object.keys(OWN_SERVER_FAULTS).sort()).toEqual([
+    expect(FAULT_KINDS.filter(needsOwnServers).sort()).toEqual([
       "history-trimmed",
       "instance-failover",
       "redis-blip",
@@ -57,10 +60,21 @@ describe("whyNotForTarget", () => {
     ]);
   });
 
+  it("names what the fault does to our servers or Redis", () => {
+    expect(Object.fromEntries(FAULT_KINDS.map((k) => [k, whyNotForTarget(withFault(k))]))).toEqual({
+      "server-restart": "it kills and restarts our server process",
+      "instance-failover": "it kills one of our server instances",
+      "redis-blip": "it stops our Redis",
+      "reconnect-storm": null,
+      "slow-consumer": null,
+      "history-trimmed": "it trims our Redis history",
+    });
+  });
+
   it("every registered scenario is judged by those rules", () => {
     const allowed = targetScenarioIds(SCENARIOS);
     for (const scenario of SCENARIOS) {
-      const ownFault = scenario.fault !== undefined && scenario.fault.kind in OWN_SERVER_FAULTS;
+      const ownFault = scenario.fault !== undefined && needsOwnServers(scenario.fault.kind);
       const needsOwn = ownFault || scenario.capacity !== undefined || scenario.params.instances > 1;
       expect(allowed.includes(scenario.id), scenario.id).toBe(!needsOwn);
     }

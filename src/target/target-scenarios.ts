@@ -5,22 +5,15 @@
  * scenario's fields, not its id, so a new scenario is judged by what it does.
  */
 
-import type { FaultKind } from "../model/fault-kinds.ts";
+import { FAULT_KIND_FACTS } from "../model/fault-kinds.ts";
 import type { Scenario } from "../model/scenario.ts";
-
-/** Fault kinds that act on our server processes or our Redis, and why. */
-export const OWN_SERVER_FAULTS: Readonly<Partial<Record<FaultKind, string>>> = {
-  "server-restart": "it kills and restarts our server process",
-  "instance-failover": "it kills one of our server instances",
-  "redis-blip": "it stops our Redis",
-  "history-trimmed": "it trims our Redis history",
-};
 
 /** Why `scenario` cannot run against `--target`, or null when it can. */
 export function whyNotForTarget(scenario: Scenario): string | null {
+  // A fault that acts on our server processes or our Redis says so in its kind's facts.
   const faultKind = scenario.fault?.kind;
-  const faultReason = faultKind === undefined ? undefined : OWN_SERVER_FAULTS[faultKind];
-  if (faultReason !== undefined) return faultReason;
+  const faultReason = faultKind === undefined ? null : FAULT_KIND_FACTS[faultKind].needsOwnServers;
+  if (faultReason !== null) return faultReason;
   if (scenario.capacity) return "it drives our own servers' routes with autocannon";
   const instances = Math.max(
     scenario.params.instances,

@@ -12,6 +12,14 @@ export interface ProgressState {
   scenario: string;
   stepLabel: string | null;
   strategy: StrategyId;
+  /** Which repetition of its scenario step x strategy this run is, 1-based. */
+  repetition: number;
+  /** Repetitions planned for it; the line names the repetition only when this is above 1. */
+  repetitions: number;
+  /** `--until-confident`: the cap on repetitions, shown instead ("rep 4/≤10"), since more may follow. */
+  maxRepetitions?: number;
+  /** `--until-confident`: runs may be added to `runCount`, shown as a lower bound ("[4/12+]"). */
+  moreRunsMayFollow?: boolean;
   phase: RunPhase;
   connected: number;
   clients: number;
@@ -31,11 +39,20 @@ export interface Progress {
 
 export function formatProgressLine(s: ProgressState): string {
   const step = s.stepLabel ? ` [${s.stepLabel}]` : "";
+  const more = s.moreRunsMayFollow ? "+" : "";
   return (
-    `[${s.runIndex}/${s.runCount}] ${s.scenario}${step} ${s.strategy}: ${s.phase}` +
+    `[${s.runIndex}/${s.runCount}${more}] ${s.scenario}${step} ${s.strategy}${formatRepetition(s)}: ${s.phase}` +
     ` | clients ${s.connected}/${s.clients} | delivered ${s.delivered}` +
     ` | ${formatClock(s.elapsedMs)} elapsed, ~${formatClock(s.remainingMs)} left`
   );
+}
+
+/** " rep 2/3", " rep 4/≤10" while sampling until confident, "" for a single run. */
+export function formatRepetition(
+  s: Pick<ProgressState, "repetition" | "repetitions" | "maxRepetitions">,
+): string {
+  if (s.maxRepetitions !== undefined) return ` rep ${s.repetition}/≤${s.maxRepetitions}`;
+  return s.repetitions > 1 ? ` rep ${s.repetition}/${s.repetitions}` : "";
 }
 
 export function formatClock(ms: number): string {

@@ -9,9 +9,9 @@ import {
   retryDelayMs,
   type SimulatedClient,
 } from "./client-context.ts";
-import { createEndpointRotation, isExternal } from "./endpoint-rotation.ts";
-import { getJson, type JsonRequest } from "./get-json.ts";
-import { ReadThrottle } from "./read-throttle.ts";
+import { createConnectionLifecycle } from "./connection-lifecycle.ts";
+import { isExternal } from "./endpoint-rotation.ts";
+import { getJson } from "./get-json.ts";
 
 /** Every client starts at the beginning of its (fresh, per-run) stream, so the ledger can expect seq 1.. */
 export const INITIAL_CURSOR = "0-0";
@@ -69,66 +69,41 @@ export function createPollingClient(
   behaviour: PollingBehaviour,
   options: PollingClientOptions = {},
 ): SimulatedClient {
-  const route = createEndpointRotation(ctx.endpoints, options.endpointIndex ?? 0);
-  let cursor = isExternal(route.current()) ? EXTERNAL_INITIAL_CURSOR : INITIAL_CURSOR;
-  let started = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: JsonRequest | undefined;
-  /** Bumped by every poll, drop() and stop(): answers of an older attempt are ignored. */
-  let attempt = 0;
-  let connected: (() => void) | undefined;
-  const agent = ctx.createAgent();
-  const throttle = new ReadThrottle();
-
-  const schedule = (delayMs: number): void => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(poll, delayMs);
-  };
+  const life = createConnectionLifecycle(ctx, userId, options, (isCurrent) => poll(isCurrent));
+  let cursor = isExternal(life.route.current()) ? EXTERNAL_INITIAL_CURSOR : INITIAL_CURSOR;
 
   const urlFor = (endpoint: Endpoint): URL =>
     endpoint.kind === "server"
-      ? new URL(behaviour.pathFor(userId, cursor, connected !== undefined), endpoint.baseUrl)
+      ? new URL(behaviour.pathFor(userId, cursor, life.connecting), endpoint.baseUrl)
       : endpoint.subscribe.expand({ userId, cursor });
 
-  const disrupted = (reason: string, delayMs: number): void => {
-    ctx.stats.errors += 1;
-    ctx.onDisrupted?.(userId, reason);
-    schedule(delayMs);
-  };
+  const failed = (reason: string, delayMs: number, network = false): void =>
+    life.disrupted({ error: true, network, reason, delayMs });
 
-  const poll = (): void => {
-    timer = undefined;
-    if (stopped) return;
-    const thisAttempt = ++attempt;
-    const endpoint = route.current();
+  const poll = (isCurrent: () => boolean): void => {
+    const endpoint = life.route.current();
     // A template's long poll may hold its first request until something arrives; against an
     // external server "connected" therefore means the request reached it, not that it answered.
     const onSent =
       behaviour.holdsRequests === true || endpoint.kind === "template"
         ? () => {
-            if (thisAttempt !== attempt || stopped) return;
+            if (!isCurrent()) return;
             if (behaviour.holdsRequests === true) ctx.onConnected?.(userId);
-            if (endpoint.kind === "template") {
-              connected?.();
-              connected = undefined;
-            }
+            if (endpoint.kind === "template") life.markConnected();
           }
         : undefined;
-    const request = getJson(ctx.stats, agent, urlFor(endpoint), throttle, onSent);
-    inFlight = request;
+    const request = getJson(ctx.stats, life.agent, urlFor(endpoint), life.throttle, onSent);
+    life.setInFlight(() => request.abort());
     void request.outcome.then((outcome) => {
-      if (thisAttempt !== attempt || stopped) return;
-      inFlight = undefined;
+      if (!isCurrent()) return;
+      life.setInFlight(null);
       if (outcome.kind === "network-error") {
         // The instance may be gone: the next attempt goes to the next endpoint, if any.
-        route.failover();
-        disrupted(outcome.reason, POLL_ERROR_BACKOFF_MS);
+        failed(outcome.reason, POLL_ERROR_BACKOFF_MS, true);
         return;
       }
       if (outcome.kind === "bad-answer") {
-        disrupted(outcome.reason, POLL_ERROR_BACKOFF_MS);
+        failed(outcome.reason, POLL_ERROR_BACKOFF_MS);
         return;
       }
       const answer =
@@ -138,7 +113,7 @@ export function createPollingClient(
           outcome.status >= 200 && outcome.status < 300
             ? `HTTP ${outcome.status}, not a poll answer ({notifications: [...], cursor})`
             : `HTTP ${outcome.status}`;
-        disrupted(reason, retryDelayMs(outcome.retryAfter, POLL_ERROR_BACKOFF_MS));
+        failed(reason, retryDelayMs(outcome.retryAfter, POLL_ERROR_BACKOFF_MS));
         return;
       }
       ctx.onConnected?.(userId);
@@ -150,45 +125,10 @@ export function createPollingClient(
       if (answer.notifications.length === 0) ctx.stats.emptyResponses += 1;
       else ctx.onNotifications(userId, answer.notifications);
       cursor = answer.cursor;
-      connected?.();
-      connected = undefined;
-      schedule(behaviour.nextDelayMs());
+      life.markConnected();
+      life.schedule(behaviour.nextDelayMs());
     });
   };
 
-  const cut = (): void => {
-    attempt += 1;
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    inFlight?.abort();
-    inFlight = undefined;
-    throttle.release();
-    agent.destroy();
-  };
-
-  return {
-    userId,
-    start() {
-      started = true;
-      return new Promise<void>((resolve) => {
-        connected = resolve;
-        poll();
-      });
-    },
-    stop() {
-      stopped = true;
-      cut();
-      connected?.();
-      connected = undefined;
-    },
-    drop(reconnectAfterMs) {
-      if (!started || stopped) return;
-      cut();
-      ctx.onDisrupted?.(userId, "dropped");
-      schedule(reconnectAfterMs);
-    },
-    setReadRate(bytesPerSec) {
-      throttle.setRate(bytesPerSec);
-    },
-  };
+  return life.client;
 }

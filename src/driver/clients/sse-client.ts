@@ -12,9 +12,9 @@ import {
   retryDelayMs,
   type SimulatedClient,
 } from "./client-context.ts";
-import { createEndpointRotation, isExternal } from "./endpoint-rotation.ts";
+import { createConnectionLifecycle, type Disruption } from "./connection-lifecycle.ts";
+import { isExternal } from "./endpoint-rotation.ts";
 import { INITIAL_CURSOR } from "./polling-client.ts";
-import { ReadThrottle } from "./read-throttle.ts";
 
 /** EventSource's usual default before the server sends a `retry:` field. */
 export const DEFAULT_SSE_RETRY_MS = 2000;
@@ -22,16 +22,6 @@ export const DEFAULT_SSE_RETRY_MS = 2000;
 export interface SseClientOptions {
   /** Index into `ctx.endpoints` this client starts at (default 0). */
   endpointIndex?: number;
-}
-
-/** How one connection attempt ended; each attempt ends exactly once. */
-interface StreamEnd {
-  /** Counts in `stats.errors` (a stream the server closed cleanly does not). */
-  error: boolean;
-  /** Network-level: the next attempt goes to the next endpoint. */
-  network: boolean;
-  reason: string;
-  delayMs: number;
 }
 
 function streamUrl(endpoint: Endpoint, userId: string): URL {
@@ -45,34 +35,14 @@ export function createSseClient(
   userId: string,
   options: SseClientOptions = {},
 ): SimulatedClient {
-  const route = createEndpointRotation(ctx.endpoints, options.endpointIndex ?? 0);
-  const external = isExternal(route.current());
+  const life = createConnectionLifecycle(ctx, userId, options, (isCurrent) => connect(isCurrent));
+  const external = isExternal(life.route.current());
   // Our servers: start from the beginning of the per-run stream (not "now"), so the ledger can
   // expect seq 1.. regardless of when the server registered the stream. External servers: no
   // Last-Event-ID until they sent an id, as a browser would (their ids are theirs to define).
   let lastEventId = external ? "" : INITIAL_CURSOR;
   let retryMs = DEFAULT_SSE_RETRY_MS;
-  let started = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let request: http.ClientRequest | undefined;
-  /** Bumped by every connect, drop() and stop(): events of an older attempt are ignored. */
-  let attempt = 0;
-  let connected: (() => void) | undefined;
   let firstConnect = true;
-  const agent = ctx.createAgent();
-  const throttle = new ReadThrottle();
-
-  const markConnected = (): void => {
-    connected?.();
-    connected = undefined;
-  };
-
-  const scheduleConnect = (delayMs: number): void => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(connect, delayMs);
-  };
 
   const handleEvent = (event: SseEvent): void => {
     if (event.type === "reset") {
@@ -93,29 +63,23 @@ export function createSseClient(
       ctx.onNotifications(userId, [notification]);
     } else if (event.type === "count" && !external) {
       // Our servers send `count` right after they have registered the stream: connected.
-      markConnected();
+      life.markConnected();
     }
   };
 
-  const connect = (): void => {
-    timer = undefined;
-    if (stopped) return;
-    const thisAttempt = ++attempt;
-    const isCurrent = (): boolean => thisAttempt === attempt && !stopped;
+  /** One connection attempt; it ends exactly once. */
+  const connect = (isCurrent: () => boolean): void => {
     ctx.stats.requests += 1;
     if (!firstConnect) ctx.stats.reconnects += 1;
     firstConnect = false;
     let ended = false;
-    const end = (how: StreamEnd): void => {
+    const end = (how: Disruption): void => {
       if (ended || !isCurrent()) return;
       ended = true;
-      request = undefined;
-      if (how.error) ctx.stats.errors += 1;
-      if (how.network) route.failover();
-      ctx.onDisrupted?.(userId, how.reason);
-      scheduleConnect(how.delayMs);
+      life.setInFlight(null);
+      life.disrupted(how);
     };
-    const url = streamUrl(route.current(), userId);
+    const url = streamUrl(life.route.current(), userId);
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (lastEventId !== "") headers["last-event-id"] = lastEventId;
     const req = http.request({
@@ -123,10 +87,10 @@ export function createSseClient(
       port: url.port,
       path: `${url.pathname}${url.search}`,
       method: "GET",
-      agent,
+      agent: life.agent,
       headers,
     });
-    request = req;
+    life.setInFlight(() => req.destroy());
     req.on("error", (error) =>
       end({ error: true, network: true, reason: describeNetworkError(error), delayMs: retryMs }),
     );
@@ -147,7 +111,7 @@ export function createSseClient(
         return;
       }
       ctx.onConnected?.(userId);
-      if (external) markConnected();
+      if (external) life.markConnected();
       const parser = createSseParser({
         // Carried over so an event without `id:` keeps the id we resume from (the spec's buffer).
         lastEventId,
@@ -162,7 +126,7 @@ export function createSseClient(
       });
       res.on("data", (chunk: Buffer) => {
         if (!isCurrent()) return;
-        throttle.consume(res, chunk.length);
+        life.throttle.consume(res, chunk.length);
         parser.push(chunk);
       });
       res.on("error", (error) =>
@@ -193,38 +157,5 @@ export function createSseClient(
     req.end();
   };
 
-  const cut = (): void => {
-    attempt += 1;
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    request?.destroy();
-    request = undefined;
-    throttle.release();
-    agent.destroy();
-  };
-
-  return {
-    userId,
-    start() {
-      started = true;
-      return new Promise<void>((resolve) => {
-        connected = resolve;
-        connect();
-      });
-    },
-    stop() {
-      stopped = true;
-      cut();
-      markConnected();
-    },
-    drop(reconnectAfterMs) {
-      if (!started || stopped) return;
-      cut();
-      ctx.onDisrupted?.(userId, "dropped");
-      scheduleConnect(reconnectAfterMs);
-    },
-    setReadRate(bytesPerSec) {
-      throttle.setRate(bytesPerSec);
-    },
-  };
+  return life.client;
 }

@@ -5,10 +5,75 @@
  * and is embedded into report.html for Chart.js in the browser.
  */
 import type { ChartConfiguration } from "chart.js";
-import { GRID_COLOR } from "../palette.ts";
+// the error-bar chart type's declarations (it augments chart.js's ChartTypeRegistry)
+import type { IErrorBarYDataPoint } from "chartjs-chart-error-bars";
+import { GRID_COLOR } from "../model/palette.ts";
 
-/** A Chart.js configuration as the report builds it: bar or line, JSON-serialisable. */
-export type ReportChartConfig = ChartConfiguration<"bar"> | ChartConfiguration<"line">;
+/**
+ * A Chart.js configuration as the report builds it: bar or line, or bars with error bars
+ * (chartjs-chart-error-bars' "barWithErrorBars", registered by both renderers, see
+ * render/image.ts and render/report-html.ts), JSON-serialisable.
+ */
+export type ReportChartConfig =
+  | ChartConfiguration<"bar">
+  | ChartConfiguration<"line">
+  | ChartConfiguration<"barWithErrorBars">;
+
+/** The chart types the builders use. */
+export type ReportChartType = "bar" | "line" | "barWithErrorBars";
+
+/**
+ * How the whiskers of an error bar look: the page's text colour, 1.5 px, whiskers a third of
+ * the bar wide, so they read on every strategy colour and in greyscale print.
+ */
+export const ERROR_BAR_STYLE = {
+  errorBarColor: "#1d1d1f",
+  errorBarWhiskerColor: "#1d1d1f",
+  errorBarLineWidth: 1.5,
+  errorBarWhiskerLineWidth: 1.5,
+  errorBarWhiskerRatio: 0.3,
+} as const;
+
+/** Means, upper bounds and positive lower bounds: what an axis must span to show every whisker. */
+export function intervalAxisValues(
+  figures: readonly { y: number; lo: number | null; hi: number | null }[],
+): number[] {
+  return figures.flatMap((f) => [
+    f.y,
+    ...(f.hi === null ? [] : [f.hi]),
+    ...(f.lo !== null && f.lo > 0 ? [f.lo] : []),
+  ]);
+}
+
+/** A bar's point for barWithErrorBars: its mean and, when it has one, its 95 % interval. */
+export interface ErrorBarPoint {
+  y: number | null;
+  yMin?: number;
+  yMax?: number;
+}
+
+/**
+ * Points as the plugin's types want them. Its type has no room for a missing bar (`y: null`,
+ * which Chart.js skips like a null in plain bar data), hence the one cast.
+ */
+export function errorBarData(points: readonly ErrorBarPoint[]): IErrorBarYDataPoint[] {
+  return points as unknown as IErrorBarYDataPoint[];
+}
+
+/**
+ * The point of one bar: `{y}` for a single run, `{y, yMin, yMax}` with an interval. On a log
+ * axis a lower bound at or below zero cannot be drawn: it is clamped to `floor` (the axis
+ * minimum), so the whisker runs off the bottom of the plot instead of vanishing.
+ */
+export function errorBarPoint(
+  figure: { y: number; lo: number | null; hi: number | null } | null,
+  floor: number | null = null,
+): ErrorBarPoint {
+  if (figure === null) return { y: null };
+  if (figure.lo === null || figure.hi === null) return { y: figure.y };
+  const lo = floor !== null && figure.lo < floor ? floor : figure.lo;
+  return { y: figure.y, yMin: lo, yMax: figure.hi };
+}
 
 export interface ChartSpec {
   /** File-name-safe id, unique within a report, e.g. "steady-latency-percentiles". */
@@ -97,6 +162,11 @@ export function valueAxis(axis: AxisOptions, values?: readonly number[]) {
   };
 }
 
+/** How a measured line looks: 2 px in `color`, dots of `pointRadius` px (0: none), no fill. */
+export function lineStyle(color: string, pointRadius: number) {
+  return { borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius, fill: false };
+}
+
 /** A category axis with a title. */
 export function categoryAxis(title: string) {
   return {
@@ -106,10 +176,95 @@ export function categoryAxis(title: string) {
   };
 }
 
-/** Plugin options shared by all charts: title on top, legend at the bottom. */
-export function basePlugins(title: string, showLegend: boolean) {
+/** What a chart builder decides; chartSpec adds what every chart shares. */
+export interface ChartParts<T extends ReportChartType> {
+  id: string;
+  scenario: string;
+  title: string;
+  /**
+   * A line under the title saying what the marks are, e.g. "mean of 3 runs per bar; whiskers:
+   * 95 % interval"; none for single runs, whose charts look as they always did.
+   */
+  subtitle?: string | null;
+  key: boolean;
+  type: T;
+  data: ChartConfiguration<T>["data"];
+  /** Show the legend (at the bottom); off for one-dataset charts whose title says it all. */
+  legend: boolean;
+  scales: NonNullable<ChartConfiguration<T>["options"]>["scales"];
+}
+
+/** A chart as every builder returns it: animation off, the title on top, the given axes. */
+export function chartSpec<T extends ReportChartType>(parts: ChartParts<T>): ChartSpec {
+  const { id, scenario, title, key, type, data, legend, scales } = parts;
+  const options = {
+    animation: false as const,
+    plugins: basePlugins(title, legend, parts.subtitle ?? null),
+    scales,
+  };
+  return { id, scenario, title, key, config: { type, data, options } as ReportChartConfig };
+}
+
+/** Plugin options shared by all charts: title (and subtitle) on top, legend at the bottom. */
+function basePlugins(title: string, showLegend: boolean, subtitle: string | null) {
   return {
     title: { display: true, text: title, font: { size: 16 } },
+    ...(subtitle === null
+      ? {}
+      : { subtitle: { display: true, text: subtitle, color: "#5f6368", padding: { bottom: 6 } } }),
     legend: { display: showLegend, position: "bottom" as const },
   };
 }
+
+/** "mean of 3 runs", "means of 2-5 valid runs": what a mark stands for. */
+export function meansOf(counts: readonly number[]): string {
+  const distinct = [...new Set(counts)].sort((a, b) => a - b);
+  if (distinct.length === 1) return `mean of ${distinct[0]} runs`;
+  return `means of ${distinct[0]}-${distinct.at(-1)} valid runs`;
+}
+
+/**
+ * The band of a line: two datasets, the upper bound and the lower one filled up to it, in the
+ * line's colour at low alpha; their labels end with BAND_LABEL_SUFFIX so the legend leaves them
+ * out (charts/legend-filter.ts). Points with no interval are skipped (the band narrows to the
+ * line there, Chart.js joins the neighbours).
+ */
+export function bandDatasets(
+  label: string,
+  fill: string,
+  points: readonly { x: number; lo: number | null; hi: number | null }[],
+  floor: number | null = null,
+) {
+  const withBounds = points.filter(
+    (p): p is { x: number; lo: number; hi: number } => p.lo !== null && p.hi !== null,
+  );
+  if (withBounds.length === 0) return [];
+  const clamp = (y: number) => (floor !== null && y < floor ? floor : y);
+  const common = {
+    borderWidth: 0,
+    pointRadius: 0,
+    pointHitRadius: 0,
+    backgroundColor: fill,
+    borderColor: fill,
+    // drawn behind the measured lines (higher order = drawn first)
+    order: 2,
+  };
+  return [
+    {
+      ...common,
+      label: `${label}${BAND_LABEL_SUFFIX}`,
+      data: withBounds.map((p) => ({ x: p.x, y: clamp(p.hi) })),
+      fill: false,
+    },
+    {
+      ...common,
+      label: `${label}${BAND_LABEL_SUFFIX}`,
+      data: withBounds.map((p) => ({ x: p.x, y: clamp(p.lo) })),
+      // fill up to the dataset before it: the upper bound
+      fill: "-1",
+    },
+  ];
+}
+
+/** Labels of band datasets end with this; the legend filter hides them (charts/legend-filter.ts). */
+export const BAND_LABEL_SUFFIX = " (95 % interval)";

@@ -1,10 +1,10 @@
 /** The time-to-recover chart: one bar per strategy and fault, a not-recovered run never drawn as 0. */
 import { describe, expect, it } from "vitest";
 import { FAULT_KINDS } from "../../model/fault-kinds.ts";
-import { groupFaultsByKind } from "../fault-runs.ts";
-import { STRATEGY_COLORS, strategyFill } from "../palette.ts";
-import { renderPng } from "../render-image.ts";
-import { faultRuns } from "../run-groups.ts";
+import { groupFaultsByKind } from "../model/fault-runs.ts";
+import { STRATEGY_COLORS, strategyFill } from "../model/palette.ts";
+import { faultRuns } from "../model/run-groups.ts";
+import { renderPng } from "../render/image.ts";
 import { createFixtureResults } from "../test-support/fixture.ts";
 import { createFixtureWithFaults } from "../test-support/fixture-faults.ts";
 import {

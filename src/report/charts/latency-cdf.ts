@@ -1,11 +1,13 @@
 /**
- * Latency CDF per strategy, read from the encoded HDR histogram of each run (log x axis), so the
- * whole distribution is visible, not only the few stored percentiles.
+ * Latency CDF per strategy, read from an encoded HDR histogram (log x axis), so the whole
+ * distribution is visible, not only the few stored percentiles. With repetitions the histogram
+ * is the group's pooled one (every valid run's receipts merged, `RunSummary.pooledLatency`).
  */
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
-import type { RunResult } from "../../model/results.ts";
-import { STRATEGY_COLORS } from "../palette.ts";
-import { basePlugins, type ChartSpec, slug, valueAxis } from "./chart-spec.ts";
+import { STRATEGY_COLORS } from "../model/palette.ts";
+import type { RunGroup } from "../model/run-groups.ts";
+import { type ChartSpec, chartSpec, lineStyle, slug, valueAxis } from "./chart-spec.ts";
+import { groupLatency, pooledSubtitle } from "./latency-percentiles.ts";
 
 /** Percentiles sampled along the curve: dense in the middle, finer in the tail where it matters. */
 export const CDF_PERCENTILES: readonly number[] = [
@@ -53,42 +55,34 @@ export function histogramToCdfPoints(encoded: string): { x: number; y: number }[
 /** One line per strategy: x = latency (ms, log), y = share of deliveries at or below it (%). */
 export function buildLatencyCdfChart(
   scenario: string,
-  runs: readonly RunResult[],
+  groups: readonly RunGroup[],
 ): ChartSpec | null {
-  const datasets = runs
-    // A run without a recorded histogram (a k6 import) has no distribution to draw.
-    .filter(
-      (run): run is RunResult & { latency: { histogram: string } } =>
-        run.latency.histogram !== null,
-    )
-    .map((run) => ({
-      label: run.strategy,
-      data: histogramToCdfPoints(run.latency.histogram),
-      borderColor: STRATEGY_COLORS[run.strategy],
-      backgroundColor: STRATEGY_COLORS[run.strategy],
-      borderWidth: 2,
-      pointRadius: 0,
-      fill: false,
+  const datasets = groups
+    .flatMap((group) => {
+      // A run without a recorded histogram (a k6 import) has no distribution to draw.
+      const histogram = groupLatency(group)?.histogram ?? null;
+      return histogram === null ? [] : [{ group, histogram }];
+    })
+    .map(({ group, histogram }) => ({
+      label: group.strategy,
+      data: histogramToCdfPoints(histogram),
+      ...lineStyle(STRATEGY_COLORS[group.strategy], 0),
     }))
     .filter((d) => d.data.length > 0);
   if (datasets.length === 0) return null;
   const title = `${scenario}: latency distribution (CDF)`;
-  return {
+  return chartSpec({
     id: `${slug(scenario)}-latency-cdf`,
     scenario,
     title,
+    subtitle: pooledSubtitle(groups),
     key: false,
-    config: {
-      type: "line",
-      data: { datasets },
-      options: {
-        animation: false,
-        plugins: basePlugins(title, true),
-        scales: {
-          x: valueAxis({ title: "publish-to-receive latency (ms, log scale)", log: true }),
-          y: valueAxis({ title: "deliveries at or below (%)", log: false, min: 0, max: 100 }),
-        },
-      },
+    type: "line",
+    data: { datasets },
+    legend: true,
+    scales: {
+      x: valueAxis({ title: "publish-to-receive latency (ms, log scale)", log: true }),
+      y: valueAxis({ title: "deliveries at or below (%)", log: false, min: 0, max: 100 }),
     },
-  };
+  });
 }

@@ -3,8 +3,8 @@
  * varies (its sweep parameter), not its name, so a renamed or new sweep still gets sensible charts.
  */
 import type { BenchResults } from "../../model/results.ts";
-import type { MetricId } from "../metrics.ts";
-import { groupByScenario, type ScenarioGroup } from "../run-groups.ts";
+import type { MetricId } from "../model/metrics.ts";
+import { groupByScenario, type ScenarioGroup } from "../model/run-groups.ts";
 import type { ChartSpec } from "./chart-spec.ts";
 import { buildIntervalSweepChart } from "./interval-sweep.ts";
 import { buildLatencyCdfChart } from "./latency-cdf.ts";
@@ -22,13 +22,13 @@ const SINGLE_RUN_COST_METRICS: readonly MetricId[] = [
 ];
 
 function singleRunCharts(group: ScenarioGroup): (ChartSpec | null)[] {
-  const { scenario, runs } = group;
-  const percentiles = buildLatencyPercentilesChart(scenario, runs);
+  const { scenario, groups } = group;
+  const percentiles = buildLatencyPercentilesChart(scenario, groups);
   return [
     percentiles,
-    buildLatencyCdfChart(scenario, runs),
+    buildLatencyCdfChart(scenario, groups),
     ...SINGLE_RUN_COST_METRICS.map((metricId) =>
-      buildStrategyBarChart(scenario, runs, metricId, {
+      buildStrategyBarChart(scenario, groups, metricId, {
         // with nothing delivered (idle), what waiting costs is the headline
         key:
           metricId === "requestsPerDelivered" ||
@@ -39,10 +39,10 @@ function singleRunCharts(group: ScenarioGroup): (ChartSpec | null)[] {
 }
 
 function sweepCharts(group: ScenarioGroup, parameter: string): (ChartSpec | null)[] {
-  const { scenario, runs, strategies } = group;
+  const { scenario, groups, strategies } = group;
   const versus = sweepAxisTitle(parameter);
   const line = (metricId: MetricId, name: string, key: boolean, log?: boolean) =>
-    buildSweepLineChart(scenario, parameter, runs, strategies, metricId, {
+    buildSweepLineChart(scenario, parameter, groups, strategies, metricId, {
       name,
       key,
       ...(log === undefined ? {} : { logX: log, logY: log }),
@@ -63,7 +63,7 @@ function sweepCharts(group: ScenarioGroup, parameter: string): (ChartSpec | null
       ];
     case "shortPollIntervalMs":
       return [
-        buildIntervalSweepChart(scenario, runs, strategies),
+        buildIntervalSweepChart(scenario, groups, strategies),
         line("requestsPerClientMinute", "requests per client-minute vs interval", false),
       ];
     default:

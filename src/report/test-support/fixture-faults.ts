@@ -4,6 +4,8 @@
  * polls a dead server less than a live one; SSE waits for its retry hint; a trimmed history ends
  * in one reset per away client). One run (SSE after the Redis blip) does not recover, so the
  * "not recovered" path is always exercised. Deterministic: a seeded PRNG, no clock.
+ * Over 300 lines because most of it is data: one spec per kind x strategy (FAULT_FIXTURE_SPECS),
+ * kept in one table so a reader compares the strategies of one fault at a glance.
  */
 
 import type { FaultKind } from "../../model/fault-kinds.ts";
@@ -14,6 +16,7 @@ import {
   createFixtureRun,
   createRandom,
   FIXTURE_BASE_PARAMS,
+  type RunNoise,
 } from "./fixture.ts";
 
 /** What differs between the strategies of one fault kind. */
@@ -23,7 +26,7 @@ type StrategyOutcome = Pick<
 > &
   Partial<FaultResult> & { warnings?: string[]; reconnects?: number };
 
-interface FaultFixtureSpec {
+export interface FaultFixtureSpec {
   kind: FaultKind;
   action: string;
   durationMs: number;
@@ -263,12 +266,17 @@ export const FAULT_FIXTURE_SPECS: readonly FaultFixtureSpec[] = [
   },
 ];
 
-const STRATEGY_ORDER: readonly StrategyId[] = ["short-polling", "long-polling", "sse"];
+export const STRATEGY_ORDER: readonly StrategyId[] = ["short-polling", "long-polling", "sse"];
 
-function createFaultRun(
+/**
+ * One fault run of `spec` for `strategy`. `noise` (repetitions) moves the sunny-day figures like
+ * createFixtureRun's and the times to come back and recover by `recovery` (a multiplier).
+ */
+export function createFaultRun(
   spec: FaultFixtureSpec,
   strategy: StrategyId,
   random: () => number,
+  noise?: RunNoise & { recovery: number },
 ): RunResult {
   const params = {
     ...FIXTURE_BASE_PARAMS,
@@ -278,8 +286,17 @@ function createFaultRun(
     durationMs: 20_000,
     instances: spec.instances ?? 1,
   };
-  const run = createFixtureRun({ scenario: spec.kind, step: null, strategy, params }, random);
-  const { warnings = [], reconnects = 0, ...outcome } = spec.outcomes[strategy];
+  const run = createFixtureRun({ scenario: spec.kind, step: null, strategy, params }, random, noise);
+  const { warnings = [], reconnects = 0, ...given } = spec.outcomes[strategy];
+  const scale = (ms: number | null) =>
+    ms === null || noise === undefined ? ms : Math.round(ms * noise.recovery);
+  // "back" cannot come before the fault is over, "recovered" not before "back"
+  const back = scale(given.timeToBackMs);
+  const timeToBackMs = back === null || noise === undefined ? back : Math.max(spec.durationMs, back);
+  const recover = scale(given.timeToRecoverMs);
+  const timeToRecoverMs =
+    recover === null || noise === undefined ? recover : Math.max(timeToBackMs ?? 0, recover);
+  const outcome = { ...given, timeToBackMs, timeToRecoverMs };
   const fault: FaultResult = {
     kind: spec.kind,
     action: spec.action,

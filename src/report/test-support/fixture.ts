@@ -3,10 +3,15 @@
  * interval-sweep) and strategy, with latency recorded into real HDR histograms. The numbers follow
  * simple models of each strategy (short polling waits ~interval/2, long polling and SSE one RTT), so
  * charts look like real ones. Deterministic: a seeded PRNG, no clock.
+ * createFixtureRun (~130 lines) is long on purpose: it derives one run's numbers from those
+ * models and returns them as one object literal that reads like a run of results.json; split
+ * into helpers, one run would be scattered over them.
  */
+
 import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import type { BenchResults, ResolvedParams, RunResult } from "../../model/results.ts";
 import type { StrategyId } from "../../model/strategies.ts";
+import { summarizeRuns } from "../../results/summarize-runs.ts";
 
 /** Seeded PRNG (mulberry32) so fixtures are byte-identical between test runs. */
 export function createRandom(seed: number): () => number {
@@ -43,6 +48,20 @@ export interface FixtureRunSpec {
   params: ResolvedParams;
 }
 
+/**
+ * Run-to-run noise of one repetition: multipliers (1 = none) on what a real rerun moves. Absent
+ * for the single-run fixture, which then stays byte-identical to what it always was.
+ */
+export interface RunNoise {
+  latency: number;
+  requests: number;
+  bytes: number;
+  cpu: number;
+  rss: number;
+}
+
+const NO_NOISE: RunNoise = { latency: 1, requests: 1, bytes: 1, cpu: 1, rss: 1 };
+
 /** Latency samples (µs) for one run: short polling ~U(0, interval) + RTT; push ~RTT with a tail. */
 function sampleLatencyUs(spec: FixtureRunSpec, random: () => number, count: number): number[] {
   const rttUs = 800 + spec.params.clients * 0.4; // a busier server answers a little slower
@@ -59,7 +78,11 @@ function sampleLatencyUs(spec: FixtureRunSpec, random: () => number, count: numb
 }
 
 /** One sunny-day run following the strategy models above (`fault: null`). */
-export function createFixtureRun(spec: FixtureRunSpec, random: () => number): RunResult {
+export function createFixtureRun(
+  spec: FixtureRunSpec,
+  random: () => number,
+  noise: RunNoise = NO_NOISE,
+): RunResult {
   const { params, strategy } = spec;
   const windowMin = params.durationMs / 60_000;
   const publishedPerUser = (params.ratePerSec * (params.warmupMs + params.durationMs)) / 1000;
@@ -68,26 +91,32 @@ export function createFixtureRun(spec: FixtureRunSpec, random: () => number): Ru
     ((params.ratePerSec * params.durationMs) / 1000) * params.clients,
   );
   const perClientRpm =
-    strategy === "short-polling"
+    (strategy === "short-polling"
       ? 60_000 / (params.shortPollIntervalMs + 2)
       : strategy === "long-polling"
         ? Math.min(params.ratePerSec * 60, 60 * 50) + 60_000 / params.longPollHoldMs
-        : 1 / Math.max(windowMin, 1); // one stream per client for the whole run
+        : 1 / Math.max(windowMin, 1)) * noise.requests; // SSE: one stream per client for the whole run
   const requests = Math.round(perClientRpm * windowMin * params.clients);
   const headerBytes = 230;
-  const bytesReceived =
-    requests * (strategy === "sse" ? 180 : 210) + deliveredInWindow * (params.payloadBytes + 120);
-  const bytesSent = requests * headerBytes;
+  const bytesReceived = Math.round(
+    (requests * (strategy === "sse" ? 180 : 210) + deliveredInWindow * (params.payloadBytes + 120)) *
+      noise.bytes,
+  );
+  const bytesSent = Math.round(requests * headerBytes * noise.bytes);
 
   const histogram = build({ numberOfSignificantValueDigits: 3 });
   const sampleCount = deliveredInWindow === 0 ? 0 : Math.min(2000, deliveredInWindow);
-  for (const us of sampleLatencyUs(spec, random, sampleCount)) histogram.recordValue(us);
+  for (const us of sampleLatencyUs(spec, random, sampleCount)) {
+    histogram.recordValue(noise.latency === 1 ? us : Math.max(1, Math.round(us * noise.latency)));
+  }
   const has = histogram.totalCount > 0;
   const at = (p: number) => (has ? histogram.getValueAtPercentile(p) : null);
 
-  const cpuSeconds = (requests * 60e-6 + deliveredInWindow * 25e-6) * (0.9 + random() * 0.2);
+  const cpuSeconds =
+    (requests * 60e-6 + deliveredInWindow * 25e-6) * (0.9 + random() * 0.2) * noise.cpu;
   const perConnBytes =
-    strategy === "sse" ? 9_000 : strategy === "long-polling" ? 12_000 : 3_000 + random() * 500;
+    (strategy === "sse" ? 9_000 : strategy === "long-polling" ? 12_000 : 3_000 + random() * 500) *
+    noise.rss;
   const driverUtilization = Math.min(1, 0.05 + requests / 350_000);
   const valid = driverUtilization < 0.9;
   const lost = spec.scenario === "burst" && strategy === "long-polling" ? 2 : 0;
@@ -95,6 +124,8 @@ export function createFixtureRun(spec: FixtureRunSpec, random: () => number): Ru
     scenario: spec.scenario,
     step: spec.step,
     strategy,
+    repetition: 1,
+    publisher: null,
     params,
     valid,
     invalidReasons: valid
@@ -187,10 +218,11 @@ export function createFixtureRun(spec: FixtureRunSpec, random: () => number): Ru
   };
 }
 
-const ALL: readonly StrategyId[] = ["short-polling", "long-polling", "sse"];
+export const ALL_STRATEGIES: readonly StrategyId[] = ["short-polling", "long-polling", "sse"];
+const ALL = ALL_STRATEGIES;
 
 /** The scenarios of the fixture, with their steps (null for single runs). */
-const FIXTURE_SCENARIOS: {
+export const FIXTURE_SCENARIOS: {
   scenario: string;
   params: Partial<ResolvedParams>;
   strategies: readonly StrategyId[];
@@ -252,8 +284,13 @@ export function createFixtureResults(): BenchResults {
       }
     }
   }
+  return fixtureResults(runs);
+}
+
+/** The results file around `runs`: the fixture's machine and method, summaries folded from the runs. */
+export function fixtureResults(runs: RunResult[]): BenchResults {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: "push-vs-poll", version: "0.1.0" },
     createdAt: "2025-11-20T10:00:00.000Z",
     environment: {
@@ -275,9 +312,13 @@ export function createFixtureResults(): BenchResults {
       strategies: [...ALL],
       redis: "managed",
       target: null,
+      repeat: 1,
+      sampling: null,
+      instrumentFloor: null,
     },
     runs,
     capacity: [],
     failedRuns: [],
+    summaries: summarizeRuns(runs),
   };
 }

@@ -1,0 +1,160 @@
+/**
+ * The phases from the first publish on, each returning what it measured as a plain snapshot:
+ *
+ *   publish warm-up (discarded) -> measured window -> stop publishing -> drain (bounded)
+ *
+ * Counters are snapshotted at the window's edges so requests, bytes and CPU describe the
+ * window only; the ledger spans the whole run so every published seq is accounted for.
+ */
+
+import type { RunningPublisher } from "../driver/publisher.ts";
+import { diffWire } from "../driver/wire-counter.ts";
+import { diffRedisInfo, type RedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
+import { errorRateAbortReason } from "../plan/safety.ts";
+import { sleep } from "../util/sleep.ts";
+import type { Rig } from "./rig.ts";
+import type { RunProgress } from "./run-progress.ts";
+import type { DrainSnapshot, ReceiptSnapshot, RedisWindow, WindowSnapshot } from "./snapshots.ts";
+
+/** Deliveries so far, for the progress line. */
+function deliveredSoFar(rig: Rig): number {
+  return rig.ledger.summary().delivered;
+}
+
+/** Publishing: one open-model schedule over warm-up + window; the warm-up is discarded. */
+export async function warmUpPublishing(rig: Rig, progress: RunProgress): Promise<RunningPublisher> {
+  const publisher = rig.startPublisher();
+  progress.report("warm-up", 0);
+  await sleep(rig.planned.params.warmupMs, rig.signal);
+  return publisher;
+}
+
+/** The measured window, with every counter read at both edges. */
+export async function measureWindow(rig: Rig, progress: RunProgress): Promise<WindowSnapshot> {
+  const { fleet, ledger, selfCheck, wire, stats, infoRedisUrl } = rig;
+  const redisBefore = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
+  ledger.startWindow();
+  await fleet?.markWindow();
+  selfCheck.mark();
+  const pollingStartUs = rig.publisherPollingUs();
+  const wireStart = wire.snapshot();
+  const statsStart = { ...stats };
+  const windowStartMs = performance.now();
+  const abortReason = await holdWindow(rig, progress, statsStart);
+  ledger.endWindow();
+  rig.faultRun?.markWindowEnd();
+  const measuredMs = performance.now() - windowStartMs;
+  const wireWindow = diffWire(wireStart, wire.snapshot());
+  const statsEnd = { ...stats };
+  const fleetWindow = (await fleet?.stopWindow()) ?? null;
+  const driver = selfCheck.stop();
+  const publisherPollingUs = rig.publisherPollingUs() - pollingStartUs;
+  const redisAfter = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
+  const notes: string[] = [];
+  const eventLoopLagGauges =
+    (await fleet?.readGauge(
+      "nodejs_eventloop_lag_p99_seconds",
+      "at the end of the window",
+      notes,
+    )) ?? null;
+  return {
+    measuredMs,
+    abortReason,
+    wire: wireWindow,
+    statsStart,
+    statsEnd,
+    fleet: fleetWindow,
+    driver,
+    publisherPollingUs,
+    redisBefore,
+    redisAfter,
+    eventLoopLagGauges,
+    notes,
+  };
+}
+
+/**
+ * Holds the window open for durationMs (and for a fault that outlasts it). A failing server
+ * measures nothing: past the error-rate bound the window ends early and the run is recorded
+ * invalid, and the bench goes on to the next run. Not in fault runs: errors are what a fault
+ * causes, and its window is bounded anyway. Resolves with why it ended early, or null.
+ */
+async function holdWindow(
+  rig: Rig,
+  progress: RunProgress,
+  statsStart: { requests: number; errors: number },
+): Promise<string | null> {
+  const { stats, faultRun, signal } = rig;
+  const windowAbort = new AbortController();
+  let abortReason: string | null = null;
+  const windowTimer = setInterval(() => {
+    progress.report("measuring", deliveredSoFar(rig));
+    if (faultRun) return;
+    abortReason ??= errorRateAbortReason(
+      stats.requests - statsStart.requests,
+      stats.errors - statsStart.errors,
+    );
+    if (abortReason !== null) windowAbort.abort(new Error(abortReason));
+  }, 1000);
+  progress.report("measuring", deliveredSoFar(rig));
+  faultRun?.startWindow(signal);
+  try {
+    await sleep(rig.planned.params.durationMs, AbortSignal.any([signal, windowAbort.signal]));
+    // A fault that outlasts the window (a slow restart) ends it.
+    await faultRun?.waitForFault();
+    return null;
+  } catch (error) {
+    if (signal.aborted || abortReason === null) throw error;
+    return abortReason;
+  } finally {
+    clearInterval(windowTimer);
+  }
+}
+
+/** Stops publishing, then waits (bounded by drainMs) until every published seq has arrived. */
+export async function drainDeliveries(
+  rig: Rig,
+  progress: RunProgress,
+  publisher: RunningPublisher,
+): Promise<DrainSnapshot> {
+  const { ledger, signal } = rig;
+  progress.report("draining", deliveredSoFar(rig));
+  const publisherStats = await publisher.stop();
+  const drainStartMs = performance.now();
+  while (!ledger.allDelivered() && performance.now() - drainStartMs < rig.planned.params.drainMs) {
+    await sleep(20, signal);
+  }
+  const drainedMs = performance.now() - drainStartMs;
+  return {
+    drainedMs,
+    publisher: publisherStats,
+    delivery: ledger.summary(),
+    latency: rig.recorder.summary(),
+  };
+}
+
+/** What arrived that the ledger could not take, at the very end. */
+export function readReceipts(rig: Rig): ReceiptSnapshot {
+  return {
+    foreignNotifications: rig.stats.foreignNotifications,
+    unrecognized: rig.receipts.unrecognized,
+  };
+}
+
+/**
+ * The window's Redis cost from INFO at its edges. A Redis restarted inside the window (by a
+ * fault that does so) reset its counters: no cost to report. Any other reset is an error.
+ */
+export function redisWindowCost(
+  before: RedisInfo | null,
+  after: RedisInfo | null,
+  restartsRedis: boolean,
+): RedisWindow {
+  if (!before || !after) return { cost: null, restartedInWindow: false };
+  try {
+    return { cost: diffRedisInfo(before, after), restartedInWindow: false };
+  } catch (error) {
+    if (!restartsRedis) throw error;
+    return { cost: null, restartedInWindow: true };
+  }
+}

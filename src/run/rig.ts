@@ -1,0 +1,284 @@
+/**
+ * Everything one run needs running, and the one close() that releases it: our server fleet
+ * and the notification source (or, with --target, the target's URL templates and an HTTP
+ * publisher), the wire counter, the client counters, the latency recorder and the ledger, the
+ * driver self-check, the clients, the fault run and, once publishing starts, the publisher.
+ */
+
+import {
+  type ClientContext,
+  type ClientStats,
+  createClientStats,
+  type Endpoint,
+  type SimulatedClient,
+} from "../driver/clients/client-context.ts";
+import { createClient } from "../driver/clients/create-client.ts";
+import { type Clock, monotonicClock } from "../driver/clock.ts";
+import { LatencyRecorder } from "../driver/latency-recorder.ts";
+import { Ledger } from "../driver/ledger.ts";
+import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
+import { type RunningPublisher, startPublisher } from "../driver/publisher.ts";
+import { WireCounter } from "../driver/wire-counter.ts";
+import { FaultRun } from "../faults/fault-run.ts";
+import type { FaultTracker } from "../faults/fault-tracker.ts";
+import { FAULT_KIND_MODULES } from "../faults/kinds/index.ts";
+import { type ServerFleet, startServerFleet } from "../fleet/server-fleet.ts";
+import { type SelfCheck, startSelfCheck } from "../metrics/driver-self-check.ts";
+import type { FaultSpec } from "../model/scenario.ts";
+import { openNotificationSource } from "../notifications/notification-source.ts";
+import type { NotificationSource } from "../notifications/types.ts";
+import type { PlannedRun } from "../plan/resolve-runs.ts";
+import type { RedisHandle } from "../redis/managed-redis.ts";
+import type { BenchTarget } from "../target/external-target.ts";
+import { createHttpPublisher, type HttpPublisher } from "../target/http-publisher.ts";
+import { extractReceipt } from "../target/receipt.ts";
+
+/** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
+export const USER_CHOICE_SEED = 0xc0ffee; // distinct from the schedule's seed, so gaps and users are independent
+
+export interface RigOptions {
+  planned: PlannedRun;
+  /** The bench's Redis; null with `--target` (the external server has its own store). */
+  redis: RedisHandle | null;
+  /** An external server to measure instead of spawning ours (`--target`); null otherwise. */
+  target: BenchTarget | null;
+  /** Unique per run so runs never see each other's streams. */
+  keyPrefix: string;
+  signal: AbortSignal;
+}
+
+/**
+ * What the clients talk to and publishes go through. Ours: fresh server processes and the
+ * shared source. External (--target): its URL templates and an HTTP publisher.
+ */
+interface ServerSide {
+  fleet: ServerFleet | null;
+  source: NotificationSource | null;
+  httpPublisher: HttpPublisher | null;
+  endpoints: Endpoint[];
+}
+
+async function startServerSide(options: RigOptions): Promise<ServerSide> {
+  const { planned, target } = options;
+  const redisUrl = options.redis?.url ?? null;
+  if (target !== null) {
+    const httpPublisher = createHttpPublisher({ template: target.publish });
+    const endpoints: Endpoint[] = [{ kind: "template", subscribe: target.subscribe }];
+    return { fleet: null, source: null, httpPublisher, endpoints };
+  }
+  if (redisUrl === null) throw new Error("runOne needs a Redis unless it measures a --target");
+  const fleet = await startServerFleet({
+    strategy: planned.strategy,
+    instances: planned.params.instances,
+    redisUrl,
+    keyPrefix: options.keyPrefix,
+    extraArgs: planned.fault?.serverArgs ?? [],
+  });
+  const historyMaxLen = planned.fault?.historyMaxLen;
+  const source = await openNotificationSource({
+    redisUrl,
+    keyPrefix: options.keyPrefix,
+    ...(historyMaxLen !== undefined ? { historyMaxLen } : {}),
+  }).catch(async (error: unknown) => {
+    await fleet.stop();
+    throw error;
+  });
+  const endpoints: Endpoint[] = fleet.processes.map((p) => ({ kind: "server", baseUrl: p.url }));
+  return { fleet, source, httpPublisher: null, endpoints };
+}
+
+/** A run's parts, from the servers up to the clients; `Rig.start()` builds one, `close()` ends it. */
+export class Rig {
+  readonly planned: PlannedRun;
+  readonly signal: AbortSignal;
+  readonly clock: Clock = monotonicClock;
+  /** Our server processes; null with --target. */
+  readonly fleet: ServerFleet | null;
+  /** The Redis whose INFO the window reads: ours, when the servers are ours; null otherwise. */
+  readonly infoRedisUrl: string | null;
+  readonly wire = new WireCounter();
+  readonly stats: ClientStats = createClientStats();
+  /** Receipts without the driver's marker: the server did not pass the published body through. */
+  readonly receipts = { unrecognized: 0 };
+  readonly recorder = new LatencyRecorder();
+  readonly ledger = new Ledger(this.recorder);
+  readonly selfCheck: SelfCheck = startSelfCheck();
+  readonly userIds: readonly string[];
+  readonly faultRun: FaultRun | null;
+  readonly clientContext: ClientContext;
+  readonly clients: readonly SimulatedClient[];
+  readonly #serverSide: ServerSide;
+  #publisher: RunningPublisher | null = null;
+  #closing: Promise<string[]> | null = null;
+
+  /** Starts the servers (or connects to --target) and builds everything else around them. */
+  static async start(options: RigOptions): Promise<Rig> {
+    return new Rig(options, await startServerSide(options));
+  }
+
+  private constructor(options: RigOptions, serverSide: ServerSide) {
+    const { planned } = options;
+    const params = planned.params;
+    this.planned = planned;
+    this.signal = options.signal;
+    this.#serverSide = serverSide;
+    this.fleet = serverSide.fleet;
+    this.infoRedisUrl = serverSide.fleet ? (options.redis?.url ?? null) : null;
+    // An external server keeps its history across runs: user ids unique to this run keep an
+    // earlier run's notifications out of this one's ledger.
+    const userPrefix =
+      options.target === null ? "user" : `pvp-${options.keyPrefix.replace(/\W+/g, "")}`;
+    this.userIds = Array.from({ length: params.clients }, (_, i) => `${userPrefix}-${i + 1}`);
+    this.faultRun = planned.fault ? this.#faultRun(planned.fault, options.redis) : null;
+    this.clientContext = runClientContext({
+      endpoints: serverSide.endpoints,
+      wire: this.wire,
+      stats: this.stats,
+      clock: this.clock,
+      ledger: this.ledger,
+      receipts: this.receipts,
+      tracker: this.faultRun?.tracker,
+    });
+    this.clients = this.userIds.map((userId, i) =>
+      createClient(planned.strategy, this.clientContext, userId, params, i),
+    );
+  }
+
+  /** Starts the open-model publisher over warm-up + window, from now. */
+  startPublisher(): RunningPublisher {
+    const { params } = this.planned;
+    const { source, httpPublisher } = this.#serverSide;
+    const startUs = this.clock.nowUs();
+    const totalRatePerSec =
+      params.fanout === "per-user" ? params.ratePerSec * params.clients : params.ratePerSec;
+    this.#publisher = startPublisher({
+      publish: (userId, payload) =>
+        source
+          ? source.publish(userId, payload)
+          : (httpPublisher?.publish(userId, payload) ?? Promise.resolve()),
+      userIds: this.userIds,
+      fanout: params.fanout,
+      userChoice: params.publishModel === "poisson" ? "random" : "round-robin",
+      random: createRng(USER_CHOICE_SEED),
+      schedule: createPublishSchedule({
+        ratePerSec: totalRatePerSec,
+        model: params.publishModel,
+        startUs,
+        endUs: startUs + (params.warmupMs + params.durationMs) * 1000,
+      }),
+      clock: this.clock,
+      payloadBytes: params.payloadBytes,
+      onPublished: (userId, seq, intendedAtUs) => {
+        this.ledger.recordPublished(userId, seq, intendedAtUs);
+        this.faultRun?.tracker.published(userId, seq, intendedAtUs);
+      },
+    });
+    return this.#publisher;
+  }
+
+  /** Time the publisher's precise timer has spent polling so far, µs (0 before publishing). */
+  publisherPollingUs(): number {
+    return this.#publisher?.stats().timerPollingUs ?? 0;
+  }
+
+  /**
+   * Releases everything, in order: fault sampling, clients, self-check, publisher, source,
+   * servers. Idempotent. Resolves with what is worth a warning (a server that exited unclean).
+   */
+  close(): Promise<string[]> {
+    this.#closing ??= this.#release();
+    return this.#closing;
+  }
+
+  async #release(): Promise<string[]> {
+    const { fleet, source, httpPublisher } = this.#serverSide;
+    this.faultRun?.stop();
+    for (const client of this.clients) client.stop();
+    // Idempotent: after a normal run these return the memoized window; after a failure they
+    // only stop the timers.
+    this.selfCheck.stop();
+    await this.#publisher?.stop();
+    httpPublisher?.close();
+    await source?.close();
+    const exitCodes = (await fleet?.stop()) ?? [];
+    const unclean = exitCodes.filter((code) => code !== 0 && code !== null);
+    if (unclean.length === 0 || this.signal.aborted) return [];
+    // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
+    return [
+      `server exited with code ${unclean.join(", ")} on shutdown: ${fleet?.stderrTail() ?? ""}`,
+    ];
+  }
+
+  #faultRun(spec: FaultSpec, redis: RedisHandle | null): FaultRun {
+    const params = this.planned.params;
+    const targeted = FAULT_KIND_MODULES[spec.kind].targetClients(spec, params);
+    const { fleet, source } = this.#serverSide;
+    return new FaultRun({
+      spec,
+      clock: this.clock,
+      targetedUserIds: targeted.map((i) => this.userIds[i] as string),
+      totalClients: params.clients,
+      readCounters: () => {
+        const w = this.wire.snapshot();
+        return {
+          requests: this.stats.requests,
+          bytes: w.bytesSent + w.bytesReceived,
+          errors: this.stats.errors,
+          publishFailures: this.#publisher?.stats().errors ?? 0,
+          resets: this.stats.resets,
+        };
+      },
+      targets: () => ({
+        fleet,
+        redis,
+        source,
+        clients: this.clients,
+        targeted,
+        signal: this.signal,
+      }),
+    });
+  }
+}
+
+/** Where the clients' receipts and connection events go: the ledger and the fault tracker. */
+function runClientContext(deps: {
+  endpoints: Endpoint[];
+  wire: WireCounter;
+  stats: ClientStats;
+  clock: Clock;
+  ledger: Ledger;
+  receipts: { unrecognized: number };
+  tracker: FaultTracker | undefined;
+}): ClientContext {
+  const { wire, stats, clock, ledger, receipts, tracker } = deps;
+  return {
+    endpoints: deps.endpoints,
+    createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
+    stats,
+    onNotifications(userId, notifications) {
+      const receivedAtUs = clock.nowUs();
+      for (const item of notifications) {
+        // The driver's own marker (seq, intended send time, user) travels in the payload, so
+        // the ledger works the same for our servers and for any server that passes it through.
+        const receipt = extractReceipt(item);
+        if (receipt === null) {
+          receipts.unrecognized += 1;
+          continue;
+        }
+        if (receipt.userId !== userId) stats.foreignNotifications += 1;
+        ledger.recordReceived(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
+        tracker?.received(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
+      }
+    },
+    onReset(userId) {
+      ledger.recordReset(userId);
+      tracker?.reset(userId, clock.nowUs());
+    },
+    onConnected(userId) {
+      tracker?.connected(userId, clock.nowUs());
+    },
+    onDisrupted(userId) {
+      tracker?.disrupted(userId, clock.nowUs());
+    },
+  };
+}

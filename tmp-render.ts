@@ -1,0 +1,14 @@
+import { writeReport, writeComparison } from "./src/report/index.ts";
+import { createRepeatedFixture } from "./src/report/test-support/fixture-repeated.ts";
+import { createFixtureWithFaults } from "./src/report/test-support/fixture-faults.ts";
+const t0 = Date.now();
+const a = createRepeatedFixture({ repeat: 3, seed: 1, faults: true, instrumentFloor: true });
+console.log("fixture", Date.now() - t0, "ms", a.runs.length);
+await writeReport("/tmp/rep/r3", a);
+console.log("report", Date.now() - t0);
+await writeReport("/tmp/rep/r1", createFixtureWithFaults());
+const b5 = createRepeatedFixture({ repeat: 5, seed: 1, faults: true });
+const c5 = createRepeatedFixture({ repeat: 5, seed: 2, faults: true });
+await writeComparison(b5, c5, "/tmp/rep/cmp", { a: "A", b: "B" });
+await writeComparison(createFixtureWithFaults(), createFixtureWithFaults(), "/tmp/rep/cmp1", { a: "A", b: "B" });
+console.log("done", Date.now() - t0);
