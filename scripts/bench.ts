@@ -36,7 +36,7 @@ runCli(async () => {
     if (options.untilConfident) {
       // Only the first round is known before the load: the rest depends on what it measures.
       process.stderr.write(
-        `the plan above is the first round; ${describeSampling(options.untilConfident, options.repeat)}\n`,
+        `the plan above is the first round; ${describeSampling(options.untilConfident, options.untilConfident.minRepeat)}\n`,
       );
     }
     for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -68,7 +68,7 @@ export function planBench(options: BenchOptions): ResolvedPlan {
   const plan = resolvePlan(scenarios, {
     quick: options.quick,
     strategies: options.strategies,
-    repeat: options.repeat,
+    ...(options.repeat !== null ? { repeat: options.repeat } : {}),
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.instances !== undefined ? { instances: options.instances } : {}),
@@ -78,7 +78,7 @@ export function planBench(options: BenchOptions): ResolvedPlan {
     const firstRoundsMs = estimatePlanMs(plan.runs);
     if (firstRoundsMs >= confident.budgetMs) {
       plan.warnings.push(
-        `--until-confident: the first ${options.repeat} repetitions alone take up to ${Math.ceil(firstRoundsMs / 60_000)} min, the whole --time-budget (${Math.round(confident.budgetMs / 60_000)} min); no step is likely to get more. Give a longer --time-budget or fewer scenarios.`,
+        `--until-confident: the first ${confident.minRepeat} repetitions alone take up to ${Math.ceil(firstRoundsMs / 60_000)} min, the whole --time-budget (${Math.round(confident.budgetMs / 60_000)} min); no step is likely to get more. Give a longer --time-budget or fewer scenarios.`,
       );
     }
   }
@@ -109,7 +109,7 @@ export async function runBench(
     `push-vs-poll: ${describeRunCount(plan)} (${options.scenarios.join(", ")} × ${options.strategies.join(", ")})` +
       `${options.quick ? ", quick" : ""}, about ${Math.ceil(estimatedMs / 60_000)} min`,
   );
-  if (confident) progress.log(describeSampling(confident, options.repeat));
+  if (confident) progress.log(describeSampling(confident, confident.minRepeat));
   for (const warning of planWarnings) progress.log(`warning: ${warning}`);
   // An external target brings its own store: no Redis of ours is started or measured.
   const target = options.target;
@@ -138,7 +138,7 @@ export async function runBench(
         mode: "until-confident",
         horizon: confident.horizon,
         budgetMs: confident.budgetMs,
-        minRuns: options.repeat,
+        minRuns: confident.minRepeat,
         maxRuns: confident.maxRepeat,
         groups: [],
       }
@@ -259,7 +259,7 @@ export async function runBench(
           figures: confident.figures,
           horizon: confident.horizon,
           repetitionsDone: repetitions,
-          minRepetitions: options.repeat,
+          minRepetitions: confident.minRepeat,
           maxRepetitions: confident.maxRepeat,
           elapsedMs,
           // What this step's rounds really took so far predicts the next one best.

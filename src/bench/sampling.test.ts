@@ -291,6 +291,7 @@ describe("the plan, step by step", () => {
         {
           horizon: 0.05,
           budgetMs: 20 * 60_000,
+          minRepeat: 3,
           maxRepeat: 10,
           figures: ["latencyP50Ms", "requestsPerDelivered"],
         },

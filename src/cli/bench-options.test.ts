@@ -7,7 +7,6 @@ import {
   BENCH_HELP,
   type BenchOptions,
   DEFAULT_MAX_REPEAT,
-  DEFAULT_REPEAT,
   DEFAULT_TIME_BUDGET_MS,
   MAX_REPEAT,
   MIN_CONFIDENT_REPEAT,
@@ -30,7 +29,7 @@ describe("parseBenchOptions: defaults", () => {
     expect(parseBenchOptions([])).toEqual({
       scenarios: [...DEFAULT_SCENARIO_IDS],
       strategies: ["short-polling", "long-polling", "sse"],
-      repeat: DEFAULT_REPEAT,
+      repeat: null,
       untilConfident: null,
       quick: false,
       outDir: "reports",
@@ -123,6 +122,7 @@ describe("parseBenchOptions: valid flags", () => {
       expect(options.untilConfident).toEqual({
         horizon: 0.05,
         budgetMs: DEFAULT_TIME_BUDGET_MS,
+        minRepeat: MIN_CONFIDENT_REPEAT,
         maxRepeat: DEFAULT_MAX_REPEAT,
         figures: ["latencyP50Ms", "requestsPerDelivered"],
       });
@@ -154,6 +154,7 @@ describe("parseBenchOptions: valid flags", () => {
     expect(options.untilConfident).toEqual({
       horizon: 0.05,
       budgetMs: 45 * 60_000,
+      minRepeat: 4,
       maxRepeat: 12,
       figures: [
         "latencyP99Ms",

@@ -9,7 +9,7 @@ import {
   SCENARIO_IDS,
   SCENARIOS,
 } from "../../scenarios/index.ts";
-import { flagRange, PLAN_LIMITS } from "../model/param-limits.ts";
+import { flagRange, PLAN_LIMITS, REPEAT_LIMITS } from "../model/param-limits.ts";
 import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import type { HeadlineFigure } from "../model/summaries.ts";
 import {
@@ -34,14 +34,9 @@ export const { min: MIN_DURATION_MS, max: MAX_DURATION_MS } = flagRange("duratio
 // Repetitions. These bound bench options, not ScenarioParams, so they live here rather than in
 // src/model/param-limits.ts; the plan's wall time is still bounded there (PLAN_LIMITS.planMs).
 
-/**
- * `--repeat` default: runs per scenario step x strategy. The one place to change it (the lead
- * picks the default suite's repeats from measured variance).
- */
-export const DEFAULT_REPEAT = 1;
-/** `--repeat` and `--max-repeat` bounds: 20 repetitions is already a long, rarely useful bench. */
-export const MIN_REPEAT = 1;
-export const MAX_REPEAT = 20;
+/** `--repeat` and `--max-repeat` bounds (the table's, shared with scenarios' `defaultRepeat`). */
+export const MIN_REPEAT = REPEAT_LIMITS.min;
+export const MAX_REPEAT = REPEAT_LIMITS.max;
 /** `--until-confident` always starts with this many repetitions (no spread below 3 is worth a stop rule). */
 export const MIN_CONFIDENT_REPEAT = 3;
 /** `--max-repeat` default: the cap on repetitions per step with `--until-confident`. */
@@ -76,6 +71,8 @@ export interface UntilConfidentOptions {
   horizon: number;
   /** `--time-budget`: wall time of the whole bench's load runs, ms, shared by all steps. */
   budgetMs: number;
+  /** Repetitions of the first round per step x strategy: `--repeat`, at least MIN_CONFIDENT_REPEAT. */
+  minRepeat: number;
   /** `--max-repeat`: repetitions per step x strategy, at most. */
   maxRepeat: number;
   /** `--confident-on`: the figures whose differences must be resolved, in the order given. */
@@ -95,9 +92,10 @@ export interface BenchOptions {
   instances?: number;
   /**
    * `--repeat`: runs per scenario step x strategy, interleaved (A B C, A B C, ...). With
-   * `--until-confident` the first round's repetitions (at least MIN_CONFIDENT_REPEAT).
+   * `--until-confident` the first round's repetitions (at least MIN_CONFIDENT_REPEAT). null
+   * when not given: each scenario's own `defaultRepeat` for full-size runs, 1 with --quick.
    */
-  repeat: number;
+  repeat: number | null;
   /** `--until-confident` and its companions; null = a fixed `--repeat`. */
   untilConfident: UntilConfidentOptions | null;
   /** `--quick`: seconds-long smoke runs with few clients. Default false. */
@@ -164,7 +162,7 @@ Options:
                        (default: per scenario)
   --instances N        server processes per run on the one Redis, ${MIN_INSTANCES}..${MAX_INSTANCES}; clients are
                        spread over them (default: per scenario, usually 1)
-  --repeat N           runs per scenario step x strategy, ${MIN_REPEAT}..${MAX_REPEAT} (default: ${DEFAULT_REPEAT}), interleaved
+  --repeat N           runs per scenario step x strategy, ${MIN_REPEAT}..${MAX_REPEAT} (default: per scenario, 1 with --quick), interleaved
                        within each step (A B C, A B C, ...); with N >= 2 the summary shows
                        95 % intervals. Capacity runs run once
   --until-confident [H]
@@ -223,7 +221,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     scenarios: [...DEFAULT_SCENARIO_IDS],
     strategies: [...STRATEGIES],
-    repeat: DEFAULT_REPEAT,
+    repeat: null,
     untilConfident: null,
     quick: values.quick ?? false,
     outDir: DEFAULT_OUT_DIR,
@@ -371,6 +369,7 @@ function applyRepeats(
   options.untilConfident = {
     horizon,
     budgetMs,
+    minRepeat: options.repeat,
     maxRepeat,
     figures: names.map((name) => CONFIDENT_ON_FIGURES[name]),
   };

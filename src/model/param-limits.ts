@@ -194,6 +194,12 @@ export interface PlanLimit {
  * reader sees at once that the fields' own maxima multiply past them on purpose (10,000
  * clients x 100/s): the combination is refused, not each field.
  */
+/**
+ * Repetitions per scenario step x strategy (`--repeat`, a scenario's `defaultRepeat`):
+ * 20 is already a long, rarely useful bench.
+ */
+export const REPEAT_LIMITS = { min: 1, max: 20, unit: "repetitions" } as const;
+
 export const PLAN_LIMITS = {
   notificationsPerSec: {
     max: 20_000,

@@ -79,8 +79,11 @@ export interface MethodInfo {
    * Redis costs are then null: the bench does not own that process.
    */
   target: ExternalTarget | null;
-  /** Repetitions asked for per scenario step x strategy (`--repeat`); 1 in older files. */
-  repeat: number;
+  /**
+   * Repetitions asked for per scenario step x strategy (`--repeat`); null when not given (each
+   * scenario's own default; the runs' `repetition` fields say what ran); 1 in older files.
+   */
+  repeat: number | null;
   /** How the number of repetitions was decided; null for a fixed `--repeat`. */
   sampling: SamplingInfo | null;
   /**

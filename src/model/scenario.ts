@@ -131,6 +131,13 @@ export interface Scenario {
    * Default true.
    */
   defaultSuite?: boolean;
+  /**
+   * Repetitions per step x strategy when `--repeat` is not given, full-size runs only
+   * (`--quick` runs once). Default 1. Set where the scenario's headline figures are compared
+   * between strategies and a single run's noise would hide the answer; the choice and the
+   * variance it rests on are in docs/methodology.md, "Repetitions and intervals".
+   */
+  defaultRepeat?: number;
   /** Strategies this scenario applies to; default all three. */
   strategies?: readonly StrategyId[];
   /** The `--quick` form: seconds, few clients. Applied on top of params (and of every step). */

@@ -32,8 +32,9 @@ export interface ResolveOptions {
   /** `--instances`: server processes per run, replacing every scenario's own `instances`. */
   instances?: number;
   /**
-   * `--repeat`: runs per scenario step x strategy (default 1), interleaved within the step.
-   * Capacity runs run once whatever it says (a CapacityResult has no repetition).
+   * `--repeat`: runs per scenario step x strategy, interleaved within the step. When absent,
+   * each scenario's own `defaultRepeat` for full-size runs and 1 with `quick`. Capacity runs
+   * run once whatever it says (a CapacityResult has no repetition).
    */
   repeat?: number;
 }
@@ -78,12 +79,12 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
   const runs: PlannedRun[] = [];
   const warnings: string[] = [];
   const strategies = [...new Set(options.strategies)];
-  const repeat = options.repeat ?? 1;
-  if (!Number.isInteger(repeat) || repeat < 1) {
-    throw new Error(`resolvePlan: repeat must be a whole number >= 1, got ${repeat}`);
-  }
   for (const scenario of scenarios) {
     validateScenario(scenario);
+    const repeat = options.repeat ?? (options.quick ? 1 : (scenario.defaultRepeat ?? 1));
+    if (!Number.isInteger(repeat) || repeat < 1) {
+      throw new Error(`resolvePlan: repeat must be a whole number >= 1, got ${repeat}`);
+    }
     if (scenario.capacity && repeat > 1) {
       warnings.push(
         `scenario '${scenario.id}': capacity runs are not repeated (--repeat, --until-confident); each runs once.`,

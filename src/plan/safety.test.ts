@@ -346,6 +346,7 @@ describe("formatPlan", () => {
     const runs = resolveRuns([getScenario("steady"), getScenario("capacity")], {
       quick: false,
       strategies: ["short-polling", "sse"],
+      repeat: 1,
     });
     const lines = formatPlan(runs).split("\n");
     expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+clients\s+window\s+est\. time$/);

@@ -10,6 +10,7 @@ import {
   PARAM_LIMITS,
   PARAM_NAMES,
   PLAN_LIMITS,
+  REPEAT_LIMITS,
 } from "../model/param-limits.ts";
 import type { CapacitySpec, Scenario, ScenarioParams, ScenarioStep } from "../model/scenario.ts";
 import { isStrategyId, STRATEGIES } from "../model/strategies.ts";
@@ -55,6 +56,14 @@ export function validateScenario(scenario: Scenario): void {
   }
   checkPartialParams(label, "params", scenario.params);
   validateParams(scenario.params, `scenario '${label}'`);
+
+  const { defaultRepeat } = scenario;
+  if (defaultRepeat !== undefined) {
+    const { min, max } = REPEAT_LIMITS;
+    if (!Number.isInteger(defaultRepeat) || defaultRepeat < min || defaultRepeat > max) {
+      fail(`defaultRepeat must be a whole number ${min}..${max}, got ${String(defaultRepeat)}`);
+    }
+  }
 
   if (scenario.strategies !== undefined) {
     if (scenario.strategies.length === 0) {

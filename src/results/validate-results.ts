@@ -141,7 +141,7 @@ const method = object<MethodInfo>({
   target: nullable(
     object<ExternalTarget>({ strategy, subscribeUrl: str, publishUrl: str }, "an object or null"),
   ),
-  repeat: num,
+  repeat: nullableNum,
   sampling: nullable(
     object<SamplingInfo>(
       {

@@ -92,7 +92,10 @@ describe("chart configurations", () => {
     const withNull = steady.map((r, i) =>
       i === 2 ? { ...r, latency: { ...r.latency, p99Us: null } } : r,
     );
-    const spec = buildLatencyPercentilesChart("steady", groupRepetitions({ summaries: [] }, withNull));
+    const spec = buildLatencyPercentilesChart(
+      "steady",
+      groupRepetitions({ summaries: [] }, withNull),
+    );
     const sse = spec?.config.data.datasets.find((d) => d.label === "sse");
     expect(sse?.data[2]).toBeNull();
     expect(sse?.data).not.toContain(0);

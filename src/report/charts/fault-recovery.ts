@@ -50,9 +50,10 @@ export interface FaultBar {
  * and the run's timing cannot say how long it was watched.
  */
 export function faultBar(runs: readonly FaultRun[], group?: RunGroup<FaultRun>): FaultBar {
-  const figure = group !== undefined && group.runs.length > 1 && group.valid.length > 0
-    ? group.summary.figures.timeToRecoverMs
-    : null;
+  const figure =
+    group !== undefined && group.runs.length > 1 && group.valid.length > 0
+      ? group.summary.figures.timeToRecoverMs
+      : null;
   if (group !== undefined && figure !== null && figure !== undefined) {
     const shown = group.valid;
     return {
@@ -100,7 +101,9 @@ export function buildFaultRecoveryChart(groups: readonly FaultGroup[]): ChartSpe
       }),
     ),
   );
-  const hasInterval = bars.some((row) => row.some((bar) => bar.lo !== undefined && bar.lo !== null));
+  const hasInterval = bars.some((row) =>
+    row.some((bar) => bar.lo !== undefined && bar.lo !== null),
+  );
   const datasets = strategies.map((strategy, s) => {
     const own = bars.map((row) => row[s] ?? faultBar([]));
     return {
@@ -121,9 +124,11 @@ export function buildFaultRecoveryChart(groups: readonly FaultGroup[]): ChartSpe
     borderColor: MODEL_COLOR,
     borderWidth: 3,
   };
-  const figures = bars.flat().flatMap((bar) =>
-    bar.seconds === null ? [] : [{ y: bar.seconds, lo: bar.lo ?? null, hi: bar.hi ?? null }],
-  );
+  const figures = bars
+    .flat()
+    .flatMap((bar) =>
+      bar.seconds === null ? [] : [{ y: bar.seconds, lo: bar.lo ?? null, hi: bar.hi ?? null }],
+    );
   const values = intervalAxisValues(figures);
   // the scale follows the recovery times; a hollow bar (how long a run was watched) is only a
   // lower bound and must not push the real times onto a log axis

@@ -71,7 +71,9 @@ export function buildIntervalSweepChart(
     const line = lineStyle(STRATEGY_COLORS[strategy], 4);
     const xy = (list: Point[]) => list.map(({ x, y }) => ({ x, y }));
     return [
-      ...(mean.length > 0 ? [{ label: `${strategy} mean`, data: xy(mean), ...line, order: 1 }] : []),
+      ...(mean.length > 0
+        ? [{ label: `${strategy} mean`, data: xy(mean), ...line, order: 1 }]
+        : []),
       ...(p50.length > 0
         ? [
             {
@@ -109,7 +111,10 @@ export function buildIntervalSweepChart(
     key: true,
     type: "line",
     data: {
-      datasets: [...datasets, ...(modelPoints.length > 0 ? [model] : [])] as ChartConfiguration<"line">["data"]["datasets"],
+      datasets: [
+        ...datasets,
+        ...(modelPoints.length > 0 ? [model] : []),
+      ] as ChartConfiguration<"line">["data"]["datasets"],
     },
     legend: true,
     scales: {

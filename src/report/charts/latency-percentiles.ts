@@ -37,7 +37,8 @@ export function groupLatency(group: RunGroup): LatencyStats | null {
 export function pooledSubtitle(groups: readonly RunGroup[]): string | null {
   const counts = [...new Set(groups.map((g) => g.valid.length))].sort((a, b) => a - b);
   if (counts.every((n) => n <= 1)) return null;
-  const runs = counts.length === 1 ? `${counts[0]} runs` : `${counts[0]}-${counts.at(-1)} valid runs`;
+  const runs =
+    counts.length === 1 ? `${counts[0]} runs` : `${counts[0]}-${counts.at(-1)} valid runs`;
   return `pooled: the receipts of ${runs} merged per strategy`;
 }
 

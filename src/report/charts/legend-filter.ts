@@ -19,7 +19,9 @@ export const LEGEND_FILTER_SOURCE: string = legendItemShown.toString();
 
 /** Options as seen by the filter: only the parts it touches. */
 interface LegendLike {
-  options?: { plugins?: { legend?: { labels?: Record<string, unknown> } & Record<string, unknown> } };
+  options?: {
+    plugins?: { legend?: { labels?: Record<string, unknown> } & Record<string, unknown> };
+  };
 }
 
 /** Attaches the legend filter, in place. */

@@ -64,16 +64,20 @@ export function buildSweepLineChart(
     .map((strategy) => {
       const points = groups
         .filter((group) => group.strategy === strategy && group.step !== null)
-        .map((group) => ({ x: group.step?.value ?? 0, figure: chartFigure(group, metricId), group }))
-        .filter(
-          (p): p is typeof p & { figure: NonNullable<typeof p.figure> } => p.figure !== null,
-        );
+        .map((group) => ({
+          x: group.step?.value ?? 0,
+          figure: chartFigure(group, metricId),
+          group,
+        }))
+        .filter((p): p is typeof p & { figure: NonNullable<typeof p.figure> } => p.figure !== null);
       return { strategy, points, label: strategy as string };
     })
     .filter((line) => line.points.length > 0);
   if (lines.length === 0) return null;
   const xs = lines.flatMap((line) => line.points.map((p) => p.x));
-  const positiveYs = lines.flatMap((line) => line.points.map((p) => p.figure.y)).filter((y) => y > 0);
+  const positiveYs = lines
+    .flatMap((line) => line.points.map((p) => p.figure.y))
+    .filter((y) => y > 0);
   const logX = (options.logX ?? spansDecades(xs)) && xs.every((x) => x > 0);
   // A log axis cannot show 0 (SSE's requests per delivery, say). Rather than giving up the log
   // scale for everyone, zero points leave the plot and the legend says so: never hidden silently.

@@ -143,7 +143,10 @@ function pendingRows(a: BenchResults, b: BenchResults): PendingRow[] {
       rows.push({ row: { ...base(groupA), status: "only in A", runs: "" }, cells: empty });
       continue;
     }
-    const status = pairStatus({ valid: groupA.valid.length > 0 }, { valid: groupB.valid.length > 0 });
+    const status = pairStatus(
+      { valid: groupA.valid.length > 0 },
+      { valid: groupB.valid.length > 0 },
+    );
     const runs = `${groupA.valid.length} vs ${groupB.valid.length}`;
     rows.push({
       row: { ...base(groupA), status, runs },
@@ -199,7 +202,11 @@ export interface Comparison {
 }
 
 /** The line on top: how many changes, of which kind, across how much. */
-function verdictLine(verdicts: readonly (Verdict | null)[], groups: number, family: number): string {
+function verdictLine(
+  verdicts: readonly (Verdict | null)[],
+  groups: number,
+  family: number,
+): string {
   const n = countVerdicts(verdicts);
   const changed = n.improved + n.regressed;
   return `${changed} change(s) beyond noise (${n.regressed} regressed, ${n.improved} improved); ${n["within-noise"]} within noise; ${n.inconclusive} inconclusive; across ${groups} compared groups, ${family} tested comparisons Holm-adjusted together.`;

@@ -329,8 +329,12 @@ export function faultGroupCell(id: FaultColumnId, group: RunGroup<FaultRun>): Fa
     case "othersP99": {
       const mean = (values: number[]) =>
         values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-      const before = mean(faults.flatMap((f) => (f.othersP99BeforeUs === null ? [] : [f.othersP99BeforeUs])));
-      const during = mean(faults.flatMap((f) => (f.othersP99DuringUs === null ? [] : [f.othersP99DuringUs])));
+      const before = mean(
+        faults.flatMap((f) => (f.othersP99BeforeUs === null ? [] : [f.othersP99BeforeUs])),
+      );
+      const during = mean(
+        faults.flatMap((f) => (f.othersP99DuringUs === null ? [] : [f.othersP99DuringUs])),
+      );
       if (before === null && during === null) return own[0] ?? na(NA_REASONS.othersNoSample);
       return plain(`${formatLatencyUs(before)} → ${formatLatencyUs(during)} (means)`);
     }

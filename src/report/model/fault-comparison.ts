@@ -184,7 +184,10 @@ export function buildFaultComparisonRows(a: BenchResults, b: BenchResults): Pend
       });
       continue;
     }
-    const status = pairStatus({ valid: groupA.valid.length > 0 }, { valid: groupB.valid.length > 0 });
+    const status = pairStatus(
+      { valid: groupA.valid.length > 0 },
+      { valid: groupB.valid.length > 0 },
+    );
     const before = recoveryValues(groupA);
     const after = recoveryValues(groupB);
     rows.push({

@@ -41,7 +41,8 @@ function shownRuns(group: RunGroup): { runs: RunGroup["runs"]; fromInvalidRuns: 
 export function groupFigure(group: RunGroup, id: MetricId): GroupFigure | null {
   const metric = METRICS[id];
   const { runs, fromInvalidRuns } = shownRuns(group);
-  const fromSummary = metric.figure === null || fromInvalidRuns ? null : group.summary.figures[metric.figure];
+  const fromSummary =
+    metric.figure === null || fromInvalidRuns ? null : group.summary.figures[metric.figure];
   if (fromSummary !== null && fromSummary !== undefined) {
     const scale = (x: number | null) => (x === null ? null : x * metric.figureToRaw);
     return {
@@ -59,11 +60,21 @@ export function groupFigure(group: RunGroup, id: MetricId): GroupFigure | null {
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length === 0) return null;
   const interval = summarize(values);
-  return { n: interval.n, mean: interval.mean, lo: interval.lo, hi: interval.hi, values, fromInvalidRuns };
+  return {
+    n: interval.n,
+    mean: interval.mean,
+    lo: interval.lo,
+    hi: interval.hi,
+    values,
+    fromInvalidRuns,
+  };
 }
 
 /** The figure as table text: "2.13 ms" and "[2.11, 2.16]", "n/a" when there is none. */
-export function groupFigureText(group: RunGroup, id: MetricId): IntervalText & { n: number | null } {
+export function groupFigureText(
+  group: RunGroup,
+  id: MetricId,
+): IntervalText & { n: number | null } {
   const figure = groupFigure(group, id);
   if (figure === null) return { ...formatInterval(null, null, null, METRICS[id].unit), n: null };
   return { ...formatInterval(figure.mean, figure.lo, figure.hi, METRICS[id].unit), n: figure.n };

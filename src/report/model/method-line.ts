@@ -3,6 +3,7 @@
  * Plain text; the HTML and Markdown renderers escape it.
  */
 import type { BenchResults, ResolvedParams } from "../../model/results.ts";
+import { groupKey } from "../../results/summarize-runs.ts";
 import {
   formatBytes,
   formatCompact,
@@ -47,17 +48,27 @@ const ENDED_BY: Readonly<Record<string, string>> = {
 /**
  * How many times each figure was measured: "3 repetitions per scenario step x strategy,
  * interleaved", the `--until-confident` rule, or "single run per figure" (older files and
- * `--repeat 1`), so a reader knows whether a figure has an interval and what it rests on.
+ * `--repeat 1`), so a reader knows whether a figure has an interval and what it rests on. The
+ * counts come from the runs themselves (`method.repeat` is null when each scenario used its own
+ * default).
  */
 export function describeRepetitions(results: BenchResults): string {
   const { repeat, sampling } = results.method;
   if (sampling !== null) {
     return `repetitions until confident: ${sampling.minRuns} to ${sampling.maxRuns} per scenario step x strategy, interleaved, added until every difference is resolved to ±${formatCompact(sampling.horizon * 100)} % or the ${formatDurationMs(sampling.budgetMs)} budget is spent; figures are means of the valid runs with 95 % intervals`;
   }
-  if (repeat > 1) {
-    return `${repeat} repetitions per scenario step x strategy, interleaved (rep 1 of every strategy, then rep 2, ...); figures are means of the valid runs with 95 % intervals`;
+  const sizes = new Map<string, number>();
+  for (const run of results.runs) sizes.set(groupKey(run), (sizes.get(groupKey(run)) ?? 0) + 1);
+  const counts = [...new Set(sizes.values())].sort((a, b) => a - b);
+  const most = counts.at(-1) ?? 1;
+  if (most <= 1) {
+    return "single run per figure: no interval (run with --repeat 3 or more for 95 % intervals and between-strategy verdicts)";
   }
-  return "single run per figure: no interval (run with --repeat 3 or more for 95 % intervals and between-strategy verdicts)";
+  const how =
+    counts.length === 1
+      ? `${most} repetitions per scenario step x strategy`
+      : `${counts[0]}-${most} repetitions per scenario step x strategy (${repeat === null ? "each scenario's own default" : `--repeat ${repeat}`})`;
+  return `${how}, interleaved (rep 1 of every strategy, then rep 2, ...); figures are means of the valid runs with 95 % intervals`;
 }
 
 /**

@@ -108,7 +108,8 @@ export function foldRepetitionNotes(
   total: number,
 ): { who: string; text: string }[] {
   const byText = new Map<string, number[]>();
-  for (const note of notes) byText.set(note.text, [...(byText.get(note.text) ?? []), note.repetition]);
+  for (const note of notes)
+    byText.set(note.text, [...(byText.get(note.text) ?? []), note.repetition]);
   return [...byText].map(([text, repetitions]) => ({
     who: total > 1 ? repetitionsLabel(repetitions, total) : "",
     text,

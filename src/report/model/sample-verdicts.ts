@@ -25,7 +25,9 @@ export interface SampleTest {
 
 /** compareSamples over the family, Holm-adjusted across all of it; same order as `tests`. */
 export function decideFamily(tests: readonly SampleTest[]): SampleComparison[] {
-  const unadjusted = tests.map((t) => compareSamples(t.before, t.after, { minRuns: MIN_RUNS_PER_SIDE }));
+  const unadjusted = tests.map((t) =>
+    compareSamples(t.before, t.after, { minRuns: MIN_RUNS_PER_SIDE }),
+  );
   // only tests with enough runs carry a p-value into the family
   const pValues = unadjusted.map((c) => (c.verdict === "inconclusive" ? null : c.diff.pValue));
   const adjusted = holmAdjust(pValues);

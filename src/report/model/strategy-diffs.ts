@@ -19,7 +19,6 @@ import { formatAbsoluteChange, formatRelativeChange, NOT_AVAILABLE } from "./for
 import { METRICS, type MetricId, VERDICT_METRICS } from "./metrics.ts";
 import { groupByScenario, type RunGroup, stepKey, stepLabel } from "./run-groups.ts";
 
-
 /** Significance level of the between-strategy verdicts (after Holm's adjustment). */
 export const STRATEGY_DIFF_ALPHA = 0.05;
 
@@ -115,7 +114,8 @@ function sentenceOf(a: StrategyId, b: StrategyId, cell: Omit<StrategyDiff, "sent
   const what = `${pairLabel(a, b)}, ${METRICS[cell.metric].label}`;
   if (cell.status === "not-measurable") return `${what}: not measurable on both sides`;
   if (cell.status === "single-runs") return `${what}: ${cell.text}, single runs: no interval`;
-  const p = cell.adjustedPValue === null ? "" : `, adjusted p = ${cell.adjustedPValue.toPrecision(2)}`;
+  const p =
+    cell.adjustedPValue === null ? "" : `, adjusted p = ${cell.adjustedPValue.toPrecision(2)}`;
   return `${what}: ${cell.text}${p}, ${cell.significant ? "significant" : "not significant"}`;
 }
 

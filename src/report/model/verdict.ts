@@ -104,7 +104,9 @@ function invalidNotesOf(group: RunGroup): string[] {
     .filter((run) => !run.valid)
     .flatMap((run) => {
       const reasons =
-        run.invalidReasons.length > 0 ? run.invalidReasons : ["marked invalid (no reason recorded)"];
+        run.invalidReasons.length > 0
+          ? run.invalidReasons
+          : ["marked invalid (no reason recorded)"];
       return reasons.map((text) => ({ repetition: run.repetition, text }));
     });
   return foldRepetitionNotes(notes, group.runs.length).map(({ who, text }) =>
@@ -174,7 +176,10 @@ export function verdictHeaders(): string[] {
 
 /** The runs that could not finish, one line each: "ramp [10 clients] sse, run 2: <error>". */
 export function describeFailedRuns(results: BenchResults): string[] {
-  const repeated = results.method.repeat > 1 || results.method.sampling !== null;
+  const repeated =
+    (results.method.repeat ?? 1) > 1 ||
+    results.method.sampling !== null ||
+    results.runs.some((run) => run.repetition > 1);
   return results.failedRuns.map(
     (f) =>
       `${scenarioStepLabel(f)} ${f.strategy}${repeated ? `, run ${f.repetition}` : ""}: ${f.error}`,

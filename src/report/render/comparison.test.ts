@@ -88,7 +88,9 @@ describe("comparing repeated runs (5 repetitions per side)", () => {
     expect(verdicts.length).toBeGreaterThan(180);
     expect(new Set(verdicts)).toEqual(new Set(["within-noise"]));
     expect(family).toBe(verdicts.length);
-    expect(verdict).toMatch(/^0 change\(s\) beyond noise \(0 regressed, 0 improved\); \d+ within noise; 0 inconclusive/);
+    expect(verdict).toMatch(
+      /^0 change\(s\) beyond noise \(0 regressed, 0 improved\); \d+ within noise; 0 inconclusive/,
+    );
     // the invalid repetition is counted on both sides, not compared
     expect(rows.find((r) => r.scenario === "steady" && r.strategy === "long-polling")?.runs).toBe(
       "4 vs 4",
@@ -99,7 +101,9 @@ describe("comparing repeated runs (5 repetitions per side)", () => {
     const doubled = createRepeatedFixture({ repeat: 5, seed: 2 });
     const changed = (run: BenchResults["runs"][number]) =>
       (run.scenario === "steady" && run.strategy === "sse") ||
-      (run.scenario === "ramp" && run.step?.label === "1000 clients" && run.strategy === "long-polling");
+      (run.scenario === "ramp" &&
+        run.step?.label === "1000 clients" &&
+        run.strategy === "long-polling");
     for (const run of doubled.runs) {
       if (changed(run) && run.latency.p50Us !== null) run.latency.p50Us *= 2;
     }
@@ -196,7 +200,11 @@ describe("fault runs in a comparison", () => {
     expect(verdicts.filter((v) => v === null)).toHaveLength(1);
     expect(new Set(verdicts.filter((v) => v !== null))).toEqual(new Set(["within-noise"]));
     for (const run of faultRuns(after)) {
-      if (run.fault.kind === "server-restart" && run.strategy === "sse" && run.fault.timeToRecoverMs) {
+      if (
+        run.fault.kind === "server-restart" &&
+        run.strategy === "sse" &&
+        run.fault.timeToRecoverMs
+      ) {
         run.fault.timeToRecoverMs *= 1.5;
       }
     }

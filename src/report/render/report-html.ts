@@ -7,19 +7,16 @@
  */
 import type { BenchResults } from "../../model/results.ts";
 import type { ChartSpec } from "../charts/chart-spec.ts";
-import { buildReportCharts } from "../charts/scenario-charts.ts";
 import { LEGEND_FILTER_SOURCE } from "../charts/legend-filter.ts";
+import { buildReportCharts } from "../charts/scenario-charts.ts";
 import { LOG_TICK_LABEL_SOURCE } from "../charts/tick-format.ts";
 import { escapeHtml, jsonForScript } from "../markup/html.ts";
+import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
 import { CAPACITY_SECTION_ID, renderCapacitySectionHtml } from "../sections/capacity.ts";
 import { FAULTS_SECTION_ID, renderFaultSectionHtml } from "../sections/faults.ts";
 import { type NavItem, renderFooterHtml, renderHeaderHtml } from "../sections/header.ts";
 import { renderScenarioSectionHtml, sectionId } from "../sections/scenarios.ts";
-import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
-import {
-  renderStrategyDiffsHtml,
-  STRATEGY_DIFFS_SECTION_ID,
-} from "../sections/strategy-diffs.ts";
+import { renderStrategyDiffsHtml, STRATEGY_DIFFS_SECTION_ID } from "../sections/strategy-diffs.ts";
 import { renderVerdictSectionHtml } from "../sections/verdict.ts";
 import { renderHtmlPage } from "./html-page.ts";
 

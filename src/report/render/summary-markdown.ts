@@ -8,11 +8,11 @@ import type { BenchResults } from "../../model/results.ts";
 import { FAULT_CHART_TITLE } from "../charts/fault-recovery.ts";
 import { type MarkdownImage, renderMarkdownImage } from "../markup/markdown.ts";
 import { groupByScenario } from "../model/run-groups.ts";
+import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
 import { renderCapacityMarkdown } from "../sections/capacity.ts";
 import { renderFaultSectionMarkdown } from "../sections/faults.ts";
 import { renderHeaderMarkdown } from "../sections/header.ts";
 import { renderScenarioMarkdown } from "../sections/scenarios.ts";
-import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
 import { renderStrategyDiffsMarkdown } from "../sections/strategy-diffs.ts";
 import { renderVerdictSectionMarkdown } from "../sections/verdict.ts";
 

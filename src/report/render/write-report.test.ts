@@ -17,6 +17,7 @@ import { buildFaultCharts } from "../charts/fault-recovery.ts";
 import { buildReportCharts } from "../charts/scenario-charts.ts";
 import { sunnyDayRuns } from "../model/run-groups.ts";
 import { createFixtureWithFaults } from "../test-support/fixture-faults.ts";
+import { createRepeatedFixture } from "../test-support/fixture-repeated.ts";
 import { DEFAULT_IMAGE_SIZE } from "./image.ts";
 import { writeReport } from "./write-report.ts";
 
@@ -203,6 +204,66 @@ describe("writeReport", () => {
       await phone.goto(pathToFileURL(written.htmlPath).href);
       await phone.waitForFunction(CHARTS_DONE);
       expect(await phone.evaluate<number>(SIDEWAYS_OVERFLOW)).toBeLessThanOrEqual(1);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("writeReport with repetitions (error bars, bands, pooled latency)", () => {
+  let repeatedDir: string;
+  let repeated: BenchResults;
+  let out: Awaited<ReturnType<typeof writeReport>>;
+  beforeAll(async () => {
+    repeatedDir = await mkdtemp(join(tmpdir(), "pvp-report-repeated-"));
+    repeated = createRepeatedFixture({ repeat: 3, seed: 41, faults: true, instrumentFloor: true });
+    out = await writeReport(repeatedDir, repeated);
+  }, 60_000);
+  afterAll(async () => {
+    await rm(repeatedDir, { recursive: true, force: true });
+  });
+
+  test("the same charts as for single runs, each a PNG and a vector SVG", async () => {
+    const expected = allCharts(repeated).map((c) => c.id);
+    expect(expected).toEqual(allCharts(results).map((c) => c.id));
+    const files = (await readdir(join(repeatedDir, "charts"))).sort();
+    expect(files).toEqual(expected.flatMap((id) => [`${id}.png`, `${id}.svg`]).sort());
+    const svg = await readFile(
+      join(repeatedDir, "charts", "steady-bytes-per-delivered.svg"),
+      "utf8",
+    );
+    checkWellFormedSvg(svg);
+    expect(svg).not.toContain("<image");
+  });
+
+  test(`report.html in headless Chromium: the inlined error-bars plugin draws every chart${
+    HAS_CHROMIUM ? "" : ` (SKIPPED: ${NO_CHROMIUM_REASON})`
+  }`, async (context) => {
+    if (!HAS_CHROMIUM) {
+      console.warn(`browser test skipped: ${NO_CHROMIUM_REASON}`);
+      context.skip();
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      await page.goto(pathToFileURL(out.htmlPath).href);
+      await page.waitForFunction(CHARTS_DONE);
+      expect(problems).toEqual([]);
+      expect(await page.evaluate<string>(CHARTS_DRAWN)).toBe(String(allCharts(repeated).length));
+      const types = await page.evaluate<string[]>(
+        "[...document.querySelectorAll('script[type=\"application/json\"]')].map((s) => JSON.parse(s.textContent).type)",
+      );
+      expect(types).toContain("barWithErrorBars");
+      // the verdict and between-strategies tables fit a 1280 px window without scrolling
+      const overflow = await page.evaluate<number[]>(
+        "['verdict', 'between-strategies'].map((id) => { const w = document.querySelector('#' + id + ' .table-wrap'); return w.scrollWidth - w.clientWidth; })",
+      );
+      expect(overflow).toEqual([0, 0]);
     } finally {
       await browser.close();
     }

@@ -61,7 +61,10 @@ export function renderFaultCellText(cell: FaultCell): string {
 /** Indexes of the text (left-aligned) columns; a "runs" column after the strategy shifts them. */
 function textColumnsOf(columns: readonly FaultColumn[], repeated = false): number[] {
   const shift = (i: number) => (repeated && i > 0 ? i + 1 : i);
-  return [...columns.flatMap((column, i) => (column.text ? [shift(i)] : [])), ...(repeated ? [1] : [])];
+  return [
+    ...columns.flatMap((column, i) => (column.text ? [shift(i)] : [])),
+    ...(repeated ? [1] : []),
+  ];
 }
 
 /** Headers, with "runs" after the strategy when the table has repetitions. */
@@ -84,21 +87,21 @@ function renderRowHtml(table: FaultTable, row: FaultTableRow) {
 
 function renderCellsHtml(table: FaultTable, row: FaultTableRow): string[] {
   return row.cells.map((cell, i) => {
-      const column = table.columns[i];
-      switch (column?.id) {
-        case "strategy":
-          return strategyCellHtml(row.strategy, cell.text, row.valid);
-        case "recovered":
-          if (row.recovered) return "yes";
-          return row.group.runs.length > 1
-            ? `<span class="badge">${escapeHtml(cell.text)} recovered</span>`
-            : '<span class="badge">not recovered</span>';
-        default:
-          return column?.wrap
-            ? `<div class="cell-prose">${renderFaultCellHtml(cell)}</div>`
-            : renderFaultCellHtml(cell);
-      }
-    });
+    const column = table.columns[i];
+    switch (column?.id) {
+      case "strategy":
+        return strategyCellHtml(row.strategy, cell.text, row.valid);
+      case "recovered":
+        if (row.recovered) return "yes";
+        return row.group.runs.length > 1
+          ? `<span class="badge">${escapeHtml(cell.text)} recovered</span>`
+          : '<span class="badge">not recovered</span>';
+      default:
+        return column?.wrap
+          ? `<div class="cell-prose">${renderFaultCellHtml(cell)}</div>`
+          : renderFaultCellHtml(cell);
+    }
+  });
 }
 
 /**

@@ -41,7 +41,9 @@ export function renderRunsDetailsHtml(group: ScenarioGroup): string {
   if (group.groups.every((g) => g.runs.length === 1)) return "";
   const rows = group.groups.flatMap((g) =>
     g.runs.map((run, i) => ({
-      className: [run.valid ? "" : "invalid", i === 0 ? "group-start" : ""].filter(Boolean).join(" "),
+      className: [run.valid ? "" : "invalid", i === 0 ? "group-start" : ""]
+        .filter(Boolean)
+        .join(" "),
       cells: [
         escapeHtml(run.step?.label ?? ""),
         strategyCellHtml(run.strategy, run.strategy, run.valid),

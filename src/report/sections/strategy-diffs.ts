@@ -37,7 +37,9 @@ function split(diffs: readonly StepDiffs[]) {
     .map((step) => ({ ...step, pairs: step.pairs.filter((pair) => !pair.singleRuns) }))
     .filter((step) => step.pairs.length > 0);
   const single = diffs.filter((step) => step.pairs.every((pair) => pair.singleRuns));
-  const names = single.map((step) => (step.step ? `${step.scenario} [${step.step}]` : step.scenario));
+  const names = single.map((step) =>
+    step.step ? `${step.scenario} [${step.step}]` : step.scenario,
+  );
   return { tested, names };
 }
 
@@ -51,7 +53,8 @@ function cellText(cell: StrategyDiff): string {
 /** Two lines, like the verdict's figures: the change, and under it its interval (and "n.s."). */
 function cellHtml(cell: StrategyDiff): string {
   const title = ` title="${escapeHtml(cell.sentence)}"`;
-  if (cell.status !== "tested") return `<span class="ns"${title}>${escapeHtml(cellText(cell))}</span>`;
+  if (cell.status !== "tested")
+    return `<span class="ns"${title}>${escapeHtml(cellText(cell))}</span>`;
   const cut = cell.text.indexOf(" [");
   const estimate = cut < 0 ? cell.text : cell.text.slice(0, cut);
   const interval = cut < 0 ? "" : cell.text.slice(cut + 1);

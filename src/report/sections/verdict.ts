@@ -13,8 +13,8 @@ import {
   describeFailedRuns,
   FIGURES_LEGEND,
   noVerdictRows,
-  VS_BEST_LEGEND,
   type VerdictRow,
+  VS_BEST_LEGEND,
   verdictCellText,
   verdictHeaders,
 } from "../model/verdict.ts";
@@ -27,7 +27,9 @@ export const VERDICT_SECTION_ID = "verdict";
 export function figureCellHtml(cell: VerdictRow["cells"][number]): string {
   const n = cell.n === null ? "" : ` n = ${cell.n}`;
   if (cell.interval === null) {
-    return n === "" ? escapeHtml(cell.value) : `${escapeHtml(cell.value)}<span class="ci">${escapeHtml(n.trim())}</span>`;
+    return n === ""
+      ? escapeHtml(cell.value)
+      : `${escapeHtml(cell.value)}<span class="ci">${escapeHtml(n.trim())}</span>`;
   }
   return `${escapeHtml(cell.value)}<span class="ci">${escapeHtml(`${cell.interval}${n}`)}</span>`;
 }
@@ -39,7 +41,10 @@ function runsCellHtml(row: VerdictRow): string {
 }
 
 /** The verdict table as HTML; invalid rows are tinted and badged, new steps get a rule. */
-export function renderVerdictTableHtml(results: BenchResults, diffs?: readonly StepDiffs[]): string {
+export function renderVerdictTableHtml(
+  results: BenchResults,
+  diffs?: readonly StepDiffs[],
+): string {
   const rows = buildVerdictRows(results, diffs);
   if (rows.length === 0) return `<p>${escapeHtml(noVerdictRows(results))}</p>`;
   let previousGroup = "";
@@ -125,7 +130,12 @@ export function renderVerdictSectionMarkdown(
     "",
     escapeMarkdownInline(FIGURES_LEGEND),
     ...(invalid.length > 0
-      ? ["", "Invalid repetitions (counted in \"runs\", left out of the figures):", "", ...invalid.map((line) => `- ${escapeMarkdownInline(line)}`)]
+      ? [
+          "",
+          'Invalid repetitions (counted in "runs", left out of the figures):',
+          "",
+          ...invalid.map((line) => `- ${escapeMarkdownInline(line)}`),
+        ]
       : []),
     "",
     `${escapeMarkdownInline(VS_BEST_LEGEND)} "${NOT_AVAILABLE}" means not measurable in that run, never zero.`,

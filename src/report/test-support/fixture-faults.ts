@@ -286,13 +286,18 @@ export function createFaultRun(
     durationMs: 20_000,
     instances: spec.instances ?? 1,
   };
-  const run = createFixtureRun({ scenario: spec.kind, step: null, strategy, params }, random, noise);
+  const run = createFixtureRun(
+    { scenario: spec.kind, step: null, strategy, params },
+    random,
+    noise,
+  );
   const { warnings = [], reconnects = 0, ...given } = spec.outcomes[strategy];
   const scale = (ms: number | null) =>
     ms === null || noise === undefined ? ms : Math.round(ms * noise.recovery);
   // "back" cannot come before the fault is over, "recovered" not before "back"
   const back = scale(given.timeToBackMs);
-  const timeToBackMs = back === null || noise === undefined ? back : Math.max(spec.durationMs, back);
+  const timeToBackMs =
+    back === null || noise === undefined ? back : Math.max(spec.durationMs, back);
   const recover = scale(given.timeToRecoverMs);
   const timeToRecoverMs =
     recover === null || noise === undefined ? recover : Math.max(timeToBackMs ?? 0, recover);

@@ -7,7 +7,12 @@
  * the same commit look like. One repetition is invalid (steady, long-polling, run 2, when
  * repeat >= 2), so "2 of 3 valid" is always exercised. Deterministic: a seeded PRNG, no clock.
  */
-import type { BenchResults, InstrumentFloor, RunResult, SamplingInfo } from "../../model/results.ts";
+import type {
+  BenchResults,
+  InstrumentFloor,
+  RunResult,
+  SamplingInfo,
+} from "../../model/results.ts";
 import { summarizeRuns } from "../../results/summarize-runs.ts";
 import {
   createFixtureRun,
@@ -89,7 +94,8 @@ function samplingOf(runs: readonly RunResult[], repeat: number): SamplingInfo {
 /** The fixture with `repeat` interleaved repetitions of every scenario step x strategy. */
 export function createRepeatedFixture(options: RepeatedFixtureOptions): BenchResults {
   const { repeat, seed, noise = 0.05 } = options;
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`repeat must be >= 1, got ${repeat}`);
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`repeat must be >= 1, got ${repeat}`);
   const random = createRandom(seed);
   const jitter = createRandom(seed * 7919 + 1);
   const runs: RunResult[] = [];

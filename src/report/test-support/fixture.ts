@@ -99,7 +99,8 @@ export function createFixtureRun(
   const requests = Math.round(perClientRpm * windowMin * params.clients);
   const headerBytes = 230;
   const bytesReceived = Math.round(
-    (requests * (strategy === "sse" ? 180 : 210) + deliveredInWindow * (params.payloadBytes + 120)) *
+    (requests * (strategy === "sse" ? 180 : 210) +
+      deliveredInWindow * (params.payloadBytes + 120)) *
       noise.bytes,
   );
   const bytesSent = Math.round(requests * headerBytes * noise.bytes);
