@@ -14,7 +14,15 @@
  * - `retry` only when its value is all ASCII digits;
  * - the event type defaults to "message";
  * - an incomplete event (or line) at the end of the stream is dropped.
+ *
+ * Bounds (not in the spec; a browser has its own): a line longer than `maxLineLength` or an
+ * event whose data and type exceed `maxEventLength` throws SseLimitError from push(), so a
+ * stream that never ends a line cannot grow the parser without end; an `id` longer than
+ * `maxIdLength` is ignored like one with NUL. Lengths are UTF-16 code units of the decoded
+ * text (= bytes for ASCII). Invalid UTF-8 is still replaced as the spec says, and reported once
+ * through `onInvalidUtf8`.
  */
+import { isUtf8 } from "node:buffer";
 
 /** One dispatched event, as a `MessageEvent` would carry it. */
 export interface SseEvent {
@@ -34,6 +42,29 @@ export interface SseParserOptions {
   onRetry?(ms: number): void;
   /** The last event ID carried over from an earlier connection. Default "". */
   lastEventId?: string;
+  /** Longest line (without its line end); past it push() throws SseLimitError. Default: none. */
+  maxLineLength?: number;
+  /** Longest event (data buffer + event type); past it push() throws SseLimitError. Default: none. */
+  maxEventLength?: number;
+  /** Longest `id` taken; a longer one is ignored (`onIgnoredId("too-long")`). Default: none. */
+  maxIdLength?: number;
+  /** An `id` field was ignored: it held NUL (the spec's rule) or was longer than maxIdLength. */
+  onIgnoredId?(why: "nul" | "too-long"): void;
+  /** The byte stream was not valid UTF-8 (replaced with U+FFFD as the spec says); called once. */
+  onInvalidUtf8?(): void;
+  /** A complete line (of any kind) was read: the stream is alive. */
+  onLine?(): void;
+}
+
+/** A line or an event over its bound: the stream must be dropped (the parser is unusable after). */
+export class SseLimitError extends Error {
+  override readonly name = "SseLimitError";
+  constructor(
+    readonly what: "line" | "event",
+    readonly limit: number,
+  ) {
+    super(`SSE ${what} over ${limit} characters`);
+  }
 }
 
 export interface SseParser {
@@ -51,6 +82,10 @@ const BOM = "\ufeff";
 
 export function createSseParser(options: SseParserOptions): SseParser {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // we strip the BOM ourselves, for strings too
+  const maxLine = options.maxLineLength ?? Number.POSITIVE_INFINITY;
+  const maxEvent = options.maxEventLength ?? Number.POSITIVE_INFINITY;
+  const maxId = options.maxIdLength ?? Number.POSITIVE_INFINITY;
+  const utf8 = options.onInvalidUtf8 ? createUtf8Check(options.onInvalidUtf8) : null;
   let sawFirstText = false;
   /** Text of the current line not yet terminated. */
   let partialLine = "";
@@ -80,10 +115,15 @@ export function createSseParser(options: SseParserOptions): SseParser {
         eventTypeBuffer = value;
         break;
       case "data":
+        if (dataBuffer.length + value.length + 1 + eventTypeBuffer.length > maxEvent) {
+          throw new SseLimitError("event", maxEvent);
+        }
         dataBuffer += `${value}\n`;
         break;
       case "id":
-        if (!value.includes("\0")) lastEventIdBuffer = value;
+        if (value.includes("\0")) options.onIgnoredId?.("nul");
+        else if (value.length > maxId) options.onIgnoredId?.("too-long");
+        else lastEventIdBuffer = value;
         break;
       case "retry":
         if (/^[0-9]+$/.test(value)) options.onRetry?.(Number.parseInt(value, 10));
@@ -94,6 +134,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
   };
 
   const processLine = (line: string): void => {
+    if (line.length > maxLine) throw new SseLimitError("line", maxLine);
+    options.onLine?.();
     if (line === "") {
       dispatch();
       return;
@@ -136,16 +178,25 @@ export function createSseParser(options: SseParserOptions): SseParser {
       start = i + 1;
       processLine(line);
     }
-    if (start < text.length) partialLine += text.slice(start);
+    if (start < text.length) {
+      if (partialLine.length + text.length - start > maxLine) throw new SseLimitError("line", maxLine);
+      partialLine += text.slice(start);
+    }
   };
 
   return {
     push(chunk) {
-      processText(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      if (typeof chunk === "string") {
+        processText(chunk);
+        return;
+      }
+      utf8?.push(chunk);
+      processText(decoder.decode(chunk, { stream: true }));
     },
     end() {
       // Flushes a dangling partial character as U+FFFD; the unterminated line is then dropped.
       decoder.decode();
+      utf8?.end();
       partialLine = "";
       dataBuffer = "";
       eventTypeBuffer = "";
@@ -155,6 +206,52 @@ export function createSseParser(options: SseParserOptions): SseParser {
       return lastEventId;
     },
   };
+}
+
+/**
+ * Tells whether a byte stream is valid UTF-8, chunk by chunk: a character split across chunks
+ * is carried over (at most 3 bytes), every complete stretch is checked with Node's native
+ * isUtf8. Reports the first invalid byte once, then stops checking.
+ */
+function createUtf8Check(onInvalid: () => void): { push(chunk: Uint8Array): void; end(): void } {
+  let carry: Uint8Array | null = null;
+  let done = false;
+  const invalid = (): void => {
+    done = true;
+    carry = null;
+    onInvalid();
+  };
+  return {
+    push(chunk) {
+      if (done) return;
+      let bytes = chunk;
+      if (carry !== null) {
+        bytes = new Uint8Array(carry.length + chunk.length);
+        bytes.set(carry);
+        bytes.set(chunk, carry.length);
+      }
+      const cut = incompleteTailStart(bytes);
+      carry = cut < bytes.length ? bytes.slice(cut) : null;
+      if (!isUtf8(bytes.subarray(0, cut))) invalid();
+    },
+    end() {
+      // A character cut off by the end of the stream is invalid too (the decoder writes U+FFFD).
+      if (!done && carry !== null) invalid();
+    },
+  };
+}
+
+/** Where a multi-byte character that the chunk does not complete starts (or the length). */
+function incompleteTailStart(bytes: Uint8Array): number {
+  const len = bytes.length;
+  for (let i = len - 1; i >= Math.max(0, len - 4); i--) {
+    const b = bytes[i] as number;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    if (b < 0xc0) return len; // ASCII: nothing incomplete
+    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    return len - i < needed ? i : len;
+  }
+  return len; // four continuation bytes in a row: invalid anyway, isUtf8 says so
 }
 
 /** What `serializeSseEvent` writes. */

@@ -4,13 +4,17 @@
  * import the report from here only.
  *
  * Layout, on one axis, the stage of the pipeline; each folder imports only from those above it:
- *   model/     results -> report data: run groups, the metric list, verdict rows, fault runs,
- *              tables and comparison, capacity rows, method lines, number formatting, palette.
- *              Plain text and numbers, no markup.
- *   charts/    report data -> Chart.js configurations (plain JSON, one file per chart kind).
+ *   model/     results -> report data: run groups (the repetitions of one scenario step x
+ *              strategy with their summary) and their figures with 95 % intervals, the metric
+ *              list, verdict rows, between-strategy verdicts (strategy-diffs.ts), fault runs,
+ *              tables and comparison (statistical verdicts, sample-verdicts.ts), capacity rows,
+ *              method lines, number formatting, palette. Plain text and numbers, no markup.
+ *   charts/    report data -> Chart.js configurations (plain JSON, one file per chart kind;
+ *              error bars through chartjs-chart-error-bars, bands as filled datasets).
  *   markup/    HTML and Markdown building blocks (escaping, tables, note boxes); no wording.
- *   sections/  one file per report section (header, verdict, scenarios, faults, capacity,
- *              comparison), each exporting its HTML and Markdown renderers side by side.
+ *   sections/  one file per report section (header, verdict, between strategies, scenarios,
+ *              faults, capacity, comparison), each exporting its HTML and Markdown renderers
+ *              side by side.
  *   render/    the outputs: the report.html, summary.md and comparison pages, the PNG/SVG
  *              images, and write-report (the only file that touches the disk).
  *   test-support/  fixtures for tests (never imported by production code).

@@ -4,6 +4,7 @@
  * connection events go.
  */
 import type http from "node:http";
+import type { ClientBounds } from "./client-bounds.ts";
 
 /** A subscribe URL template of an external server (`--target`); see src/target/url-template.ts. */
 export interface SubscribeTemplate {
@@ -26,8 +27,18 @@ export interface ClientStats {
   requests: number;
   /** 2xx poll responses that carried no notification. */
   emptyResponses: number;
-  /** Network errors and non-2xx answers. */
+  /** Network errors, non-2xx answers, crossed client bounds and answers that break the protocol. */
   errors: number;
+  /**
+   * `errors` by reason (`HTTP 503`, `SSE event over 1 MiB`, `no bytes for 45 s`, ...): at most
+   * MAX_ERROR_REASONS distinct reasons, the rest under OTHER_ERROR_REASONS. Count with
+   * countError(); copy with copyClientStats() (a spread would share this object).
+   */
+  errorsByReason: Record<string, number>;
+  /** Waits before a retry that were longer than the normal delay: repeated failures backing off. */
+  backoffs: number;
+  /** The longest wait before a retry so far (the run resets it when its window opens), ms. */
+  backoffMaxMs: number;
   /** SSE streams re-opened after they ended, failed or were dropped. */
   reconnects: number;
   /** Requests re-sent once because a kept-alive socket was closed under them (as browsers do). */
@@ -43,11 +54,51 @@ export function createClientStats(): ClientStats {
     requests: 0,
     emptyResponses: 0,
     errors: 0,
+    errorsByReason: {},
+    backoffs: 0,
+    backoffMaxMs: 0,
     reconnects: 0,
     staleSocketRetries: 0,
     foreignNotifications: 0,
     resets: 0,
   };
+}
+
+/** Distinct reasons kept in `errorsByReason`: a target cannot grow the map (or the results file). */
+export const MAX_ERROR_REASONS = 32;
+/** Where errors of further distinct reasons are counted. */
+export const OTHER_ERROR_REASONS = "(other reasons)";
+/** Reasons are cut to this length (a Location header or an error message is the server's text). */
+export const MAX_REASON_CHARS = 160;
+
+/** Counts one error of `reason` in `errors` and in `errorsByReason`. */
+export function countError(stats: ClientStats, reason: string): void {
+  stats.errors += 1;
+  const short = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 3)}...` : reason;
+  const byReason = stats.errorsByReason;
+  const key =
+    short in byReason || Object.keys(byReason).length < MAX_ERROR_REASONS - 1
+      ? short
+      : OTHER_ERROR_REASONS;
+  byReason[key] = (byReason[key] ?? 0) + 1;
+}
+
+/** A snapshot of the counters that shares nothing with the live object. */
+export function copyClientStats(stats: ClientStats): ClientStats {
+  return { ...stats, errorsByReason: { ...stats.errorsByReason } };
+}
+
+/** Errors by reason between two snapshots (end - start), reasons that did not occur left out. */
+export function diffErrorsByReason(
+  start: Record<string, number>,
+  end: Record<string, number>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [reason, count] of Object.entries(end)) {
+    const delta = count - (start[reason] ?? 0);
+    if (delta > 0) out[reason] = delta;
+  }
+  return out;
 }
 
 export interface ClientContext {
@@ -63,6 +114,8 @@ export interface ClientContext {
    */
   createAgent(): http.Agent;
   stats: ClientStats;
+  /** What a client puts up with before it ends a connection (sizes, times, retry waits). */
+  bounds: ClientBounds;
   /**
    * Called once per received batch, in arrival order, with the parsed JSON of each notification
    * as it arrived (polling: the elements of `notifications`; SSE: the event's `data`). The
@@ -101,10 +154,19 @@ export interface SimulatedClient {
   setReadRate(bytesPerSec: number | null): void;
 }
 
-/** Backoff after an error, honouring the server's Retry-After (seconds) when it sent one. */
-export function retryDelayMs(retryAfterHeader: string | undefined, fallbackMs: number): number {
+/**
+ * The normal wait after an error, honouring the server's Retry-After (seconds) when it sent one,
+ * clamped to [retryMinMs, retryMaxMs] (repeated failures back off from there; see
+ * connection-lifecycle.ts).
+ */
+export function retryDelayMs(
+  retryAfterHeader: string | undefined,
+  fallbackMs: number,
+  bounds: Pick<ClientBounds, "retryMinMs" | "retryMaxMs">,
+): number {
   const seconds = retryAfterHeader === undefined ? Number.NaN : Number(retryAfterHeader);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 30_000) : fallbackMs;
+  const ms = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
+  return Math.min(bounds.retryMaxMs, Math.max(bounds.retryMinMs, ms));
 }
 
 /** A short, log-friendly description of a network-level failure (its errno code when it has one). */

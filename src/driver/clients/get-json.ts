@@ -3,16 +3,31 @@
  * on a kept-alive socket that the server closed meanwhile (ECONNRESET before any answer) is sent
  * once more, as browsers and Node's own docs do. The outcome tells a network-level failure
  * (the client may fail over to another endpoint) from an answer the server gave.
+ *
+ * Bounded (ClientBounds): headers (`maxHeaderSize`), time to the first byte, to the end of the
+ * headers and to the end of the answer, and the body's size (announced or read). Crossing one
+ * ends the request and its socket at once, so no answer can grow the driver without end. A
+ * redirect is never followed: the bench measures the URL it was given.
  */
+import { isUtf8 } from "node:buffer";
 import http from "node:http";
+import { type ClientBounds, formatBytes } from "./client-bounds.ts";
 import { type ClientStats, describeNetworkError } from "./client-context.ts";
 import type { ReadThrottle } from "./read-throttle.ts";
+import { startRequestClocks } from "./request-clocks.ts";
 
 export type JsonOutcome =
-  | { kind: "answer"; status: number; retryAfter: string | undefined; body: unknown }
-  /** The server answered, but not with JSON. */
+  | {
+      kind: "answer";
+      status: number;
+      retryAfter: string | undefined;
+      body: unknown;
+      /** The body was not valid UTF-8 (decoded with U+FFFD, as a browser's fetch would). */
+      invalidUtf8: boolean;
+    }
+  /** The server answered, but not with JSON, or crossed a size bound, or redirected. */
   | { kind: "bad-answer"; status: number; reason: string }
-  /** Refused, reset, hung up, or cut mid-body: no complete answer. */
+  /** Refused, reset, hung up, cut mid-body, or too slow: no complete answer. */
   | { kind: "network-error"; reason: string };
 
 export interface JsonRequest {
@@ -21,66 +36,133 @@ export interface JsonRequest {
   abort(): void;
 }
 
-export function getJson(
-  stats: ClientStats,
-  agent: http.Agent,
-  url: URL,
-  throttle: ReadThrottle,
+export interface GetJsonOptions {
+  stats: ClientStats;
+  agent: http.Agent;
+  url: URL;
+  throttle: ReadThrottle;
+  bounds: ClientBounds;
+  /** Long polling: the server may hold the request this long before it answers (0 otherwise). */
+  holdMs?: number;
   /** Called once the request has been written to a connected socket (the server has it). */
-  onSent?: () => void,
-): JsonRequest {
+  onSent?: () => void;
+}
+
+/** The reason for a redirect: never followed, and said so. */
+export function redirectReason(status: number, location: string | undefined): string {
+  return location === undefined || location === ""
+    ? `HTTP ${status} redirect without a Location, not followed`
+    : `redirect to ${location} not followed (the bench measures the URL it was given)`;
+}
+
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+export function getJson(options: GetJsonOptions): JsonRequest {
+  const { stats, agent, url, throttle, bounds } = options;
+  const holdMs = options.holdMs ?? 0;
   let aborted = false;
   let current: http.ClientRequest | undefined;
   const outcome = new Promise<JsonOutcome>((resolve) => {
+    let settled = false;
     const send = (isRetry: boolean): void => {
       stats.requests += 1;
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: `${url.pathname}${url.search}`,
-          method: "GET",
-          agent,
-          headers: { accept: "application/json" },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => {
-            chunks.push(chunk);
-            throttle.consume(res, chunk.length);
-          });
-          res.on("error", (error) =>
-            resolve({ kind: "network-error", reason: describeNetworkError(error) }),
-          );
-          // A body cut short (server killed mid-answer) ends in close without end.
-          res.on("close", () => {
-            if (!res.complete) {
-              resolve({ kind: "network-error", reason: "network error: answer cut short" });
-            }
-          });
-          res.on("end", () => {
-            const status = res.statusCode ?? 0;
-            const text = Buffer.concat(chunks).toString("utf8");
-            let body: unknown = null;
-            try {
-              body = text.length > 0 ? JSON.parse(text) : null;
-            } catch {
-              resolve({ kind: "bad-answer", status, reason: `HTTP ${status}, answer is not JSON` });
-              return;
-            }
-            resolve({ kind: "answer", status, retryAfter: res.headers["retry-after"], body });
-          });
-        },
-      );
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: "GET",
+        agent,
+        headers: { accept: "application/json" },
+        maxHeaderSize: bounds.maxHeaderBytes,
+      });
       current = req;
-      if (onSent) req.once("finish", onSent);
+      /** Settles the outcome once; a bound crossed also ends the request and its socket. */
+      const finish = (result: JsonOutcome, cut = false): void => {
+        clocks.done();
+        if (settled) return;
+        settled = true;
+        if (cut) {
+          aborted = true;
+          req.destroy();
+        }
+        resolve(result);
+      };
+      const clocks = startRequestClocks(req, {
+        firstByteMs: holdMs + bounds.firstByteTimeoutMs,
+        headerMs: bounds.headerTimeoutMs,
+        answerMs: holdMs + bounds.answerTimeoutMs,
+        throttle,
+        onTimeout: (reason) => finish({ kind: "network-error", reason }, true),
+      });
+      req.on("response", (res) => {
+        clocks.headersArrived();
+        const status = res.statusCode ?? 0;
+        if (isRedirect(status)) {
+          finish({ kind: "bad-answer", status, reason: redirectReason(status, res.headers.location) }, true);
+          return;
+        }
+        const tooBig = (): JsonOutcome => ({
+          kind: "bad-answer",
+          status,
+          reason: `poll answer over ${formatBytes(bounds.maxBodyBytes)}`,
+        });
+        const announced = Number(res.headers["content-length"]);
+        if (Number.isFinite(announced) && announced > bounds.maxBodyBytes) {
+          finish(tooBig(), true);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        res.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > bounds.maxBodyBytes) {
+            chunks.length = 0;
+            finish(tooBig(), true);
+            return;
+          }
+          chunks.push(chunk);
+          throttle.consume(res, chunk.length);
+        });
+        res.on("error", (error) =>
+          finish({ kind: "network-error", reason: describeNetworkError(error) }),
+        );
+        // A body cut short (server killed mid-answer) ends in close without end.
+        res.on("close", () => {
+          if (!res.complete) {
+            finish({ kind: "network-error", reason: "network error: answer cut short" });
+          }
+        });
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          chunks.length = 0;
+          const text = bytes.toString("utf8");
+          let body: unknown = null;
+          try {
+            body = text.length > 0 ? JSON.parse(text) : null;
+          } catch {
+            finish({ kind: "bad-answer", status, reason: `HTTP ${status}, answer is not JSON` });
+            return;
+          }
+          finish({
+            kind: "answer",
+            status,
+            retryAfter: res.headers["retry-after"],
+            body,
+            invalidUtf8: !isUtf8(bytes),
+          });
+        });
+      });
+      if (options.onSent) req.once("finish", options.onSent);
       req.on("error", (error: NodeJS.ErrnoException) => {
         if (!aborted && !isRetry && req.reusedSocket && error.code === "ECONNRESET") {
+          clocks.done();
           stats.staleSocketRetries += 1;
           send(true);
           return;
         }
-        resolve({ kind: "network-error", reason: describeNetworkError(error) });
+        finish({ kind: "network-error", reason: describeRequestError(error, bounds) });
       });
       req.end();
     };
@@ -94,4 +176,15 @@ export function getJson(
       current?.destroy();
     },
   };
+}
+
+/** A request error, naming the header bound when that is what Node's parser refused. */
+export function describeRequestError(
+  error: NodeJS.ErrnoException,
+  bounds: Pick<ClientBounds, "maxHeaderBytes">,
+): string {
+  if (error.code === "HPE_HEADER_OVERFLOW") {
+    return `response headers over ${formatBytes(bounds.maxHeaderBytes)}`;
+  }
+  return describeNetworkError(error);
 }

@@ -3,7 +3,10 @@ import type { ClientContext, SimulatedClient } from "./client-context.ts";
 import { createPollingClient, type PollingClientOptions } from "./polling-client.ts";
 
 export interface LongPollingOptions extends PollingClientOptions {
-  /** Hold the client asks our servers for (`timeoutMs`), in ms; a template carries its own. */
+  /**
+   * Hold the client asks our servers for (`timeoutMs`), in ms; a template carries its own. Either
+   * way the answer's time bounds start after it (ClientBounds: first byte, end of answer).
+   */
   holdMs: number;
 }
 
@@ -21,6 +24,7 @@ export function createLongPollingClient(
         `/api/notifications/${encodeURIComponent(user)}/poll?after=${encodeURIComponent(cursor)}&timeoutMs=${first ? 0 : options.holdMs}`,
       nextDelayMs: () => 0,
       holdsRequests: true,
+      holdMs: options.holdMs,
     },
     options,
   );

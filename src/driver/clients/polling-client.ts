@@ -3,8 +3,10 @@
  * to the caller, carry the cursor forward, wait, ask again. Short and long polling differ only
  * in the route and in how long they wait before the next request.
  */
+import { formatBytes } from "./client-bounds.ts";
 import {
   type ClientContext,
+  countError,
   type Endpoint,
   retryDelayMs,
   type SimulatedClient,
@@ -32,9 +34,12 @@ export interface PollingBehaviour {
   nextDelayMs(): number;
   /**
    * The server may hold the request (long polling): the client is connected once a request
-   * has reached the server, not only when one is answered, which may take a whole hold.
+   * has reached the server, not only when one is answered, which may take a whole hold. The
+   * time bounds of an answer then start after `holdMs`.
    */
   holdsRequests?: boolean;
+  /** How long the server may hold a request (long polling), ms; 0 otherwise. */
+  holdMs?: number;
 }
 
 interface PollAnswer {
@@ -43,10 +48,18 @@ interface PollAnswer {
   reset: boolean;
 }
 
-function toPollAnswer(body: unknown): PollAnswer | null {
-  if (typeof body !== "object" || body === null) return null;
+/** What the client expects, for error reasons. */
+const POLL_SHAPE = "{notifications: [...], cursor}";
+
+/** The answer, or why it is not one. */
+export function toPollAnswer(body: unknown): PollAnswer | { problem: string } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { problem: `not a poll answer ${POLL_SHAPE}` };
+  }
   const b = body as { notifications?: unknown; cursor?: unknown; reset?: unknown };
-  if (!Array.isArray(b.notifications)) return null;
+  if (!Array.isArray(b.notifications)) {
+    return { problem: `poll answer without a notifications array ${POLL_SHAPE}` };
+  }
   // An external server may number its cursor; it goes back into the URL as text either way.
   const cursor =
     typeof b.cursor === "string"
@@ -54,7 +67,11 @@ function toPollAnswer(body: unknown): PollAnswer | null {
       : typeof b.cursor === "number" && Number.isFinite(b.cursor)
         ? String(b.cursor)
         : null;
-  if (cursor === null) return null;
+  if (cursor === null) {
+    return {
+      problem: `poll answer's cursor is ${b.cursor === undefined ? "missing" : `a ${b.cursor === null ? "null" : Array.isArray(b.cursor) ? "array" : typeof b.cursor}`}, not a string`,
+    };
+  }
   return { notifications: b.notifications, cursor, reset: b.reset === true };
 }
 
@@ -79,6 +96,8 @@ export function createPollingClient(
 
   const failed = (reason: string, delayMs: number, network = false): void =>
     life.disrupted({ error: true, network, reason, delayMs });
+  const errorDelayMs = (retryAfter?: string): number =>
+    retryDelayMs(retryAfter, POLL_ERROR_BACKOFF_MS, ctx.bounds);
 
   const poll = (isCurrent: () => boolean): void => {
     const endpoint = life.route.current();
@@ -92,30 +111,44 @@ export function createPollingClient(
             if (endpoint.kind === "template") life.markConnected();
           }
         : undefined;
-    const request = getJson(ctx.stats, life.agent, urlFor(endpoint), life.throttle, onSent);
+    const sentCursor = cursor;
+    const request = getJson({
+      stats: ctx.stats,
+      agent: life.agent,
+      url: urlFor(endpoint),
+      throttle: life.throttle,
+      bounds: ctx.bounds,
+      holdMs: behaviour.holdsRequests === true ? (behaviour.holdMs ?? 0) : 0,
+      ...(onSent ? { onSent } : {}),
+    });
     life.setInFlight(() => request.abort());
     void request.outcome.then((outcome) => {
       if (!isCurrent()) return;
       life.setInFlight(null);
       if (outcome.kind === "network-error") {
         // The instance may be gone: the next attempt goes to the next endpoint, if any.
-        failed(outcome.reason, POLL_ERROR_BACKOFF_MS, true);
+        failed(outcome.reason, errorDelayMs(), true);
         return;
       }
       if (outcome.kind === "bad-answer") {
-        failed(outcome.reason, POLL_ERROR_BACKOFF_MS);
+        failed(outcome.reason, errorDelayMs());
         return;
       }
-      const answer =
-        outcome.status >= 200 && outcome.status < 300 ? toPollAnswer(outcome.body) : null;
-      if (answer === null) {
-        const reason =
-          outcome.status >= 200 && outcome.status < 300
-            ? `HTTP ${outcome.status}, not a poll answer ({notifications: [...], cursor})`
-            : `HTTP ${outcome.status}`;
-        failed(reason, retryDelayMs(outcome.retryAfter, POLL_ERROR_BACKOFF_MS));
+      if (outcome.status < 200 || outcome.status >= 300) {
+        failed(`HTTP ${outcome.status}`, errorDelayMs(outcome.retryAfter));
         return;
       }
+      const answer = toPollAnswer(outcome.body);
+      if ("problem" in answer) {
+        failed(`HTTP ${outcome.status}, ${answer.problem}`, errorDelayMs());
+        return;
+      }
+      if (answer.cursor.length > ctx.bounds.maxCursorBytes) {
+        // It would go back into the URL of every later poll.
+        failed(`cursor over ${formatBytes(ctx.bounds.maxCursorBytes)}`, errorDelayMs());
+        return;
+      }
+      if (outcome.invalidUtf8) countError(ctx.stats, "poll answer is not valid UTF-8");
       ctx.onConnected?.(userId);
       // The gap is announced before the notifications that follow it.
       if (answer.reset) {
@@ -126,6 +159,14 @@ export function createPollingClient(
       else ctx.onNotifications(userId, answer.notifications);
       cursor = answer.cursor;
       life.markConnected();
+      if (answer.notifications.length > 0 && answer.cursor === sentCursor) {
+        // The next poll would get the same notifications again, at once for a long poll: a
+        // loop. What arrived is handed on (the ledger counts the duplicates); the next poll
+        // waits as after an error, backing off while it lasts.
+        failed("cursor did not advance past the notifications it answered", errorDelayMs());
+        return;
+      }
+      life.succeeded();
       life.schedule(behaviour.nextDelayMs());
     });
   };

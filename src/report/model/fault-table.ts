@@ -114,10 +114,21 @@ function distinct<T>(values: readonly T[]): T[] {
 /** "kill -9 ... ; at 5 s into the measured window, instantaneous, aimed at 200 of 200 clients". */
 export function describeInjection(runs: readonly FaultRun[]): string {
   const actions = distinct(runs.map((r) => r.fault.action));
+  // per label (strategy, step) its first action; repetitions whose details differ (a new port
+  // per run, say) are counted, not listed one by one
+  const labels = distinct(runs.map(faultRunLabel));
   const action =
     actions.length === 1
       ? (actions[0] ?? "")
-      : runs.map((r) => `${faultRunLabel(r)}: ${r.fault.action}`).join("; ");
+      : labels
+          .map((label) => {
+            const own = distinct(
+              runs.filter((r) => faultRunLabel(r) === label).map((r) => r.fault.action),
+            );
+            const more = own.length > 1 ? ` (${own.length} variants over its runs)` : "";
+            return `${label}: ${own[0] ?? ""}${more}`;
+          })
+          .join("; ");
   const starts = distinct(runs.map((r) => formatDurationMs(r.fault.startMs)));
   const lengths = distinct(
     runs.map((r) =>

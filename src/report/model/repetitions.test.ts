@@ -12,6 +12,7 @@ import {
   createRepeatedFixture,
   FIXTURE_INSTRUMENT_FLOOR,
   INVALID_REPETITION_REASON,
+  resummarize,
 } from "../test-support/fixture-repeated.ts";
 import { groupFigure } from "./figures.ts";
 import {
@@ -217,6 +218,20 @@ describe("method line", () => {
     const sampled = createRepeatedFixture({ repeat: 3, seed: 1, sampling: true });
     expect(describeRepetitions(sampled)).toMatch(
       /^repetitions until confident: 3 to 10 per scenario step x strategy/,
+    );
+    // the default suite: some scenarios repeated by default, the rest once (method.repeat null)
+    const mixed = createRepeatedFixture({ repeat: 3, seed: 1 });
+    mixed.runs = mixed.runs.filter(
+      (r) => ["steady", "burst"].includes(r.scenario) || r.repetition === 1,
+    );
+    mixed.method.repeat = null;
+    expect(describeRepetitions(resummarize(mixed))).toMatch(
+      /^1-3 repetitions per scenario step x strategy \(each scenario's own default\), interleaved/,
+    );
+    const mixedDiffs = buildStrategyDiffs(mixed);
+    expect(mixedDiffs.find((d) => d.scenario === "steady")?.family).toBeGreaterThan(0);
+    expect(mixedDiffs.find((d) => d.scenario === "idle")?.pairs.every((p) => p.singleRuns)).toBe(
+      true,
     );
     const ramp = groupByScenario(sampled).find((g) => g.scenario === "ramp");
     if (ramp === undefined) throw new Error("no ramp");

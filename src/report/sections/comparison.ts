@@ -39,11 +39,17 @@ function verdictClass(verdict: ComparedCell["verdict"]): string {
   }
 }
 
-/** Two lines: the means A → B, then the verdict with the change and its interval. */
+/**
+ * Two lines: the means A → B, then the change with its interval and the verdict. "Within
+ * noise" keeps its runs-per-side estimate for the tooltip (with compareSamples' reason), so
+ * the column stays narrow; the Markdown cell says all of it.
+ */
 function comparedCellHtml(cell: ComparedCell): string {
   if (cell.verdict === null || cell.phrase === null) return escapeHtml(cell.values);
-  const title = cell.reason === null ? "" : ` title="${escapeHtml(cell.reason)}"`;
-  return `${escapeHtml(cell.values)}<span class="ci ${verdictClass(cell.verdict)}"${title}>${escapeHtml(`${cell.change} · ${cell.phrase}`)}</span>`;
+  const shown = cell.verdict === "within-noise" ? "within noise" : cell.phrase;
+  const tip = [cell.phrase === shown ? "" : cell.phrase, cell.reason ?? ""].filter(Boolean);
+  const title = tip.length === 0 ? "" : ` title="${escapeHtml(tip.join(": "))}"`;
+  return `${escapeHtml(cell.values)}<span class="ci ${verdictClass(cell.verdict)}"${title}>${escapeHtml(`${cell.change} · ${shown}`)}</span>`;
 }
 
 export function renderComparisonTableHtml(rows: readonly ComparisonRow[]): string {
