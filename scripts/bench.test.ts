@@ -311,13 +311,15 @@ describe("npm run bench -- --dry-run", () => {
     expect(code).toBe(0);
     expect(stdout).toBe(""); // --json stdout stays clean
     const lines = stderr.trim().split("\n");
-    expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+clients\s+window\s+est\. time$/);
+    expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+reps\s+clients\s+window\s+est\. time$/);
     for (const scenario of SCENARIOS) {
       expect(stderr, scenario.id).toMatch(new RegExp(`^${scenario.id}\\s`, "m"));
     }
-    expect(stderr).toMatch(/^ramp\s+10,000 clients\s+sse\s+10000\s+0:05\s+0:13$/m);
+    // steady and burst run three times by default, the rest once.
+    expect(stderr).toMatch(/^steady\s+-\s+sse\s+3\s+1000\s/m);
+    expect(stderr).toMatch(/^ramp\s+10,000 clients\s+sse\s+1\s+10000\s+0:05\s+0:13$/m);
     expect(stderr).toMatch(
-      /^plan: \d+ runs, about \d+ min, peak 10000 clients, peak [\d.]+ publishes\/s, peak \d+ requests\/s$/m,
+      /^plan: \d+ runs \(6 x 3 repetitions \+ \d+ once\), about \d+ min, peak 10000 clients, peak [\d.]+ publishes\/s, peak \d+ requests\/s$/m,
     );
     expect(lines.at(-1)).toBe("dry run: nothing started.");
     expect(stderr).not.toMatch(/redis:|\[1\/\d+\]/);
@@ -334,7 +336,7 @@ describe("npm run bench -- --dry-run", () => {
       "203.0.113.7",
     ]);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^plan: 3 runs, about 1 min/m);
+    expect(stderr).toMatch(/^plan: 9 runs \(3 x 3 repetitions\), about 3 min/m);
   });
 });
 

@@ -43,6 +43,7 @@ async function main(): Promise<number> {
       sseMaxBufferedBytes: options.sseMaxBufferedBytes,
       sseMaxStallMs: options.sseMaxStallMs,
       maxConnections: options.maxConnections,
+      adminConnections: options.adminConnections,
       maxDeliveryPerUser: options.maxDeliveryPerUser,
       maxHeaderSize: options.maxHeaderSize,
       headersTimeoutMs: options.headersTimeoutMs,

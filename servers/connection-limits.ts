@@ -1,8 +1,11 @@
 /**
  * Limits that protect a server from its clients: a process-wide connection cap (answered with a
- * raw 503 before HTTP parsing, so the process never runs out of file descriptors), a per-user cap
- * on delivery connections (held long polls + SSE streams), and JSON answers for the errors Node's
- * HTTP parser raises itself (431 headers too large, 408 request timeout, 400 malformed request).
+ * raw 503 before HTTP parsing, so the process never runs out of file descriptors) with a small
+ * reserved allowance above it that only `GET /healthz` and `GET /metrics` may use (a busy server
+ * still answers its liveness probe and its scrape: 503 at capacity belongs on the delivery and
+ * publish routes), a per-user cap on delivery connections (held long polls + SSE streams), and
+ * JSON answers for the errors Node's HTTP parser raises itself (431 headers too large, 408
+ * request timeout, 400 malformed request).
  */
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -11,6 +14,8 @@ import type { Socket } from "node:net";
 /** Defaults, also shown by `npm run server -- --help` and docs/architecture.md. */
 export const LIMIT_DEFAULTS = {
   maxDeliveryPerUser: 10,
+  /** Connections above maxConnections kept for /healthz and /metrics. */
+  adminConnections: 8,
   maxHeaderSize: 16 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -70,31 +75,79 @@ function rawJsonResponse(
   return `HTTP/1.1 ${status}\r\n${lines.join("\r\n")}\r\n\r\n${json}`;
 }
 
+/** The routes that may use the reserved connections (and answer at capacity). */
+export const ADMIN_PATHS = ["/healthz", "/metrics"] as const;
+
+/** `GET /healthz` or `GET /metrics` (with or without a query), as a request line starts. */
+const ADMIN_REQUEST = /^GET \/(?:healthz|metrics)(?:[ ?])/;
+/** Enough of a request line to tell: the longest admin prefix plus its separator. */
+const ADMIN_PREFIX_BYTES = "GET /healthz ".length;
+/** A reserved connection must show its request line within this, or it is refused. */
+const SNIFF_TIMEOUT_MS = 2000;
+
+/** True when a request path (no query) is one the reserved connections may use. */
+export function isAdminPath(path: string): boolean {
+  return (ADMIN_PATHS as readonly string[]).includes(path);
+}
+
+export interface ConnectionGate {
+  /** Sockets admitted on the reserve (past the cap): only the admin routes may be served on them. */
+  isReserved(socket: Socket): boolean;
+}
+
 /**
  * Puts a gate in front of Node's HTTP connection handling: past `maxConnections` open
- * connections a new socket gets a minimal `503` + `Retry-After: 1` JSON answer and is closed,
- * without ever reaching the HTTP parser. Accept errors (EMFILE when the cap is set too high)
- * are logged instead of crashing the process.
+ * connections a new socket may still take one of `adminConnections` reserved slots if its
+ * request line is `GET /healthz` or `GET /metrics` (the first bytes are read to tell, then put
+ * back for the HTTP parser); any other gets a minimal `503` + `Retry-After: 1` JSON answer and
+ * is closed, without ever reaching the HTTP parser. Accept errors (EMFILE when the cap is set
+ * too high) are logged instead of crashing the process.
  */
 export function installConnectionGate(
   server: Server,
   maxConnections: number,
   onReject: () => void,
   log: (line: string) => void,
-): void {
+  adminConnections: number = LIMIT_DEFAULTS.adminConnections,
+): ConnectionGate {
   // Node's own 'connection' listener (the HTTP parser setup) runs only for admitted sockets.
   const httpListeners = server.listeners("connection") as ((socket: Socket) => void)[];
   server.removeAllListeners("connection");
+  const reserved = new WeakSet<Socket>();
   let admitted = 0;
-  server.on("connection", (socket: Socket) => {
-    if (admitted >= maxConnections) {
-      onReject();
-      rejectSocket(socket, maxConnections);
-      return;
-    }
+  /** Sockets past the cap whose request line is being read: they hold a reserved slot. */
+  let sniffing = 0;
+  const admit = (socket: Socket): void => {
     admitted++;
     socket.once("close", () => admitted--);
     for (const listener of httpListeners) listener.call(server, socket);
+  };
+  const reject = (socket: Socket): void => {
+    onReject();
+    rejectSocket(socket, maxConnections);
+  };
+  server.on("connection", (socket: Socket) => {
+    if (admitted < maxConnections) {
+      admit(socket);
+      return;
+    }
+    if (admitted + sniffing >= maxConnections + adminConnections) {
+      reject(socket);
+      return;
+    }
+    sniffing++;
+    readRequestStart(socket, (admin) => {
+      sniffing--;
+      if (socket.destroyed) return;
+      if (!admin || admitted >= maxConnections + adminConnections) {
+        reject(socket);
+        return;
+      }
+      reserved.add(socket);
+      admit(socket);
+      // The bytes read to tell were put back; let the HTTP parser have them.
+      socket.resume();
+    });
   });
   let lastLog = 0;
   server.on("error", (error: NodeJS.ErrnoException) => {
@@ -104,6 +157,39 @@ export function installConnectionGate(
     lastLog = Date.now();
     log(`server: cannot accept a connection: ${error.code ?? error.message}`);
   });
+  return { isReserved: (socket) => reserved.has(socket) };
+}
+
+/**
+ * Reads the first bytes of a connection until it can tell whether the request is an admin one,
+ * puts them back (unshift, socket paused) and calls `done` once. A connection that sends
+ * nothing in SNIFF_TIMEOUT_MS, or closes, is not.
+ */
+function readRequestStart(socket: Socket, done: (admin: boolean) => void): void {
+  let head = Buffer.alloc(0);
+  let finished = false;
+  const finish = (admin: boolean): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    socket.off("data", onData);
+    socket.off("close", onClose);
+    socket.pause();
+    if (head.length > 0) socket.unshift(head);
+    done(admin);
+  };
+  const onData = (chunk: Buffer): void => {
+    head = Buffer.concat([head, chunk]);
+    const text = head.toString("latin1");
+    if (ADMIN_REQUEST.test(text)) finish(true);
+    else if (head.length >= ADMIN_PREFIX_BYTES || text.includes("\n")) finish(false);
+  };
+  const onClose = (): void => finish(false);
+  const timer = setTimeout(() => finish(false), SNIFF_TIMEOUT_MS);
+  timer.unref();
+  socket.on("error", () => {});
+  socket.on("data", onData);
+  socket.once("close", onClose);
 }
 
 function rejectSocket(socket: Socket, maxConnections: number): void {

@@ -11,6 +11,7 @@ import {
   defaultMaxConnections,
   installClientErrorHandler,
   installConnectionGate,
+  isAdminPath,
   LIMIT_DEFAULTS,
   PerUserLimiter,
 } from "./connection-limits.ts";
@@ -18,6 +19,7 @@ import { installDemoPage } from "./demo-page.ts";
 import {
   errorHandler,
   notFoundHandler,
+  sendError,
   sendTooManyForUser,
   sendUnavailable,
 } from "./http-errors.ts";
@@ -55,6 +57,11 @@ export interface ServerOptions {
    * closed (default: the file-descriptor soft limit minus a margin, at most 19000).
    */
   maxConnections?: number;
+  /**
+   * Connections above maxConnections that only `GET /healthz` and `GET /metrics` may use, so a
+   * server at capacity still answers its liveness probe and its scrape (default 8; 0 = none).
+   */
+  adminConnections?: number;
   /** Held long polls + SSE streams per user id; past it `429` + `Retry-After` (default 10). */
   maxDeliveryPerUser?: number;
   /** Request line + headers, in bytes; past it `431` (default 16 KiB). */
@@ -119,6 +126,21 @@ export function createServer(options: ServerOptions): PushVsPollServer {
   // No ETag: every poll should carry its full body, as a naive client would see it.
   app.set("etag", false);
   app.set("x-powered-by", false);
+  // Sockets admitted on the reserve past maxConnections serve /healthz and /metrics only (a
+  // kept-alive one that asks for anything else is told the server is full, and closed).
+  app.use((req: Request, res: Response, next) => {
+    if (gate.isReserved(req.socket) && !isAdminPath(req.path)) {
+      res.setHeader("Connection", "close");
+      sendError(
+        res,
+        503,
+        "too many connections",
+        `the server holds its maximum of ${maxConnections} connections (maxConnections, --max-connections); this one is kept for /healthz and /metrics; retry after the Retry-After delay`,
+      );
+      return;
+    }
+    next();
+  });
   app.use((req: Request, res: Response, next) => {
     res.once("close", () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
@@ -180,7 +202,13 @@ export function createServer(options: ServerOptions): PushVsPollServer {
     },
     app,
   );
-  installConnectionGate(server, maxConnections, () => metrics.rejectedConnections.inc(), log);
+  const gate = installConnectionGate(
+    server,
+    maxConnections,
+    () => metrics.rejectedConnections.inc(),
+    log,
+    options.adminConnections ?? LIMIT_DEFAULTS.adminConnections,
+  );
   installClientErrorHandler(server, maxHeaderSize);
   metrics.trackSockets(server);
   server.timeout = 0;

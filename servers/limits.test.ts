@@ -1,6 +1,7 @@
 /**
  * Limits that protect the servers, against real servers on port 0 and a real Redis:
- * per-user delivery cap (429), connection cap (503, then recovery), oversized headers (431).
+ * per-user delivery cap (429), connection cap (503, then recovery; /healthz and /metrics still
+ * answer at capacity on the reserved connections), oversized headers (431).
  */
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,20 +104,29 @@ describe.each(["long-polling", "sse"] as const)("per-user delivery cap (%s)", (s
   });
 });
 
+/** Opens `n` connections that send nothing: they hold their slots. */
+async function idleConnections(port: number, n: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < n; i++) {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    await new Promise((resolve) => socket.once("connect", resolve));
+    sockets.push(socket);
+  }
+  return sockets;
+}
+
+const get = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+const close = "Connection: close\r\n";
+
 describe("connection cap", () => {
-  it("answers 503 + Retry-After past maxConnections, counts it, and serves again afterwards", async () => {
+  it("answers 503 + Retry-After to delivery and publish past maxConnections, counts it, and serves again afterwards", async () => {
     const { url, port } = await start("short-polling", { maxConnections: 3 });
-    const idle: Socket[] = [];
-    for (let i = 0; i < 3; i++) {
-      const socket = connect(port, "127.0.0.1");
-      socket.on("error", () => {});
-      await new Promise((resolve) => socket.once("connect", resolve));
-      idle.push(socket);
-    }
+    const idle = await idleConnections(port, 3);
     // The server may see the connects a moment later than the client: retry until refused.
     let answer = parseRaw("");
     await waitUntil(async () => {
-      answer = parseRaw(await rawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+      answer = parseRaw(await rawExchange(port, get("/api/notifications/u1?after=0-0", close)));
       return answer.status === 503;
     }, "503 at the cap");
     expect(answer.headers).toMatch(/^Retry-After: 1$/m);
@@ -124,15 +134,89 @@ describe("connection cap", () => {
     const body = JSON.parse(answer.body) as { error: string; detail: string };
     expect(body.error).toBe("too many connections");
     expect(body.detail).toContain("--max-connections");
+    const publish = parseRaw(
+      await rawExchange(
+        port,
+        `POST /api/notifications/u1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\n${close}\r\n{"title":"t"}`,
+      ),
+    );
+    expect(publish.status).toBe(503);
 
     for (const socket of idle) socket.destroy();
-    await waitUntil(async () => (await fetch(`${url}/healthz`)).status === 200, "serving again");
+    await waitUntil(
+      async () => (await fetch(`${url}/api/notifications/u1?after=0-0`)).status === 200,
+      "serving again",
+    );
     const metrics = await (
       await fetch(`${url}/metrics`, { headers: { Connection: "close" } })
     ).text();
     expect(
       Number(/^pvp_rejected_connections_total (\d+)/m.exec(metrics)?.[1]),
-    ).toBeGreaterThanOrEqual(1);
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it("keeps --admin-connections above the cap for /healthz and /metrics only", async () => {
+    const { port } = await start("short-polling", { maxConnections: 3, adminConnections: 2 });
+    const idle = await idleConnections(port, 3);
+    await waitUntil(
+      async () =>
+        parseRaw(await rawExchange(port, get("/api/notifications/u1?after=0-0", close))).status ===
+        503,
+      "at the cap",
+    );
+    // At capacity the probe and the scrape still answer, with their own content.
+    const health = parseRaw(await rawExchange(port, get("/healthz", close)));
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ ok: true });
+    const scrape = parseRaw(await rawExchange(port, get("/metrics?x=1", close)));
+    expect(scrape.status).toBe(200);
+    expect(scrape.body).toMatch(/^pvp_open_connections \d+/m);
+
+    // A reserved connection that asks for anything else next is told the server is full.
+    const both = await rawExchange(
+      port,
+      `${get("/healthz")}${get("/api/notifications/u1?after=0-0", close)}`,
+    );
+    const [first, second] = both.split(/(?=HTTP\/1\.1 )/);
+    expect(parseRaw(first ?? "").status).toBe(200);
+    const refused = parseRaw(second ?? "");
+    expect(refused.status).toBe(503);
+    expect(refused.headers).toMatch(/^Connection: close$/im);
+    expect((JSON.parse(refused.body) as { detail: string }).detail).toContain("/healthz");
+
+    // The reserve itself is bounded: with both reserved slots held, a probe is refused too.
+    const held = await idleConnections(port, 0);
+    for (let i = 0; i < 2; i++) {
+      const socket = connect(port, "127.0.0.1");
+      socket.on("error", () => {});
+      const answered = new Promise((resolve) => socket.once("data", resolve));
+      socket.write(get("/healthz")); // kept alive after its answer: holds its slot
+      await answered;
+      held.push(socket);
+    }
+    expect(parseRaw(await rawExchange(port, get("/healthz", close))).status).toBe(503);
+    for (const socket of [...idle, ...held]) socket.destroy();
+  });
+
+  it("150 SSE clients against --max-connections 100 (scaled to 15 and 10): 200 x 10, 503 x 5, and /healthz 200", async () => {
+    const { url } = await start("sse", { maxConnections: 10 });
+    const streams = Array.from({ length: 15 }, (_, i) => {
+      const abort = new AbortController();
+      const response = fetch(`${url}/api/notifications/cap-${i}/sse`, { signal: abort.signal })
+        .then((r) => r.status)
+        .catch(() => 503); // a raw 503 may reach fetch as a reset under load
+      return { abort, response };
+    });
+    const statuses = await Promise.all(streams.map((s) => s.response));
+    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(5);
+    // The server is full; it is alive and says so, and its metrics can be read.
+    const health = await fetch(`${url}/healthz`, { headers: { Connection: "close" } });
+    expect(health.status).toBe(200);
+    const metrics = await fetch(`${url}/metrics`, { headers: { Connection: "close" } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^pvp_open_streams 10$/m);
+    for (const stream of streams) stream.abort.abort();
   });
 
   it("defaults below the open-files limit", () => {

@@ -20,6 +20,7 @@ export interface ServerCliOptions {
   keyPrefix?: string;
   heartbeatMs?: number;
   maxConnections?: number;
+  adminConnections?: number;
   maxDeliveryPerUser?: number;
   maxHeaderSize?: number;
   headersTimeoutMs?: number;
@@ -40,6 +41,7 @@ const FLAGS = {
   "key-prefix": { type: "string" },
   "heartbeat-ms": { type: "string" },
   "max-connections": { type: "string" },
+  "admin-connections": { type: "string" },
   "max-per-user": { type: "string" },
   "max-header-size": { type: "string" },
   "headers-timeout-ms": { type: "string" },
@@ -63,6 +65,9 @@ Limits:
   --max-connections <n>     open connections at most; more get 503 + Retry-After: 1
                             (default: the open-files soft limit minus min(1000, limit/4),
                             at most 19000; 9000 where the limit cannot be read)
+  --admin-connections <n>   connections above --max-connections that only GET /healthz and
+                            GET /metrics may use, so a full server still answers its probe
+                            and its scrape (default ${LIMIT_DEFAULTS.adminConnections}; 0 = none)
   --max-per-user <n>        held long polls + SSE streams per user id; more get 429
                             (default ${LIMIT_DEFAULTS.maxDeliveryPerUser})
   --max-header-size <n>     bytes of request line + headers; more get 431
@@ -130,6 +135,7 @@ export function parseServerOptions(argv: readonly string[]): ServerCliOptions {
     keyPrefix,
     heartbeatMs: integer(values["heartbeat-ms"], "--heartbeat-ms", 1, 3_600_000),
     maxConnections: integer(values["max-connections"], "--max-connections", 1, 10_000_000),
+    adminConnections: integer(values["admin-connections"], "--admin-connections", 0, 1000),
     maxDeliveryPerUser: integer(values["max-per-user"], "--max-per-user", 1, 1_000_000),
     maxHeaderSize: integer(values["max-header-size"], "--max-header-size", 1024, 1024 * 1024),
     headersTimeoutMs: integer(values["headers-timeout-ms"], "--headers-timeout-ms", 1, 3_600_000),

@@ -199,6 +199,7 @@ export async function runBench(
         target,
         keyPrefix: `pvp:${stamp}:${index}:`,
         signal,
+        clientBounds: options.clientBounds,
         onProgress: progressFor,
       });
     } catch (error) {

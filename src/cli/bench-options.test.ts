@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCENARIO_IDS, SCENARIO_IDS, SCENARIOS } from "../../scenarios/index.ts";
+import { DEFAULT_CLIENT_BOUNDS } from "../driver/clients/client-bounds.ts";
 import { flagRange, type NumericParam, PARAM_LIMITS } from "../model/param-limits.ts";
 import { targetScenarioIds } from "../target/target-scenarios.ts";
 import { UsageError } from "../util/usage-error.ts";
@@ -37,6 +38,7 @@ describe("parseBenchOptions: defaults", () => {
       dryRun: false,
       help: false,
       target: null,
+      clientBounds: DEFAULT_CLIENT_BOUNDS,
     });
   });
 });
@@ -501,5 +503,99 @@ describe("flag ranges come from PARAM_LIMITS (src/model/param-limits.ts)", () =>
   it("--duration keeps its own floor above params.durationMs' (quick forms go lower)", () => {
     expect(flagRange("durationMs")).toEqual({ min: 1_000, max: PARAM_LIMITS.durationMs.max });
     expect(PARAM_LIMITS.durationMs.min).toBeLessThan(flagRange("durationMs").min);
+  });
+});
+
+describe("parseBenchOptions: client bounds", () => {
+  it("the defaults without flags; each flag sets its bound, sizes and durations as people write them", () => {
+    expect(parseBenchOptions([]).clientBounds).toEqual(DEFAULT_CLIENT_BOUNDS);
+    const bounds = parseBenchOptions([
+      "--max-sse-line-bytes",
+      "2MiB",
+      "--max-sse-event-bytes",
+      "1.5MiB",
+      "--max-cursor-bytes",
+      "512",
+      "--max-body-bytes",
+      "16 MiB",
+      "--max-header-bytes",
+      "32KiB",
+      "--header-timeout",
+      "5s",
+      "--first-byte-timeout",
+      "2500ms",
+      "--answer-timeout",
+      "1m",
+      "--sse-idle-timeout",
+      "90s",
+      "--retry-min",
+      "250",
+      "--retry-max",
+      "2m",
+      "--backoff-max",
+      "10s",
+    ]).clientBounds;
+    expect(bounds).toEqual({
+      maxSseLineBytes: 2 * 1024 * 1024,
+      maxSseEventBytes: 1.5 * 1024 * 1024,
+      maxCursorBytes: 512,
+      maxBodyBytes: 16 * 1024 * 1024,
+      maxHeaderBytes: 32 * 1024,
+      headerTimeoutMs: 5000,
+      firstByteTimeoutMs: 2500,
+      answerTimeoutMs: 60_000,
+      sseIdleTimeoutMs: 90_000,
+      retryMinMs: 250,
+      retryMaxMs: 120_000,
+      backoffMaxMs: 10_000,
+    });
+  });
+
+  it("refuses what is not a size or a duration, or out of range, in one line naming the flag", () => {
+    expect(errorOf(["--max-body-bytes", "lots"])).toBe(
+      "--max-body-bytes 'lots' is not a size; use e.g. 65536, 64KiB or 1MiB.",
+    );
+    expect(errorOf(["--max-header-bytes", "10"])).toBe(
+      "--max-header-bytes 10 is out of range; give one from 1KiB to 1024MiB, e.g. --max-header-bytes 64KiB.",
+    );
+    expect(errorOf(["--answer-timeout", "soon"])).toBe(
+      "--answer-timeout 'soon' is not a duration; use e.g. 500ms, 30s or 2m.",
+    );
+    expect(errorOf(["--first-byte-timeout", "0"])).toMatch(
+      /^--first-byte-timeout 0 is out of range/,
+    );
+    expect(errorOf(["--retry-min", "5s", "--retry-max", "1s"])).toBe(
+      "--retry-min 5s exceeds --retry-max 1s; give a smaller --retry-min or a larger --retry-max.",
+    );
+  });
+
+  it("an idle bound at or under our servers' 15 s heartbeat is refused, except against --target", () => {
+    expect(errorOf(["--sse-idle-timeout", "15s"])).toBe(
+      "--sse-idle-timeout 15s would cut every idle stream of our servers, whose heartbeat comes every 15s; give more, e.g. --sse-idle-timeout 45s.",
+    );
+    const targeted = parseBenchOptions([...SSE_TARGET, "--sse-idle-timeout", "5s"]);
+    expect(targeted.clientBounds.sseIdleTimeoutMs).toBe(5000);
+  });
+
+  it("--help lists every bound flag with its default", () => {
+    for (const [flag, text] of [
+      ["--max-sse-line-bytes N", "(default: 1MiB)"],
+      ["--max-sse-event-bytes N", "(default: 1MiB)"],
+      ["--max-cursor-bytes N", "(default: 4KiB)"],
+      ["--max-body-bytes N", "(default: 8MiB)"],
+      ["--max-header-bytes N", "(default: 64KiB)"],
+      ["--header-timeout D", "(default: 10s)"],
+      ["--first-byte-timeout D", "(default: 10s)"],
+      ["--answer-timeout D", "(default: 30s)"],
+      ["--sse-idle-timeout D", "(default: 45s)"],
+      ["--retry-min D", "(default: 100ms)"],
+      ["--retry-max D", "(default: 60s)"],
+      ["--backoff-max D", "(default: 30s)"],
+    ] as const) {
+      const at = BENCH_HELP.indexOf(`  ${flag}`);
+      expect(at, flag).toBeGreaterThan(0);
+      const next = BENCH_HELP.indexOf("\n  --", at + 1);
+      expect(BENCH_HELP.slice(at, next), flag).toContain(text);
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   SCENARIO_IDS,
   SCENARIOS,
 } from "../../scenarios/index.ts";
+import { type ClientBounds, DEFAULT_CLIENT_BOUNDS } from "../driver/clients/client-bounds.ts";
 import { flagRange, PLAN_LIMITS, REPEAT_LIMITS } from "../model/param-limits.ts";
 import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import type { HeadlineFigure } from "../model/summaries.ts";
@@ -21,6 +22,11 @@ import {
 import { targetScenarioIds, whyNotForTarget } from "../target/target-scenarios.ts";
 import { parseDurationMs, parseFlags, parseIntegerFlag } from "../util/parse-flags.ts";
 import { UsageError } from "../util/usage-error.ts";
+import {
+  CLIENT_BOUND_FLAG_SPEC,
+  clientBoundsHelp,
+  parseClientBounds,
+} from "./client-bound-flags.ts";
 
 /** Where results and reports go unless `--out` says otherwise. */
 export const DEFAULT_OUT_DIR = "reports";
@@ -121,6 +127,11 @@ export interface BenchOptions {
   dryRun: boolean;
   /** `--help`: print BENCH_HELP and exit. Other flags are then not checked. */
   help: boolean;
+  /**
+   * What every simulated client puts up with before it ends a connection (`--max-sse-line-bytes`,
+   * `--answer-timeout`, ...; src/cli/client-bound-flags.ts); the defaults when no flag is given.
+   */
+  clientBounds: ClientBounds;
 }
 
 const FLAGS = {
@@ -144,6 +155,7 @@ const FLAGS = {
   json: { type: "boolean" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  ...CLIENT_BOUND_FLAG_SPEC,
 } as const;
 
 export const BENCH_HELP = `Usage: npm run bench -- [options]
@@ -198,6 +210,7 @@ Options:
   --json               print the results JSON on stdout instead of the summary table
   -h, --help           show this help
 
+${clientBoundsHelp()}
 Examples:
   npm run bench                                   # the full suite, about 10 minutes
   npm run bench -- --quick                        # everything, in under a minute
@@ -229,6 +242,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     dryRun: values["dry-run"] ?? false,
     help: values.help ?? false,
     target: null,
+    clientBounds: { ...DEFAULT_CLIENT_BOUNDS },
   };
   if (options.help) return options;
 
@@ -290,6 +304,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const target = parseTargetFlags(values);
   if (target !== null) applyTarget(options, target, values);
   applyRepeats(options, values, bareUntilConfident);
+  options.clientBounds = parseClientBounds(values, options.target !== null);
   return options;
 }
 

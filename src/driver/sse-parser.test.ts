@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   createSseParser,
   type SseEvent,
+  SseLimitError,
+  type SseParserOptions,
   serializeSseComment,
   serializeSseEvent,
 } from "./sse-parser.ts";
@@ -293,6 +295,147 @@ describe("serializeSseEvent", () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("bounds", () => {
+  const bounded = (extra: Partial<SseParserOptions>) => {
+    const events: SseEvent[] = [];
+    const parser = createSseParser({
+      onEvent: (e) => events.push(e),
+      maxLineLength: 100,
+      maxEventLength: 250,
+      maxIdLength: 10,
+      ...extra,
+    });
+    return { parser, events };
+  };
+  const limitOf = (fn: () => void): SseLimitError => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(SseLimitError);
+      return error as SseLimitError;
+    }
+    throw new Error("expected an SseLimitError");
+  };
+
+  it("a line that never ends throws once it passes the bound, however it is chunked", () => {
+    const { parser } = bounded({});
+    parser.push("data: ");
+    for (let i = 0; i < 9; i++) parser.push("x".repeat(10));
+    const error = limitOf(() => parser.push("x".repeat(10)));
+    expect(error).toMatchObject({ what: "line", limit: 100 });
+    // In one chunk, with its line end: the same.
+    expect(limitOf(() => bounded({}).parser.push(`data: ${"x".repeat(100)}\n`)).what).toBe("line");
+  });
+
+  it("lines at the bound pass; an event of many short lines throws past the event bound", () => {
+    const { parser, events } = bounded({});
+    parser.push(`data: ${"a".repeat(94)}\n\n`);
+    expect(events).toHaveLength(1);
+    parser.push(`data: ${"b".repeat(90)}\ndata: ${"b".repeat(90)}\n`);
+    expect(limitOf(() => parser.push(`data: ${"b".repeat(90)}\n`))).toMatchObject({
+      what: "event",
+      limit: 250,
+    });
+  });
+
+  it("comments count as lines; blank lines and repeated fields cannot grow anything", () => {
+    const lines: number[] = [];
+    const { parser, events } = bounded({ onLine: () => lines.push(1) });
+    for (let i = 0; i < 1000; i++) parser.push("\n:hb\nevent: x\nid: 1\nretry: 5\n");
+    expect(lines).toHaveLength(5000);
+    expect(events).toHaveLength(0);
+    expect(limitOf(() => parser.push(`:${"c".repeat(100)}\n`)).what).toBe("line");
+  });
+
+  it("an id with NUL or over the bound is ignored, and said so", () => {
+    const ignored: string[] = [];
+    const { parser, events } = bounded({ onIgnoredId: (why) => ignored.push(why) });
+    parser.push("id: ok\ndata: 1\n\n");
+    parser.push("id: a\u0000b\ndata: 2\n\n");
+    parser.push(`id: ${"i".repeat(11)}\ndata: 3\n\n`);
+    expect(events.map((e) => e.lastEventId)).toEqual(["ok", "ok", "ok"]);
+    expect(ignored).toEqual(["nul", "too-long"]);
+  });
+
+  it("reports invalid UTF-8 once (replaced as the spec says), never a character split across chunks", () => {
+    const invalid: number[] = [];
+    const valid = bounded({ onInvalidUtf8: () => invalid.push(1) });
+    // "é€😀" split inside every character.
+    const bytes = new TextEncoder().encode("data: é€😀\n\n");
+    for (const byte of bytes) valid.parser.push(Uint8Array.of(byte));
+    valid.parser.end();
+    expect(valid.events.map((e) => e.data)).toEqual(["é€😀"]);
+    expect(invalid).toEqual([]);
+
+    const broken = bounded({ onInvalidUtf8: () => invalid.push(1) });
+    broken.parser.push(Uint8Array.of(0x64, 0x61, 0x74, 0x61, 0x3a, 0x20, 0xff, 0x0a, 0x0a));
+    broken.parser.push(Uint8Array.of(0x64, 0x61, 0x74, 0x61, 0x3a, 0xc3, 0x0a, 0x0a));
+    expect(broken.events.map((e) => e.data)).toEqual(["\ufffd", "\ufffd"]);
+    expect(invalid).toEqual([1]);
+
+    // A character cut off by the end of the stream.
+    const cut: number[] = [];
+    const truncated = bounded({ onInvalidUtf8: () => cut.push(1) });
+    truncated.parser.push(Uint8Array.of(0x3a, 0x0a, 0xe2, 0x82));
+    truncated.parser.end();
+    expect(cut).toEqual([1]);
+  });
+
+  it("a line that spans chunks comes out whole, whatever mix of big pieces and slivers", () => {
+    const { parser, events } = bounded({ maxLineLength: 1 << 20, maxEventLength: 1 << 20 });
+    const expected: string[] = [];
+    parser.push(Buffer.from("data: "));
+    for (let i = 0; i < 40; i++) {
+      // Alternating 5000-byte pieces (held) and slivers of 1..7 bytes (copied together).
+      const piece = String.fromCharCode(97 + (i % 26)).repeat(i % 2 === 0 ? 5000 : 1 + (i % 7));
+      expected.push(piece);
+      parser.push(Buffer.from(piece));
+    }
+    parser.push(Buffer.from("\n\n"));
+    expect(events.map((e) => e.data)).toEqual([expected.join("")]);
+  });
+
+  it("a drip of single bytes is bounded like any line, and parses like any line", () => {
+    const { parser, events } = bounded({ maxLineLength: 50_000, maxEventLength: 50_000 });
+    for (const byte of Buffer.from(`data: ${"q".repeat(40_000)}\n\n`))
+      parser.push(Uint8Array.of(byte));
+    expect(events[0]?.data).toHaveLength(40_000);
+    const endless = bounded({ maxLineLength: 50_000 });
+    expect(() => {
+      for (let i = 0; i < 60_000; i++) endless.parser.push(Uint8Array.of(0x78));
+    }).toThrow(SseLimitError);
+  });
+
+  it("bytes: a line is measured in bytes; a BOM counts only at the very start", () => {
+    const { parser } = bounded({ maxLineLength: 10 });
+    // "data: éé" is 8 characters but 10 bytes: at the bound, not past it.
+    parser.push(Buffer.from("data: éé\n"));
+    expect(() => parser.push(Buffer.from("data: ééé\n"))).toThrow(SseLimitError);
+    const afterEmpty = parse([Buffer.from("\n\ufeffdata: x\n\ndata: y\n\n")]);
+    // Not at the start: "\ufeffdata" is an unknown field.
+    expect(afterEmpty.events.map((e) => e.data)).toEqual(["y"]);
+    const split = parse([
+      Uint8Array.of(0xef),
+      Uint8Array.of(0xbb, 0xbf),
+      Buffer.from("data: z\n\n"),
+    ]);
+    expect(split.events.map((e) => e.data)).toEqual(["z"]);
+  });
+
+  it("the property: no input grows the pending line or event past its bound", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 60 }), (chunks) => {
+        const { parser } = bounded({});
+        try {
+          for (const chunk of chunks) parser.push(chunk);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SseLimitError);
+        }
+      }),
     );
   });
 });

@@ -2,8 +2,8 @@
  * A streaming text/event-stream parser following the WHATWG HTML "Server-sent events"
  * interpretation rules (section 9.2.6), so every SSE byte the driver counts is interpreted
  * exactly as a browser's EventSource would:
- * - UTF-8 decoded with a streaming decoder (a character split across chunks survives;
- *   invalid bytes become U+FFFD), one leading BOM ignored;
+ * - UTF-8 decoded (a character split across chunks survives; invalid bytes become U+FFFD),
+ *   one leading BOM ignored;
  * - lines end with CRLF, LF or CR - also a CR ending one chunk and an LF starting the next;
  * - an empty line dispatches the event; a line starting with ":" is a comment;
  * - "field: value" with one leading space of the value removed; a line without a colon is a
@@ -15,14 +15,22 @@
  * - the event type defaults to "message";
  * - an incomplete event (or line) at the end of the stream is dropped.
  *
+ * Bytes are split into lines before they are decoded (CR and LF never occur inside a UTF-8
+ * character), so a line is decoded once, whole. A line that spans chunks is held as the chunks
+ * it came in (slivers under 4 KiB are copied together, so a byte-by-byte drip cannot pile up a
+ * million tiny buffers) and joined once it ends: a stream cut at the line bound costs the bytes
+ * it sent, no copy of them. push() may keep a reference to the bytes it was given until their
+ * line ends: do not reuse a buffer after pushing it (socket chunks never are).
+ *
  * Bounds (not in the spec; a browser has its own): a line longer than `maxLineLength` or an
  * event whose data and type exceed `maxEventLength` throws SseLimitError from push(), so a
  * stream that never ends a line cannot grow the parser without end; an `id` longer than
- * `maxIdLength` is ignored like one with NUL. Lengths are UTF-16 code units of the decoded
- * text (= bytes for ASCII). Invalid UTF-8 is still replaced as the spec says, and reported once
+ * `maxIdLength` is ignored like one with NUL. A line is measured in bytes when bytes are pushed
+ * (in UTF-16 code units when text is), an event and an id in code units of the decoded text
+ * (= bytes for ASCII). Invalid UTF-8 is still replaced as the spec says, and reported once
  * through `onInvalidUtf8`.
  */
-import { isUtf8 } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 
 /** One dispatched event, as a `MessageEvent` would carry it. */
 export interface SseEvent {
@@ -63,7 +71,7 @@ export class SseLimitError extends Error {
     readonly what: "line" | "event",
     readonly limit: number,
   ) {
-    super(`SSE ${what} over ${limit} characters`);
+    super(`SSE ${what} over ${limit}`);
   }
 }
 
@@ -79,16 +87,26 @@ export interface SseParser {
 const LF = 0x0a;
 const CR = 0x0d;
 const BOM = "\ufeff";
+/** Pieces of a pending line shorter than this are copied into a shared block, not held. */
+const SLIVER_BYTES = 4096;
+const SLIVER_BLOCK_BYTES = 16 * 1024;
+const encoder = new TextEncoder();
 
 export function createSseParser(options: SseParserOptions): SseParser {
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // we strip the BOM ourselves, for strings too
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true }); // we strip the BOM ourselves
   const maxLine = options.maxLineLength ?? Number.POSITIVE_INFINITY;
   const maxEvent = options.maxEventLength ?? Number.POSITIVE_INFINITY;
   const maxId = options.maxIdLength ?? Number.POSITIVE_INFINITY;
-  const utf8 = options.onInvalidUtf8 ? createUtf8Check(options.onInvalidUtf8) : null;
+  let reportInvalidUtf8 = options.onInvalidUtf8;
   let sawFirstText = false;
-  /** Text of the current line not yet terminated. */
+  /** Text of the current line not yet terminated (text pushed). */
   let partialLine = "";
+  /** The current line not yet terminated (bytes pushed): its pieces, in order, and their size. */
+  const pieces: Uint8Array[] = [];
+  let partialBytes = 0;
+  /** Where slivers are copied together; the used part is a piece once a big piece follows. */
+  let block: Uint8Array | null = null;
+  let blockUsed = 0;
   /** The previous chunk ended with CR: an LF at the start of this one belongs to it. */
   let skipLeadingLf = false;
   let dataBuffer = "";
@@ -133,8 +151,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
     }
   };
 
+  /** One complete line, decoded (its length already checked against the bound). */
   const processLine = (line: string): void => {
-    if (line.length > maxLine) throw new SseLimitError("line", maxLine);
     options.onLine?.();
     if (line === "") {
       dispatch();
@@ -154,13 +172,115 @@ export function createSseParser(options: SseParserOptions): SseParser {
     processField(line.slice(0, colon), value);
   };
 
-  const processText = (input: string): void => {
-    let text = input;
-    if (text === "") return;
-    if (!sawFirstText) {
-      sawFirstText = true;
-      if (text.startsWith(BOM)) text = text.slice(1);
+  const firstLineOfStream = (text: string): string => {
+    sawFirstText = true;
+    return text.startsWith(BOM) ? text.slice(1) : text;
+  };
+  /** Text that may start the stream (text pushed): the first that is not empty does. */
+  const stripBom = (text: string): string =>
+    sawFirstText || text === "" ? text : firstLineOfStream(text);
+
+  const checkUtf8 = (bytes: Uint8Array): void => {
+    if (reportInvalidUtf8 === undefined || isUtf8(bytes)) return;
+    const report = reportInvalidUtf8;
+    reportInvalidUtf8 = undefined;
+    report();
+  };
+
+  const closeBlock = (): void => {
+    if (block !== null && blockUsed > 0) pieces.push(block.subarray(0, blockUsed));
+    block = null;
+    blockUsed = 0;
+  };
+
+  /** Adds bytes to the pending line: big pieces held as they are, slivers copied together. */
+  const gather = (bytes: Uint8Array): void => {
+    if (bytes.length === 0) return;
+    const needed = partialBytes + bytes.length;
+    if (needed > maxLine) throw new SseLimitError("line", maxLine);
+    partialBytes = needed;
+    if (bytes.length >= SLIVER_BYTES) {
+      closeBlock();
+      pieces.push(bytes);
+      return;
     }
+    if (block === null || blockUsed + bytes.length > block.length) {
+      closeBlock();
+      block = new Uint8Array(SLIVER_BLOCK_BYTES);
+    }
+    block.set(bytes, blockUsed);
+    blockUsed += bytes.length;
+  };
+
+  /** The pending line's bytes in one piece; the pending line is then empty. */
+  const takePending = (): Uint8Array => {
+    closeBlock();
+    const bytes =
+      pieces.length === 1 ? (pieces[0] as Uint8Array) : Buffer.concat(pieces, partialBytes);
+    pieces.length = 0;
+    partialBytes = 0;
+    return bytes;
+  };
+
+  /** The pending bytes of a line become text (text pushed after bytes). */
+  const bytesToText = (): void => {
+    if (partialBytes === 0) return;
+    const pending = takePending();
+    checkUtf8(pending);
+    const decoded = decoder.decode(pending);
+    partialLine = sawFirstText ? decoded : firstLineOfStream(decoded);
+  };
+
+  const processBytes = (chunk: Uint8Array): void => {
+    if (partialLine !== "") {
+      // Bytes pushed after text: the pending text joins the bytes.
+      const pending = partialLine;
+      partialLine = "";
+      gather(encoder.encode(pending));
+    }
+    const length = chunk.length;
+    let start = 0;
+    if (length === 0) return;
+    if (skipLeadingLf) {
+      skipLeadingLf = false;
+      if (chunk[0] === LF) start = 1;
+    }
+    // Next CR and LF from `start`, each searched again only once passed: linear in the chunk.
+    let nextLf = chunk.indexOf(LF, start);
+    let nextCr = chunk.indexOf(CR, start);
+    while (start < length) {
+      if (nextLf !== -1 && nextLf < start) nextLf = chunk.indexOf(LF, start);
+      if (nextCr !== -1 && nextCr < start) nextCr = chunk.indexOf(CR, start);
+      const end = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+      if (end === -1) {
+        gather(chunk.subarray(start));
+        return;
+      }
+      let lineBytes: Uint8Array;
+      if (partialBytes === 0) {
+        if (end - start > maxLine) throw new SseLimitError("line", maxLine);
+        lineBytes = chunk.subarray(start, end);
+      } else {
+        gather(chunk.subarray(start, end));
+        lineBytes = takePending();
+      }
+      checkUtf8(lineBytes);
+      const decoded = decoder.decode(lineBytes);
+      // The first line starts the stream, whatever it holds: only there is a BOM dropped.
+      const line = sawFirstText ? decoded : firstLineOfStream(decoded);
+      start = end + 1;
+      if (chunk[end] === CR) {
+        if (start === length) skipLeadingLf = true;
+        else if (chunk[start] === LF) start += 1;
+      }
+      processLine(line);
+    }
+  };
+
+  const processText = (input: string): void => {
+    bytesToText();
+    if (input === "") return;
+    const text = partialLine === "" ? stripBom(input) : input;
     let start = 0;
     if (skipLeadingLf) {
       skipLeadingLf = false;
@@ -176,27 +296,25 @@ export function createSseParser(options: SseParserOptions): SseParser {
         else if (text.charCodeAt(i + 1) === LF) i += 1;
       }
       start = i + 1;
+      if (line.length > maxLine) throw new SseLimitError("line", maxLine);
       processLine(line);
     }
     if (start < text.length) {
-      if (partialLine.length + text.length - start > maxLine) throw new SseLimitError("line", maxLine);
+      if (partialLine.length + text.length - start > maxLine) {
+        throw new SseLimitError("line", maxLine);
+      }
       partialLine += text.slice(start);
     }
   };
 
   return {
     push(chunk) {
-      if (typeof chunk === "string") {
-        processText(chunk);
-        return;
-      }
-      utf8?.push(chunk);
-      processText(decoder.decode(chunk, { stream: true }));
+      if (typeof chunk === "string") processText(chunk);
+      else processBytes(chunk);
     },
     end() {
-      // Flushes a dangling partial character as U+FFFD; the unterminated line is then dropped.
-      decoder.decode();
-      utf8?.end();
+      // The unterminated line is dropped; a character cut off by the end is still invalid.
+      if (partialBytes > 0) checkUtf8(takePending());
       partialLine = "";
       dataBuffer = "";
       eventTypeBuffer = "";
@@ -206,52 +324,6 @@ export function createSseParser(options: SseParserOptions): SseParser {
       return lastEventId;
     },
   };
-}
-
-/**
- * Tells whether a byte stream is valid UTF-8, chunk by chunk: a character split across chunks
- * is carried over (at most 3 bytes), every complete stretch is checked with Node's native
- * isUtf8. Reports the first invalid byte once, then stops checking.
- */
-function createUtf8Check(onInvalid: () => void): { push(chunk: Uint8Array): void; end(): void } {
-  let carry: Uint8Array | null = null;
-  let done = false;
-  const invalid = (): void => {
-    done = true;
-    carry = null;
-    onInvalid();
-  };
-  return {
-    push(chunk) {
-      if (done) return;
-      let bytes = chunk;
-      if (carry !== null) {
-        bytes = new Uint8Array(carry.length + chunk.length);
-        bytes.set(carry);
-        bytes.set(chunk, carry.length);
-      }
-      const cut = incompleteTailStart(bytes);
-      carry = cut < bytes.length ? bytes.slice(cut) : null;
-      if (!isUtf8(bytes.subarray(0, cut))) invalid();
-    },
-    end() {
-      // A character cut off by the end of the stream is invalid too (the decoder writes U+FFFD).
-      if (!done && carry !== null) invalid();
-    },
-  };
-}
-
-/** Where a multi-byte character that the chunk does not complete starts (or the length). */
-function incompleteTailStart(bytes: Uint8Array): number {
-  const len = bytes.length;
-  for (let i = len - 1; i >= Math.max(0, len - 4); i--) {
-    const b = bytes[i] as number;
-    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
-    if (b < 0xc0) return len; // ASCII: nothing incomplete
-    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-    return len - i < needed ? i : len;
-  }
-  return len; // four continuation bytes in a row: invalid anyway, isUtf8 says so
 }
 
 /** What `serializeSseEvent` writes. */

@@ -351,6 +351,10 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
       requests: requestsInWindow,
       emptyResponses: reader.count(m.emptyPollsInWindow),
       errors: errorsInWindow,
+      // k6 counts failed requests, not why, and has no backoff of ours.
+      errorsByReason: null,
+      backoffs: null,
+      reconnectBackoffMaxMs: null,
       connectionsOpened: null,
       bytesSent,
       bytesReceived,

@@ -1,67 +1,30 @@
 /**
- * One-shot cost reading of another process from Linux `/proc`: CPU time, resident memory,
- * open file descriptors and open TCP connections.
- *
- * Linux only: the product targets Linux, and `/proc` is the one source that gives all of
- * these for an arbitrary pid without instrumenting it. On other platforms every read
- * rejects with {@link ProcUnavailableError}.
+ * One-shot cost reading of another process: CPU time, resident memory, open file descriptors
+ * and open TCP connections. On Linux from `/proc`, the one source that gives all of these for
+ * an arbitrary pid without instrumenting it; on macOS from `ps` and `lsof` (ps-stats.ts), behind
+ * the same interface, so the README's macOS set-up measures costs too. On other platforms every
+ * read rejects with {@link ProcUnavailableError}.
  */
 import { execFile } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import {
+  ProcessGoneError,
+  type ProcStats,
+  ProcUnavailableError,
+  type ReadProcStatsOptions,
+} from "./proc-types.ts";
+import { readPsStats } from "./ps-stats.ts";
 
 const execFileAsync = promisify(execFile);
 
-/** A snapshot of one process's cost counters. */
-export interface ProcStats {
-  /** user + system CPU time since the process started, seconds (clock-tick resolution, usually 10 ms). */
-  cpuSeconds: number;
-  /** Resident set size now (VmRSS), bytes. 0 for processes without an address space. */
-  rssBytes: number;
-  /** Highest RSS since the process started (VmHWM), bytes. */
-  peakRssBytes: number;
-  /** Entries in /proc/<pid>/fd (files, pipes, sockets, epoll, ...). */
-  openFds: number;
-  /**
-   * TCP sockets (IPv4 + IPv6) held by the process that are not in LISTEN state, i.e. open
-   * connections in any state (ESTABLISHED, CLOSE_WAIT, ...). Found by matching the
-   * `socket:[inode]` fd links against /proc/<pid>/net/tcp and tcp6. Unix sockets (stdio
-   * pipes of a spawned child are socketpairs), UDP and listening sockets are not counted.
-   * 0 when `countSockets` was false.
-   */
-  openSockets: number;
-}
-
-export interface ReadProcStatsOptions {
-  /**
-   * Count TCP connections (default true). Costs one readlink per fd of the process plus
-   * reading the TCP tables of its whole network namespace (driver and server sockets alike):
-   * measured ~15 ms of CPU per 1,000 sockets. Without it a read costs a few ms at most.
-   */
-  countSockets?: boolean;
-}
-
-/** The process no longer exists (or has exited and is a zombie waiting to be reaped). */
-export class ProcessGoneError extends Error {
-  readonly pid: number;
-  constructor(pid: number, detail: string) {
-    super(`process ${pid} is gone: ${detail}`);
-    this.name = "ProcessGoneError";
-    this.pid = pid;
-  }
-}
-
-/** Not running on Linux: there is no /proc to read. */
-export class ProcUnavailableError extends Error {
-  constructor(platform: string) {
-    super(
-      `process cost sampling needs Linux /proc (this platform is "${platform}"); ` +
-        "run the benchmark on Linux",
-    );
-    this.name = "ProcUnavailableError";
-  }
-}
+export {
+  ProcessGoneError,
+  type ProcStats,
+  ProcUnavailableError,
+  type ReadProcStatsOptions,
+} from "./proc-types.ts";
 
 /** TCP state code for LISTEN in /proc/net/tcp (include/net/tcp_states.h). */
 const TCP_LISTEN = "0A";
@@ -218,17 +181,27 @@ async function countTcpConnections(pid: number, fdNames: string[]): Promise<numb
 }
 
 /**
- * Reads the cost counters of process `pid` from /proc.
+ * Reads the cost counters of process `pid`: from /proc on Linux, from ps and lsof on macOS.
  *
  * @throws {ProcessGoneError} the pid does not exist, or the process has exited (zombie).
- * @throws {ProcUnavailableError} not on Linux.
- * @throws Error with the path when /proc/<pid> cannot be read (for example permission).
+ * @throws {ProcUnavailableError} neither Linux nor macOS.
+ * @throws Error with the path when /proc/<pid> cannot be read (for example permission), or
+ *   when ps or lsof cannot be run.
  */
 export async function readProcStats(
   pid: number,
   options: ReadProcStatsOptions = {},
 ): Promise<ProcStats> {
+  if (process.platform === "darwin") return readPsStats(pid, options);
   if (process.platform !== "linux") throw new ProcUnavailableError(process.platform);
+  return readLinuxProcStats(pid, options);
+}
+
+/** {@link readProcStats} from Linux /proc. */
+export async function readLinuxProcStats(
+  pid: number,
+  options: ReadProcStatsOptions = {},
+): Promise<ProcStats> {
   if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`invalid pid: ${pid}`);
   const countSockets = options.countSockets ?? true;
 

@@ -13,7 +13,9 @@ import type { RunSummary } from "./summaries.ts";
 /**
  * 3 added repetitions (`RunResult.repetition`, `method.repeat`, `method.sampling`), summaries
  * with 95 % intervals (`summaries`), the publisher's issue lag (`RunResult.publisher`) and the
- * instrument's floor (`method.instrumentFloor`). 2 added fault results (`RunResult.fault`) and
+ * instrument's floor (`method.instrumentFloor`), and errors by reason with the clients' backoff
+ * (`http.errorsByReason`, `http.backoffs`, `http.reconnectBackoffMaxMs`; null in files written
+ * before them). 2 added fault results (`RunResult.fault`) and
  * explicit resets (`http.resets`, `delivery.skippedByReset`). Version 1 and 2 files are
  * upgraded on read (see src/results/upgrade-results.ts): every older run is a single run.
  */
@@ -210,8 +212,23 @@ export interface HttpStats {
   requests: number;
   /** Responses that carried no notification (polls that returned nothing). */
   emptyResponses: number;
-  /** Failed requests: network errors and non-2xx answers. */
+  /** Failed requests: network errors, non-2xx answers, crossed client bounds, broken protocol. */
   errors: number;
+  /**
+   * `errors` by reason, e.g. `{"HTTP 503": 40, "SSE event over 1 MiB": 2}` (at most 32 reasons,
+   * the rest under "(other reasons)"); null when not counted (k6 imports, older files).
+   */
+  errorsByReason: Record<string, number> | null;
+  /**
+   * Retries that waited longer than the normal delay because the failures repeated (exponential
+   * backoff with jitter, capped); null when not counted (k6 imports, older files).
+   */
+  backoffs: number | null;
+  /**
+   * The longest wait before a retry after an error (a reconnect or the next poll), ms; 0 when
+   * nothing failed; null when not counted (k6 imports, older files).
+   */
+  reconnectBackoffMaxMs: number | null;
   /** TCP connections opened by the clients; null when not counted (k6 imports). */
   connectionsOpened: number | null;
   /** Bytes written to client sockets (headers included). */

@@ -56,3 +56,18 @@ export function upgradeFromVersion2(json: Json): void {
   });
   if (!("summaries" in json)) json.summaries = [];
 }
+
+/**
+ * Version 3 before the clients counted errors by reason and backed off (those fields came
+ * while version 3 was unreleased): nothing was counted, so null, never 0. Also run on files
+ * upgraded from 1 and 2.
+ */
+export function upgradeWithinVersion3(json: Json): void {
+  eachObject(json.runs, (run) => {
+    const http = run.http;
+    if (!isObject(http)) return;
+    if (!("errorsByReason" in http)) http.errorsByReason = null;
+    if (!("backoffs" in http)) http.backoffs = null;
+    if (!("reconnectBackoffMaxMs" in http)) http.reconnectBackoffMaxMs = null;
+  });
+}

@@ -47,6 +47,50 @@ describe("validateResults", () => {
     expect(messageOf(() => validateResults(json))).toBe(expected);
   });
 
+  test("a version 3 file from before errors by reason and backoff reads them as null (not counted)", () => {
+    const json = fixtureJson();
+    for (const run of json.runs) {
+      const http = run.http as Record<string, unknown>;
+      delete http.errorsByReason;
+      delete http.backoffs;
+      delete http.reconnectBackoffMaxMs;
+    }
+    const upgraded = validateResults(json);
+    expect(upgraded.runs.length).toBeGreaterThan(0);
+    for (const run of upgraded.runs) {
+      expect(run.http).toMatchObject({
+        errorsByReason: null,
+        backoffs: null,
+        reconnectBackoffMaxMs: null,
+      });
+    }
+  });
+
+  test("errors by reason are counts by name; backoff figures numbers or null", () => {
+    const json = fixtureJson();
+    const http = json.runs[0]?.http as Record<string, unknown>;
+    http.errorsByReason = { "HTTP 503": 2, "SSE event over 1 MiB": 1 };
+    http.backoffs = 1;
+    http.reconnectBackoffMaxMs = 2_000;
+    expect(validateResults(json).runs[0]?.http.errorsByReason).toEqual({
+      "HTTP 503": 2,
+      "SSE event over 1 MiB": 1,
+    });
+    http.errorsByReason = { "HTTP 503": "two" };
+    expect(messageOf(() => validateResults(json))).toBe(
+      'runs[0].http.errorsByReason["HTTP 503"] must be a number, got "two"',
+    );
+    http.errorsByReason = ["HTTP 503"];
+    expect(messageOf(() => validateResults(json))).toBe(
+      "runs[0].http.errorsByReason must be an object of counts, got an array",
+    );
+    http.errorsByReason = {};
+    http.backoffs = "3";
+    expect(messageOf(() => validateResults(json))).toBe(
+      'runs[0].http.backoffs must be a number or null, got "3"',
+    );
+  });
+
   /** The fixture as a version 2 file had it: one run per group, no repetitions or summaries. */
   function asVersion2(json: Record<string, unknown>): Record<string, unknown> {
     json.schemaVersion = 2;

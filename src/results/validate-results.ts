@@ -44,7 +44,11 @@ import {
   type RunSummary,
 } from "../model/summaries.ts";
 import { summarizeRuns } from "./summarize-runs.ts";
-import { upgradeFromVersion1, upgradeFromVersion2 } from "./upgrade-results.ts";
+import {
+  upgradeFromVersion1,
+  upgradeFromVersion2,
+  upgradeWithinVersion3,
+} from "./upgrade-results.ts";
 
 /** A results file that cannot be read or does not match the schema. The message is one readable line. */
 export class ResultsError extends Error {
@@ -207,10 +211,23 @@ const latency = object<LatencyStats>({
   histogram: nullableStr,
 });
 
+/** `{reason: count}`: string keys, number values. */
+const countsByName: Check = (value, path) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    fail(path, "an object of counts", value);
+  }
+  for (const [key, count] of Object.entries(value as Record<string, unknown>)) {
+    num(count, `${path}[${JSON.stringify(key)}]`);
+  }
+};
+
 const http = object<HttpStats>({
   requests: num,
   emptyResponses: num,
   errors: num,
+  errorsByReason: nullable(countsByName),
+  backoffs: nullableNum,
+  reconnectBackoffMaxMs: nullableNum,
   connectionsOpened: nullableNum,
   bytesSent: num,
   bytesReceived: num,
@@ -405,7 +422,9 @@ export function validateResults(json: unknown): BenchResults {
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
   const upgraded = version === 1 || version === 2;
   if (upgraded) upgradeToCurrent(json as Record<string, unknown>, version);
-  else if (version !== RESULTS_SCHEMA_VERSION) {
+  else if (version === RESULTS_SCHEMA_VERSION) {
+    upgradeWithinVersion3(json as Record<string, unknown>);
+  } else {
     const found = version === undefined ? "no schemaVersion" : `schemaVersion ${describe(version)}`;
     throw new ResultsError(
       `results.json has ${found}; this push-vs-poll reads versions 1 to ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
@@ -422,5 +441,6 @@ export function validateResults(json: unknown): BenchResults {
 function upgradeToCurrent(json: Record<string, unknown>, version: 1 | 2): void {
   if (version === 1) upgradeFromVersion1(json);
   upgradeFromVersion2(json);
+  upgradeWithinVersion3(json);
   json.schemaVersion = RESULTS_SCHEMA_VERSION;
 }

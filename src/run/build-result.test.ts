@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
 import { buildResult, type RunIdentity } from "./build-result.ts";
 import type { Verdict } from "./judge.ts";
-import { cleanSnapshots, faultOutcome, processWindow } from "./test-support/snapshots.ts";
+import {
+  cleanSnapshots,
+  clientStats,
+  faultOutcome,
+  processWindow,
+} from "./test-support/snapshots.ts";
 
 const run: RunIdentity = {
   scenario: "steady",
@@ -37,6 +42,9 @@ describe("buildResult", () => {
       requests: 2000,
       emptyResponses: 500,
       errors: 0,
+      errorsByReason: {},
+      backoffs: 0,
+      reconnectBackoffMaxMs: 0,
       connectionsOpened: 3,
       bytesSent: 300_000,
       bytesReceived: 700_000,
@@ -111,6 +119,29 @@ describe("buildResult", () => {
     expect(buildResult(run, s, verdict).http.requestsPerClientMinute).toBe(0);
     const none = buildResult({ ...run, params: { ...run.params, clients: 0 } }, s, verdict);
     expect(none.driver?.rssPerClientBytes).toBeNull();
+  });
+
+  it("counts errors by reason and backoffs over the window only", () => {
+    const s = cleanSnapshots();
+    s.window.statsStart = clientStats({
+      errors: 3,
+      errorsByReason: { "HTTP 503": 2, "network error: stream cut": 1 },
+      backoffs: 1,
+      backoffMaxMs: 9_000,
+    });
+    s.window.statsEnd = clientStats({
+      errors: 8,
+      errorsByReason: { "HTTP 503": 6, "network error: stream cut": 1, "SSE event over 1 MiB": 1 },
+      backoffs: 4,
+      backoffMaxMs: 3_999.6,
+    });
+    const http = buildResult(run, s, verdict).http;
+    expect(http.errors).toBe(5);
+    // Reasons that did not occur in the window are left out.
+    expect(http.errorsByReason).toEqual({ "HTTP 503": 4, "SSE event over 1 MiB": 1 });
+    expect(http.backoffs).toBe(3);
+    // A maximum, restarted when the window opened: the end value is the window's.
+    expect(http.reconnectBackoffMaxMs).toBe(4_000);
   });
 
   it("carries the fault result and the verdict", () => {

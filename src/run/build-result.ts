@@ -4,6 +4,7 @@
  * per-delivered ratios are null (not measurable) when their denominator is zero.
  */
 
+import { diffErrorsByReason } from "../driver/clients/client-context.ts";
 import type { PublisherStats } from "../driver/publisher.ts";
 import { REDIS_CONNECTIONS_PER_SERVER, toInstanceCosts } from "../fleet/server-fleet.ts";
 import type {
@@ -74,6 +75,10 @@ function httpStats({ window }: RunSnapshots, clients: number): HttpStats {
     requests,
     emptyResponses: end.emptyResponses - start.emptyResponses,
     errors: end.errors - start.errors,
+    errorsByReason: diffErrorsByReason(start.errorsByReason, end.errorsByReason),
+    backoffs: end.backoffs - start.backoffs,
+    // The run restarts the maximum when the window opens (measure-phases.ts).
+    reconnectBackoffMaxMs: Math.round(end.backoffMaxMs),
     connectionsOpened: wire.connectionsOpened,
     bytesSent: wire.bytesSent,
     bytesReceived: wire.bytesReceived,

@@ -6,6 +6,7 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type PushVsPollServer } from "../../servers/http-shell.ts";
+import { DEFAULT_CLIENT_BOUNDS } from "../driver/clients/client-bounds.ts";
 import {
   type ClientContext,
   type ClientStats,
@@ -62,6 +63,7 @@ async function startHarness(strategy: StrategyId, keyPrefix: string): Promise<Ha
     endpoints: [{ kind: "server", baseUrl: new URL(url) }],
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
+    bounds: DEFAULT_CLIENT_BOUNDS,
     onNotifications(userId: string, notifications: readonly unknown[]) {
       for (const n of notifications as readonly { userId: string; seq: number }[]) {
         expect(n.userId).toBe(userId);
@@ -154,6 +156,7 @@ describe("WireCounter", () => {
         endpoints: [{ kind: "server", baseUrl: url }],
         createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
         stats,
+        bounds: DEFAULT_CLIENT_BOUNDS,
         onNotifications() {},
       },
       "u1",

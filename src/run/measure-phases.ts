@@ -7,6 +7,7 @@
  * window only; the ledger spans the whole run so every published seq is accounted for.
  */
 
+import { copyClientStats } from "../driver/clients/client-context.ts";
 import type { RunningPublisher } from "../driver/publisher.ts";
 import { diffWire } from "../driver/wire-counter.ts";
 import { diffRedisInfo, type RedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
@@ -38,14 +39,16 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
   selfCheck.mark();
   const pollingStartUs = rig.publisherPollingUs();
   const wireStart = wire.snapshot();
-  const statsStart = { ...stats };
+  const statsStart = copyClientStats(stats);
+  // The longest backoff wait is a maximum, not a count: it is the window's from here on.
+  stats.backoffMaxMs = 0;
   const windowStartMs = performance.now();
   const abortReason = await holdWindow(rig, progress, statsStart);
   ledger.endWindow();
   rig.faultRun?.markWindowEnd();
   const measuredMs = performance.now() - windowStartMs;
   const wireWindow = diffWire(wireStart, wire.snapshot());
-  const statsEnd = { ...stats };
+  const statsEnd = copyClientStats(stats);
   const fleetWindow = (await fleet?.stopWindow()) ?? null;
   const driver = selfCheck.stop();
   const publisherPollingUs = rig.publisherPollingUs() - pollingStartUs;

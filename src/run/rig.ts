@@ -5,9 +5,11 @@
  * driver self-check, the clients, the fault run and, once publishing starts, the publisher.
  */
 
+import { type ClientBounds, DEFAULT_CLIENT_BOUNDS } from "../driver/clients/client-bounds.ts";
 import {
   type ClientContext,
   type ClientStats,
+  countError,
   createClientStats,
   type Endpoint,
   type SimulatedClient,
@@ -45,6 +47,8 @@ export interface RigOptions {
   /** Unique per run so runs never see each other's streams. */
   keyPrefix: string;
   signal: AbortSignal;
+  /** What the clients put up with (`--max-sse-line-bytes`, ...); default DEFAULT_CLIENT_BOUNDS. */
+  clientBounds?: ClientBounds;
 }
 
 /**
@@ -132,6 +136,7 @@ export class Rig {
     this.faultRun = planned.fault ? this.#faultRun(planned.fault, options.redis) : null;
     this.clientContext = runClientContext({
       endpoints: serverSide.endpoints,
+      bounds: options.clientBounds ?? DEFAULT_CLIENT_BOUNDS,
       wire: this.wire,
       stats: this.stats,
       clock: this.clock,
@@ -240,9 +245,16 @@ export class Rig {
   }
 }
 
-/** Where the clients' receipts and connection events go: the ledger and the fault tracker. */
-function runClientContext(deps: {
+/** The reason counted once per received batch that held notifications without the marker. */
+export const UNMARKED_REASON = "notification without the driver's marker";
+
+/**
+ * Where the clients' receipts and connection events go: the ledger and the fault tracker.
+ * Exported for the tests that drive real clients the way a run does.
+ */
+export function runClientContext(deps: {
   endpoints: Endpoint[];
+  bounds: ClientBounds;
   wire: WireCounter;
   stats: ClientStats;
   clock: Clock;
@@ -255,20 +267,24 @@ function runClientContext(deps: {
     endpoints: deps.endpoints,
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
+    bounds: deps.bounds,
     onNotifications(userId, notifications) {
       const receivedAtUs = clock.nowUs();
+      let unmarked = 0;
       for (const item of notifications) {
         // The driver's own marker (seq, intended send time, user) travels in the payload, so
         // the ledger works the same for our servers and for any server that passes it through.
         const receipt = extractReceipt(item);
         if (receipt === null) {
           receipts.unrecognized += 1;
+          unmarked += 1;
           continue;
         }
         if (receipt.userId !== userId) stats.foreignNotifications += 1;
         ledger.recordReceived(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
         tracker?.received(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
       }
+      if (unmarked > 0) countError(stats, UNMARKED_REASON);
     },
     onReset(userId) {
       ledger.recordReset(userId);

@@ -9,6 +9,7 @@
  * builder (build-result.ts) are pure functions of them.
  */
 
+import type { ClientBounds } from "../driver/clients/client-bounds.ts";
 import type { RunResult } from "../model/results.ts";
 import type { PlannedRun } from "../plan/resolve-runs.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
@@ -37,6 +38,8 @@ export interface RunOneOptions {
   /** Unique per run so runs never see each other's streams. */
   keyPrefix: string;
   signal: AbortSignal;
+  /** What the clients put up with; default DEFAULT_CLIENT_BOUNDS. */
+  clientBounds?: ClientBounds;
   onProgress(update: ProgressUpdate): void;
 }
 

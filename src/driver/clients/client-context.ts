@@ -74,7 +74,8 @@ export const MAX_REASON_CHARS = 160;
 /** Counts one error of `reason` in `errors` and in `errorsByReason`. */
 export function countError(stats: ClientStats, reason: string): void {
   stats.errors += 1;
-  const short = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 3)}...` : reason;
+  const short =
+    reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 3)}...` : reason;
   const byReason = stats.errorsByReason;
   const key =
     short in byReason || Object.keys(byReason).length < MAX_ERROR_REASONS - 1
@@ -155,9 +156,9 @@ export interface SimulatedClient {
 }
 
 /**
- * The normal wait after an error, honouring the server's Retry-After (seconds) when it sent one,
- * clamped to [retryMinMs, retryMaxMs] (repeated failures back off from there; see
- * connection-lifecycle.ts).
+ * The normal wait after an error: the server's Retry-After (seconds) when it sent one, clamped
+ * to [retryMinMs, retryMaxMs], else `fallbackMs` (the client's own; repeated failures back off
+ * from there, see connection-lifecycle.ts).
  */
 export function retryDelayMs(
   retryAfterHeader: string | undefined,
@@ -165,8 +166,8 @@ export function retryDelayMs(
   bounds: Pick<ClientBounds, "retryMinMs" | "retryMaxMs">,
 ): number {
   const seconds = retryAfterHeader === undefined ? Number.NaN : Number(retryAfterHeader);
-  const ms = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackMs;
-  return Math.min(bounds.retryMaxMs, Math.max(bounds.retryMinMs, ms));
+  if (!(Number.isFinite(seconds) && seconds >= 0)) return fallbackMs;
+  return Math.min(bounds.retryMaxMs, Math.max(bounds.retryMinMs, seconds * 1000));
 }
 
 /** A short, log-friendly description of a network-level failure (its errno code when it has one). */

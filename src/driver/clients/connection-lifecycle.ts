@@ -4,10 +4,17 @@
  * reports after drop(), stop() or the next attempt superseded it is ignored), the timer of the
  * next attempt, and the public start / stop / drop / setReadRate of SimulatedClient. A client
  * supplies only what one attempt does (send a poll, open a stream) and reports back through
- * `markConnected` and `disrupted`.
+ * `markConnected`, `succeeded` and `disrupted`.
+ *
+ * Backoff: after one failed attempt the next waits the normal delay (the strategy's retry, the
+ * server's Retry-After or SSE `retry:`), so a server restart costs what it always did; each
+ * further failure in a row doubles the ceiling of a jittered wait, up to `bounds.backoffMaxMs`
+ * (see backoffDelayMs), and a success starts over. A target that refuses or resets every
+ * connection therefore sees each client less and less often, never a storm.
  */
 import type http from "node:http";
-import type { ClientContext, SimulatedClient } from "./client-context.ts";
+import { backoffDelayMs } from "./client-bounds.ts";
+import { type ClientContext, countError, type SimulatedClient } from "./client-context.ts";
 import { createEndpointRotation, type EndpointRotation } from "./endpoint-rotation.ts";
 import { ReadThrottle } from "./read-throttle.ts";
 
@@ -18,7 +25,7 @@ export interface Disruption {
   /** Network-level: the next attempt goes to the next endpoint. */
   network: boolean;
   reason: string;
-  /** Wait before the next attempt. */
+  /** The normal wait before the next attempt; repeated failures back off from it. */
   delayMs: number;
 }
 
@@ -33,6 +40,10 @@ export interface ConnectionLifecycle {
   readonly connecting: boolean;
   /** Resolves start(); later calls do nothing. */
   markConnected(): void;
+  /** An attempt worked (a poll answered, a stream spoke): the next failure waits the normal delay. */
+  succeeded(): void;
+  /** Failed attempts in a row since the last success. */
+  readonly failures: number;
   /** How to cancel the current attempt's request or stream (drop(), stop()); null once it is over. */
   setInFlight(cancel: (() => void) | null): void;
   /** Runs the next attempt after `delayMs`, replacing one already due; nothing once stopped. */
@@ -50,9 +61,11 @@ export interface ConnectionLifecycle {
 export function createConnectionLifecycle(
   ctx: ClientContext,
   userId: string,
-  options: { endpointIndex?: number },
+  options: { endpointIndex?: number; random?: () => number },
   attempt: (isCurrent: () => boolean) => void,
 ): ConnectionLifecycle {
+  const random = options.random ?? Math.random;
+  let failures = 0;
   const route = createEndpointRotation(ctx.endpoints, options.endpointIndex ?? 0);
   const agent = ctx.createAgent();
   const throttle = new ReadThrottle();
@@ -127,15 +140,34 @@ export function createConnectionLifecycle(
       return resolveStart !== undefined;
     },
     markConnected,
+    succeeded() {
+      failures = 0;
+    },
+    get failures() {
+      return failures;
+    },
     setInFlight(cancel) {
       cancelInFlight = cancel;
     },
     schedule,
     disrupted(how) {
-      if (how.error) ctx.stats.errors += 1;
+      let delayMs = how.delayMs;
+      if (how.error) {
+        countError(ctx.stats, how.reason);
+        failures += 1;
+        delayMs = backoffDelayMs(how.delayMs, failures, {
+          floorMs: ctx.bounds.retryMinMs,
+          capMs: ctx.bounds.backoffMaxMs,
+          random,
+        });
+        if (failures > 1) ctx.stats.backoffs += 1;
+        ctx.stats.backoffMaxMs = Math.max(ctx.stats.backoffMaxMs, delayMs);
+      } else {
+        failures = 0;
+      }
       if (how.network) route.failover();
       ctx.onDisrupted?.(userId, how.reason);
-      schedule(how.delayMs);
+      schedule(delayMs);
     },
   };
 }

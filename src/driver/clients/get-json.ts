@@ -100,7 +100,10 @@ export function getJson(options: GetJsonOptions): JsonRequest {
         clocks.headersArrived();
         const status = res.statusCode ?? 0;
         if (isRedirect(status)) {
-          finish({ kind: "bad-answer", status, reason: redirectReason(status, res.headers.location) }, true);
+          finish(
+            { kind: "bad-answer", status, reason: redirectReason(status, res.headers.location) },
+            true,
+          );
           return;
         }
         const tooBig = (): JsonOutcome => ({
@@ -125,14 +128,13 @@ export function getJson(options: GetJsonOptions): JsonRequest {
           chunks.push(chunk);
           throttle.consume(res, chunk.length);
         });
-        res.on("error", (error) =>
-          finish({ kind: "network-error", reason: describeNetworkError(error) }),
-        );
-        // A body cut short (server killed mid-answer) ends in close without end.
+        // A body cut short (server killed mid-answer, connection reset) ends in an "aborted"
+        // error, or in close without end.
+        const cutShort = (): void =>
+          finish({ kind: "network-error", reason: "network error: answer cut short" });
+        res.on("error", cutShort);
         res.on("close", () => {
-          if (!res.complete) {
-            finish({ kind: "network-error", reason: "network error: answer cut short" });
-          }
+          if (!res.complete) cutShort();
         });
         res.on("end", () => {
           const bytes = Buffer.concat(chunks);

@@ -51,6 +51,14 @@ interface PollAnswer {
 /** What the client expects, for error reasons. */
 const POLL_SHAPE = "{notifications: [...], cursor}";
 
+function describeCursor(cursor: unknown): string {
+  if (cursor === undefined) return "missing";
+  if (cursor === null) return "null";
+  if (Array.isArray(cursor)) return "an array";
+  if (typeof cursor === "number") return "not a finite number";
+  return typeof cursor === "object" ? "an object" : `a ${typeof cursor}`;
+}
+
 /** The answer, or why it is not one. */
 export function toPollAnswer(body: unknown): PollAnswer | { problem: string } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -68,9 +76,7 @@ export function toPollAnswer(body: unknown): PollAnswer | { problem: string } {
         ? String(b.cursor)
         : null;
   if (cursor === null) {
-    return {
-      problem: `poll answer's cursor is ${b.cursor === undefined ? "missing" : `a ${b.cursor === null ? "null" : Array.isArray(b.cursor) ? "array" : typeof b.cursor}`}, not a string`,
-    };
+    return { problem: `poll answer's cursor is ${describeCursor(b.cursor)}, not a string` };
   }
   return { notifications: b.notifications, cursor, reset: b.reset === true };
 }

@@ -35,6 +35,9 @@ export function startRequestClocks(
   options: RequestClockOptions,
 ): RequestClocks {
   let over = false;
+  /** The headers are in. (The parser emits `response` from inside the socket's `data` event, so
+   * our own `data` listener may still run for that very chunk after it was removed.) */
+  let headersIn = false;
   let socket: Socket | null = null;
   let firstByte: NodeJS.Timeout | undefined;
   let headers: NodeJS.Timeout | undefined;
@@ -48,7 +51,7 @@ export function startRequestClocks(
   const onFirstData = (): void => {
     clearTimeout(firstByte);
     firstByte = undefined;
-    if (over || headers !== undefined) return;
+    if (over || headersIn || headers !== undefined) return;
     headers = setTimeout(
       () => timeout(`headers not complete within ${formatMs(options.headerMs)}`),
       options.headerMs,
@@ -59,6 +62,7 @@ export function startRequestClocks(
     s.once("data", onFirstData);
   };
   const stopHeaderClocks = (): void => {
+    headersIn = true;
     clearTimeout(firstByte);
     clearTimeout(headers);
     firstByte = undefined;

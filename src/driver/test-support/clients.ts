@@ -6,6 +6,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import { afterEach } from "vitest";
+import { type ClientBounds, DEFAULT_CLIENT_BOUNDS } from "../clients/client-bounds.ts";
 import {
   type ClientContext,
   type ClientStats,
@@ -121,7 +122,19 @@ export interface RecordingContext {
   notifications(): unknown[];
 }
 
-export function recordingContext(endpoints: readonly Endpoint[]): RecordingContext {
+/**
+ * The bounds of the test contexts: the defaults, but a retry may be as short as 10 ms, because
+ * the stub servers ask for 20 ms (`retry: 20`) to keep the tests fast.
+ */
+export const TEST_CLIENT_BOUNDS: Readonly<ClientBounds> = {
+  ...DEFAULT_CLIENT_BOUNDS,
+  retryMinMs: 10,
+};
+
+export function recordingContext(
+  endpoints: readonly Endpoint[],
+  bounds: Partial<ClientBounds> = {},
+): RecordingContext {
   const stats = createClientStats();
   const wire = new WireCounter();
   const calls: HookCall[] = [];
@@ -129,6 +142,7 @@ export function recordingContext(endpoints: readonly Endpoint[]): RecordingConte
     endpoints,
     createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
     stats,
+    bounds: { ...TEST_CLIENT_BOUNDS, ...bounds },
     onNotifications: (userId, notifications) =>
       calls.push({ hook: "notifications", userId, notifications }),
     onReset: (userId) => calls.push({ hook: "reset", userId }),

@@ -9,21 +9,13 @@
  */
 
 import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
+import { createRng } from "../../driver/publish-schedule.ts";
 import type { BenchResults, ResolvedParams, RunResult } from "../../model/results.ts";
 import type { StrategyId } from "../../model/strategies.ts";
 import { summarizeRuns } from "../../results/summarize-runs.ts";
 
-/** Seeded PRNG (mulberry32) so fixtures are byte-identical between test runs. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (the driver's mulberry32) so fixtures are byte-identical between test runs. */
+export const createRandom: (seed: number) => () => number = createRng;
 
 export const FIXTURE_BASE_PARAMS: ResolvedParams = {
   clients: 1000,
@@ -175,6 +167,9 @@ export function createFixtureRun(
       reconnects: 0,
       resets: 0,
       requestsPerClientMinute: perClientRpm,
+      errorsByReason: {},
+      backoffs: 0,
+      reconnectBackoffMaxMs: 0,
     },
     perDelivered:
       deliveredInWindow === 0
