@@ -64,6 +64,7 @@ export function getJson(options: GetJsonOptions): JsonRequest {
   const holdMs = options.holdMs ?? 0;
   let aborted = false;
   let current: http.ClientRequest | undefined;
+  let stopClocks: (() => void) | undefined;
   const outcome = new Promise<JsonOutcome>((resolve) => {
     let settled = false;
     const send = (isRetry: boolean): void => {
@@ -96,6 +97,7 @@ export function getJson(options: GetJsonOptions): JsonRequest {
         throttle,
         onTimeout: (reason) => finish({ kind: "network-error", reason }, true),
       });
+      stopClocks = clocks.done;
       req.on("response", (res) => {
         clocks.headersArrived();
         const status = res.statusCode ?? 0;
@@ -139,6 +141,13 @@ export function getJson(options: GetJsonOptions): JsonRequest {
         res.on("end", () => {
           const bytes = Buffer.concat(chunks);
           chunks.length = 0;
+          if (status < 200 || status >= 300) {
+            // An error answer's body is not read for meaning (a proxy's HTML page is common);
+            // its status and Retry-After are.
+            const retryAfter = res.headers["retry-after"];
+            finish({ kind: "answer", status, retryAfter, body: null, invalidUtf8: false });
+            return;
+          }
           const text = bytes.toString("utf8");
           let body: unknown = null;
           try {
@@ -175,6 +184,7 @@ export function getJson(options: GetJsonOptions): JsonRequest {
     abort() {
       // Set first: destroying a reused socket raises ECONNRESET, which must not be re-sent.
       aborted = true;
+      stopClocks?.();
       current?.destroy();
     },
   };
