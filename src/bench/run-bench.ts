@@ -129,6 +129,11 @@ export async function runBench(
     );
   }
   const createdAt = new Date();
+  // Read now, not when the results are written: the git sha must name the code that ran, and a
+  // long bench can outlive a commit made meanwhile.
+  const environment = await collectEnvironment({
+    redisVersion: redis ? redis.version : "n/a (external target)",
+  });
   const stamp = createdAt.toISOString().replace(/[:.]/g, "-");
   const runs: RunResult[] = [];
   const failedRuns: FailedRun[] = [];
@@ -296,9 +301,7 @@ export async function runBench(
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: "push-vs-poll", version: TOOL_VERSION },
     createdAt: createdAt.toISOString(),
-    environment: await collectEnvironment({
-      redisVersion: redis ? redis.version : "n/a (external target)",
-    }),
+    environment,
     method: {
       source: "bench",
       tool: target

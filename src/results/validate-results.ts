@@ -1,5 +1,5 @@
 /**
- * Hand-written validation of a parsed results.json against src/results/schema.ts.
+ * Hand-written validation of a parsed results.json against src/model/results.ts and src/model/summaries.ts.
  * The checks are a tiny combinator "schema" whose object shapes are typed `Record<keyof T, Check>`,
  * so adding or removing a field in schema.ts fails type-checking here until the validator follows.
  * Every message names the JSON path, what was expected and what was found.

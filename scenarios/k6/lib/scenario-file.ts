@@ -1,6 +1,6 @@
 /**
  * The shape of scenarios/k6/scenarios.json: the resolved scenario definitions (from
- * scenarios/index.ts through scenarios/resolve-runs.ts), written by `npm run export-scenarios`
+ * scenarios/index.ts through src/plan/resolve-runs.ts), written by `npm run export-scenarios`
  * so the k6 scripts read the same single source of truth as `npm run bench`.
  *
  * Pure TypeScript: no k6 or Node imports, so the k6 scripts, the exporter and the unit tests

@@ -160,6 +160,12 @@ export interface SimulatedClient {
  * to [retryMinMs, retryMaxMs], else `fallbackMs` (the client's own; repeated failures back off
  * from there, see connection-lifecycle.ts).
  */
+/** True when a Retry-After header holds a usable number of seconds (the server said when). */
+export function hasRetryAfter(retryAfterHeader: string | undefined): boolean {
+  const seconds = retryAfterHeader === undefined ? Number.NaN : Number(retryAfterHeader);
+  return Number.isFinite(seconds) && seconds >= 0;
+}
+
 export function retryDelayMs(
   retryAfterHeader: string | undefined,
   fallbackMs: number,

@@ -10,7 +10,11 @@
  * server's Retry-After or SSE `retry:`), so a server restart costs what it always did; each
  * further failure in a row doubles the ceiling of a jittered wait, up to `bounds.backoffMaxMs`
  * (see backoffDelayMs), and a success starts over. A target that refuses or resets every
- * connection therefore sees each client less and less often, never a storm.
+ * connection therefore sees each client less and less often, never a storm. A server that says
+ * when to come back (a valid `Retry-After` on its error answer) is taken at its word (clamped to
+ * [retryMinMs, retryMaxMs]) instead of being backed off from: it is answering, it is not gone,
+ * and growing the wait past what it asked for would only delay the recovery it announced (a
+ * 10 s Redis outage answered with `503 Retry-After: 1` left a short poller backing off for 16 s).
  */
 import type http from "node:http";
 import { backoffDelayMs } from "./client-bounds.ts";
@@ -27,6 +31,8 @@ export interface Disruption {
   reason: string;
   /** The normal wait before the next attempt; repeated failures back off from it. */
   delayMs: number;
+  /** The server set `delayMs` itself (a valid Retry-After): wait exactly that, no backoff. */
+  serverDirected?: boolean;
 }
 
 export interface ConnectionLifecycle {
@@ -155,12 +161,14 @@ export function createConnectionLifecycle(
       if (how.error) {
         countError(ctx.stats, how.reason);
         failures += 1;
-        delayMs = backoffDelayMs(how.delayMs, failures, {
-          floorMs: ctx.bounds.retryMinMs,
-          capMs: ctx.bounds.backoffMaxMs,
-          random,
-        });
-        if (failures > 1) ctx.stats.backoffs += 1;
+        if (how.serverDirected !== true) {
+          delayMs = backoffDelayMs(how.delayMs, failures, {
+            floorMs: ctx.bounds.retryMinMs,
+            capMs: ctx.bounds.backoffMaxMs,
+            random,
+          });
+          if (failures > 1) ctx.stats.backoffs += 1;
+        }
         ctx.stats.backoffMaxMs = Math.max(ctx.stats.backoffMaxMs, delayMs);
       } else {
         failures = 0;

@@ -271,3 +271,37 @@ describe("polling client, drop()", () => {
     expect(live.requests).toHaveLength(1);
   });
 });
+
+describe("polling client, a server that says when to come back", () => {
+  it("waits what Retry-After asks on every failure in a row, never backing off past it", async () => {
+    // A 503 + Retry-After: 0 answer, as our servers give while Redis is away (with 1 s there):
+    // the wait stays at the floor (10 ms here) instead of doubling per failure.
+    const server = track(
+      await startStubServer((_req, res) => {
+        res.writeHead(503, { "content-type": "application/json", "retry-after": "0" });
+        res.end('{"error":"redis unavailable"}');
+      }),
+    );
+    const rec = recordingContext([templateEndpoint(server.url, "/feed/{userId}", true)]);
+    const client = shortPoller(rec);
+    await client.start();
+    await waitFor(() => server.requests.length >= 12, "a dozen polls");
+    expect(rec.stats.errors).toBeGreaterThanOrEqual(11);
+    expect(rec.stats.backoffs).toBe(0);
+    expect(rec.stats.backoffMaxMs).toBeLessThan(100);
+  });
+
+  it("backs off from a failure that carries no Retry-After", async () => {
+    const server = track(
+      await startStubServer((_req, res) => {
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end('{"error":"busy"}');
+      }),
+    );
+    const rec = recordingContext([templateEndpoint(server.url, "/feed/{userId}", true)]);
+    const client = shortPoller(rec);
+    await client.start();
+    await waitFor(() => rec.stats.backoffs >= 2, "two backed-off retries");
+    expect(rec.stats.backoffMaxMs).toBeGreaterThan(POLL_ERROR_BACKOFF_MS);
+  });
+});

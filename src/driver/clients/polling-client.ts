@@ -8,6 +8,7 @@ import {
   type ClientContext,
   countError,
   type Endpoint,
+  hasRetryAfter,
   retryDelayMs,
   type SimulatedClient,
 } from "./client-context.ts";
@@ -100,8 +101,8 @@ export function createPollingClient(
       ? new URL(behaviour.pathFor(userId, cursor, life.connecting), endpoint.baseUrl)
       : endpoint.subscribe.expand({ userId, cursor });
 
-  const failed = (reason: string, delayMs: number, network = false): void =>
-    life.disrupted({ error: true, network, reason, delayMs });
+  const failed = (reason: string, delayMs: number, network = false, serverDirected = false): void =>
+    life.disrupted({ error: true, network, reason, delayMs, serverDirected });
   const errorDelayMs = (retryAfter?: string): number =>
     retryDelayMs(retryAfter, POLL_ERROR_BACKOFF_MS, ctx.bounds);
 
@@ -141,7 +142,8 @@ export function createPollingClient(
         return;
       }
       if (outcome.status < 200 || outcome.status >= 300) {
-        failed(`HTTP ${outcome.status}`, errorDelayMs(outcome.retryAfter));
+        const said = hasRetryAfter(outcome.retryAfter);
+        failed(`HTTP ${outcome.status}`, errorDelayMs(outcome.retryAfter), false, said);
         return;
       }
       const answer = toPollAnswer(outcome.body);

@@ -17,6 +17,7 @@ import {
   type ClientContext,
   countError,
   type Endpoint,
+  hasRetryAfter,
   retryDelayMs,
   type SimulatedClient,
 } from "./client-context.ts";
@@ -191,6 +192,7 @@ export function createSseClient(
           network: false,
           reason,
           delayMs: retryDelayMs(res.headers["retry-after"], retryMs, bounds),
+          serverDirected: hasRetryAfter(res.headers["retry-after"]),
         });
         return;
       }
