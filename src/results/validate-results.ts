@@ -123,6 +123,14 @@ function object<T>(shape: { [K in keyof T]-?: Check }, expected = "an object"): 
 
 const strategy = oneOf(STRATEGIES);
 
+/** A sweep step (runs, failed runs and summaries carry the same one), or null. */
+const step = nullable(
+  object<NonNullable<RunResult["step"]>>(
+    { parameter: str, label: str, value: num },
+    "an object or null",
+  ),
+);
+
 const environment = object<EnvironmentInfo>({
   nodeVersion: str,
   os: str,
@@ -268,12 +276,7 @@ const driver = object<DriverCost>({
 
 const run = object<RunResult>({
   scenario: str,
-  step: nullable(
-    object<NonNullable<RunResult["step"]>>(
-      { parameter: str, label: str, value: num },
-      "an object or null",
-    ),
-  ),
+  step,
   strategy,
   repetition: num,
   params,
@@ -367,12 +370,7 @@ const figureInterval = nullable(
 
 const summary = object<RunSummary>({
   scenario: str,
-  step: nullable(
-    object<NonNullable<RunSummary["step"]>>(
-      { parameter: str, label: str, value: num },
-      "an object or null",
-    ),
-  ),
+  step,
   strategy,
   runs: num,
   validRuns: num,
@@ -396,12 +394,7 @@ const benchResults = object<BenchResults>({
   failedRuns: arrayOf(
     object<FailedRun>({
       scenario: str,
-      step: nullable(
-        object<NonNullable<FailedRun["step"]>>(
-          { parameter: str, label: str, value: num },
-          "an object or null",
-        ),
-      ),
+      step,
       strategy,
       repetition: num,
       error: str,

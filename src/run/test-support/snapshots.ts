@@ -2,26 +2,14 @@
  * Snapshot objects of one clean run (every client connected, nothing lost, no fault), for the
  * judge and result-builder tests: override what a test is about.
  */
-import type { ClientStats } from "../../driver/clients/client-context.ts";
+import { type ClientStats, createClientStats } from "../../driver/clients/client-context.ts";
 import type { FaultOutcome } from "../../faults/fault-run.ts";
 import type { ProcessWindowStats } from "../../metrics/process-sampler.ts";
 import type { FaultResult } from "../../model/results.ts";
 import type { RunSnapshots } from "../snapshots.ts";
 
 export function clientStats(overrides: Partial<ClientStats> = {}): ClientStats {
-  return {
-    requests: 0,
-    emptyResponses: 0,
-    errors: 0,
-    errorsByReason: {},
-    backoffs: 0,
-    backoffMaxMs: 0,
-    reconnects: 0,
-    staleSocketRetries: 0,
-    foreignNotifications: 0,
-    resets: 0,
-    ...overrides,
-  };
+  return { ...createClientStats(), ...overrides };
 }
 
 export function processWindow(overrides: Partial<ProcessWindowStats> = {}): ProcessWindowStats {
