@@ -1,13 +1,12 @@
 import type { Scenario } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /** A broadcast: everyone is notified at the same instant. */
-export const burst: Scenario = {
+export const burst: Scenario = defineScenario({
   id: "burst",
   description:
     "When one notification goes to all 1,000 users at once every 5 s, how does each strategy absorb the spike?",
   params: {
-    ...BASE_PARAMS,
     clients: 1_000,
     // One broadcast event every 5 s (all-users: the rate counts events, not notifications).
     ratePerSec: 0.2,
@@ -25,6 +24,6 @@ export const burst: Scenario = {
   defaultRepeat: 3,
   quick: {
     // A broadcast every 500 ms: two fall in the one-second window.
-    params: { ...QUICK_PHASES, ratePerSec: 2 },
+    params: { ratePerSec: 2 },
   },
-};
+});

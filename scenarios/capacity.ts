@@ -1,5 +1,5 @@
 import type { Scenario } from "../src/model/scenario.ts";
-import { BASE_PARAMS } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /**
  * Capacity: autocannon drives the polling routes (no simulated users, no publisher): a closed
@@ -7,7 +7,7 @@ import { BASE_PARAMS } from "./defaults.ts";
  * SSE has no request/response route to drive, so it is not part of this scenario; what SSE
  * connections cost is in the ramp scenario.
  */
-export const capacity: Scenario = {
+export const capacity: Scenario = defineScenario({
   id: "capacity",
   description:
     "How many requests per second, and so how many clients, can one server process of each polling strategy carry with p99 under 50 ms?",
@@ -17,7 +17,6 @@ export const capacity: Scenario = {
   // Required by the type; a capacity run reads only longPollHoldMs (the hold of the long-poll
   // requests and of the clients-per-process model) and payloadBytes (the seeded notifications).
   params: {
-    ...BASE_PARAMS,
     clients: 100,
     ratePerSec: 0,
     rampMs: 0,
@@ -39,4 +38,4 @@ export const capacity: Scenario = {
     params: {},
     capacity: { connections: 10, saturationMs: 1_000, stepMs: 1_000, stepFractions: [0.25, 0.5] },
   },
-};
+});

@@ -6,11 +6,12 @@
  */
 
 import type { ScenarioParams } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { DEFAULT_PARAMS } from "../src/model/scenario-schema.ts";
+import { QUICK_PHASES } from "./defaults.ts";
 
 /** 500 users, one notification per user every 2 s on average: 250 publishes/s in total. */
 export const FAULT_PARAMS: ScenarioParams = {
-  ...BASE_PARAMS,
+  ...DEFAULT_PARAMS,
   clients: 500,
   ratePerSec: 0.5,
   rampMs: 2_000,

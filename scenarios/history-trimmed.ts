@@ -1,4 +1,5 @@
 import type { Scenario } from "../src/model/scenario.ts";
+import { defineScenario } from "./define-scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
@@ -11,7 +12,7 @@ import {
  * to the newest notification (retention expiring), so they come back with a cursor older than
  * anything kept. They must be told (an explicit reset), never silently skip.
  */
-export const historyTrimmed: Scenario = {
+export const historyTrimmed: Scenario = defineScenario({
   id: "history-trimmed",
   description:
     "When a client returns with a cursor older than the kept history, does it get an explicit reset (SSE event: reset, polling reset: true) instead of a silent gap, and is everything else still delivered once?",
@@ -28,4 +29,4 @@ export const historyTrimmed: Scenario = {
     params: QUICK_FAULT_PARAMS,
     fault: { atMs: QUICK_FAULT_AT_MS, durationMs: 2_000 },
   },
-};
+});

@@ -1,13 +1,13 @@
 import type { Scenario } from "../src/model/scenario.ts";
-import { BASE_PARAMS, DEFAULT_LONG_POLL_HOLD_MS, QUICK_PHASES } from "./defaults.ts";
+import { DEFAULT_LONG_POLL_HOLD_MS } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /** Nothing to deliver: the pure cost of waiting. */
-export const idle: Scenario = {
+export const idle: Scenario = defineScenario({
   id: "idle",
   description:
     "With 2,000 connected users and no notifications at all, what does merely waiting cost each strategy (requests, bytes, CPU, memory)?",
   params: {
-    ...BASE_PARAMS,
     clients: 2_000,
     ratePerSec: 0,
     rampMs: 2_000,
@@ -22,6 +22,6 @@ export const idle: Scenario = {
   },
   quick: {
     // A 500 ms hold in a 1 s window: two expiries per client, still a whole number of holds.
-    params: { ...QUICK_PHASES, longPollHoldMs: 500 },
+    params: { longPollHoldMs: 500 },
   },
-};
+});

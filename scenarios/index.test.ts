@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { parseScenarioFileText } from "../src/plan/scenario-file.ts";
 import { validateScenario } from "../src/plan/validate-scenario.ts";
 import { UsageError } from "../src/util/usage-error.ts";
+import { definitionOf } from "./define-scenario.ts";
 import { DEFAULT_SCENARIO_IDS, getScenario, SCENARIO_IDS, SCENARIOS } from "./index.ts";
 
 describe("scenario registry", () => {
@@ -20,6 +22,13 @@ describe("scenario registry", () => {
 
   it("every scenario is valid", () => {
     for (const scenario of SCENARIOS) expect(() => validateScenario(scenario)).not.toThrow();
+  });
+
+  it("every built-in is written in the scenario-file form: as JSON in a file it parses to itself", () => {
+    const definitions = SCENARIOS.map((scenario) => definitionOf(scenario));
+    expect(definitions.every((d) => d !== undefined)).toBe(true);
+    const file = JSON.stringify({ scenarios: definitions });
+    expect(parseScenarioFileText(file, "built-ins.json")).toEqual(SCENARIOS);
   });
 
   it("getScenario finds by id and lists valid ids for an unknown one", () => {

@@ -7,10 +7,13 @@ import type { Scenario } from "../src/model/scenario.ts";
 import { UsageError } from "../src/util/usage-error.ts";
 import { burst } from "./burst.ts";
 import { capacity } from "./capacity.ts";
+import { h2Multiplex } from "./h2-multiplex.ts";
 import { historyTrimmed } from "./history-trimmed.ts";
 import { idle } from "./idle.ts";
 import { instanceFailover } from "./instance-failover.ts";
 import { intervalSweep } from "./interval-sweep.ts";
+import { proxyBuffering } from "./proxy-buffering.ts";
+import { proxyTimeouts } from "./proxy-timeouts.ts";
 import { ramp } from "./ramp.ts";
 import { rateSweep } from "./rate-sweep.ts";
 import { reconnectStorm } from "./reconnect-storm.ts";
@@ -18,6 +21,7 @@ import { redisBlip } from "./redis-blip.ts";
 import { serverRestart } from "./server-restart.ts";
 import { slowConsumer } from "./slow-consumer.ts";
 import { steady } from "./steady.ts";
+import { tlsHandshakes } from "./tls-handshakes.ts";
 import { twoInstances } from "./two-instances.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -35,6 +39,11 @@ export const SCENARIOS: readonly Scenario[] = [
   reconnectStorm,
   slowConsumer,
   historyTrimmed,
+  // The delivery path (nginx, TLS, HTTP/2): opt-in, skipped without nginx.
+  proxyBuffering,
+  proxyTimeouts,
+  tlsHandshakes,
+  h2Multiplex,
 ];
 
 /** The fault scenarios, in the order `--scenario faults` runs them. */

@@ -1,5 +1,5 @@
 import type { Scenario, ScenarioStep } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /**
  * Window covers at least two intervals; drain covers the longest wait for the next poll
@@ -13,12 +13,11 @@ const STEPS: readonly { intervalMs: number; label: string; durationMs: number }[
 ];
 
 /** Short polling's one knob: latency bought with requests. */
-export const intervalSweep: Scenario = {
+export const intervalSweep: Scenario = defineScenario({
   id: "interval-sweep",
   description:
     "For short polling alone, how do latency and request cost trade off as the polling interval goes from 250 ms to 10 s?",
   params: {
-    ...BASE_PARAMS,
     clients: 200,
     // 0.2/s per user x 200 = 40 publishes/s: hundreds of latency samples even at 10 s.
     ratePerSec: 0.2,
@@ -44,7 +43,7 @@ export const intervalSweep: Scenario = {
   },
   strategies: ["short-polling"],
   quick: {
-    params: { ...QUICK_PHASES, ratePerSec: 1 },
+    params: { ratePerSec: 1 },
     steps: [
       {
         label: "250 ms",
@@ -53,4 +52,4 @@ export const intervalSweep: Scenario = {
       },
     ],
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { Scenario, ScenarioStep } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /** Ramp time per step: connecting 10,000 clients takes a few seconds on its own. */
 const STEPS: readonly { clients: number; rampMs: number }[] = [
@@ -10,12 +10,11 @@ const STEPS: readonly { clients: number; rampMs: number }[] = [
 ];
 
 /** How cost grows with the number of connected users. */
-export const ramp: Scenario = {
+export const ramp: Scenario = defineScenario({
   id: "ramp",
   description:
     "How do server CPU, memory and latency grow as connected users go from 100 to 10,000 at a moderate per-user rate?",
   params: {
-    ...BASE_PARAMS,
     clients: 100,
     // Moderate: 0.05/s per user = 5 publishes/s at 100 users, 500/s at 10,000.
     ratePerSec: 0.05,
@@ -36,8 +35,8 @@ export const ramp: Scenario = {
     ),
   },
   quick: {
-    params: { ...QUICK_PHASES, ratePerSec: 1 },
+    params: { ratePerSec: 1 },
     // One step: a two-point sweep would not fit the quick budget (see defaults.ts).
     steps: [{ label: "50 clients", value: 50, overrides: { clients: 50 } }],
   },
-};
+});

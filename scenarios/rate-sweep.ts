@@ -1,13 +1,12 @@
 import type { Scenario } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /** Where push starts to pay off: from rare to chatty notifications. */
-export const rateSweep: Scenario = {
+export const rateSweep: Scenario = defineScenario({
   id: "rate-sweep",
   description:
     "As each user's notification rate goes from one every 100 s to 10 per second, where does each strategy's cost per delivered notification cross over?",
   params: {
-    ...BASE_PARAMS,
     // 200 users keeps the top step at 10/s x 200 = 2,000 publishes/s: sane on 2 cores.
     clients: 200,
     ratePerSec: 0.1,
@@ -28,7 +27,7 @@ export const rateSweep: Scenario = {
     ],
   },
   quick: {
-    params: QUICK_PHASES,
+    params: {},
     steps: [{ label: "1/s", value: 1, overrides: { ratePerSec: 1 } }],
   },
-};
+});

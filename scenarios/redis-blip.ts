@@ -1,4 +1,5 @@
 import type { Scenario } from "../src/model/scenario.ts";
+import { defineScenario } from "./define-scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
@@ -7,7 +8,7 @@ import {
 } from "./fault-defaults.ts";
 
 /** Redis goes away for 10 s with its data kept (SHUTDOWN SAVE, then started on the same port). */
-export const redisBlip: Scenario = {
+export const redisBlip: Scenario = defineScenario({
   id: "redis-blip",
   description:
     "When Redis is unreachable for 10 s while notifications are being published, do the servers answer 503 with Retry-After instead of hanging, and does delivery complete once Redis is back?",
@@ -19,4 +20,4 @@ export const redisBlip: Scenario = {
     params: { ...QUICK_FAULT_PARAMS, durationMs: 7_000 },
     fault: { atMs: QUICK_FAULT_AT_MS, durationMs: 2_000 },
   },
-};
+});

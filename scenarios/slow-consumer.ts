@@ -1,4 +1,5 @@
 import type { Scenario } from "../src/model/scenario.ts";
+import { defineScenario } from "./define-scenario.ts";
 import {
   FAULT_AT_MS,
   FAULT_PARAMS,
@@ -13,15 +14,16 @@ import {
  * net.ipv4.tcp_wmem's maximum) before the server's own buffer grows at all, so a gentler
  * workload would never reach the server's bounds. History is shortened to 300 entries to keep
  * Redis memory sane (300 x 64 KiB per user), still covering the slow clients' ~200-entry lag.
- * SSE only: a polling client that reads slowly delays nobody but itself, and the server holds
- * nothing for it between requests.
+ * The push strategies only (SSE, and WebSocket when chosen: the same bounds on its
+ * bufferedAmount): a polling client that reads slowly delays nobody but itself, and the server
+ * holds nothing for it between requests.
  */
-export const slowConsumer: Scenario = {
+export const slowConsumer: Scenario = defineScenario({
   id: "slow-consumer",
   description:
-    "When a fifth of the SSE clients read very slowly, does the server keep its buffers bounded, cut them with a logged reason, let them catch up on reconnect, and keep the other clients' p99 where it was?",
+    "When a fifth of the push (SSE, WebSocket) clients read very slowly, does the server keep its buffers bounded, cut them with a logged reason, let them catch up on reconnect, and keep the other clients' p99 where it was?",
   defaultSuite: false,
-  strategies: ["sse"],
+  strategies: ["sse", "websocket"],
   params: { ...FAULT_PARAMS, clients: 10, ratePerSec: 16, payloadBytes: 65_536 },
   fault: {
     kind: "slow-consumer",
@@ -43,4 +45,4 @@ export const slowConsumer: Scenario = {
     },
     fault: { atMs: QUICK_FAULT_AT_MS, durationMs: 8_000 },
   },
-};
+});

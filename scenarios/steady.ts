@@ -1,13 +1,12 @@
 import type { Scenario } from "../src/model/scenario.ts";
-import { BASE_PARAMS, QUICK_PHASES } from "./defaults.ts";
+import { defineScenario } from "./define-scenario.ts";
 
 /** The everyday case: many users, each notified now and then. */
-export const steady: Scenario = {
+export const steady: Scenario = defineScenario({
   id: "steady",
   description:
     "With 1,000 users each notified every 10 s on average, what does each strategy cost and how fast does it deliver?",
   params: {
-    ...BASE_PARAMS,
     clients: 1_000,
     // 0.1/s per user x 1,000 users = 100 publishes/s in total.
     ratePerSec: 0.1,
@@ -23,6 +22,6 @@ export const steady: Scenario = {
   defaultRepeat: 3,
   quick: {
     // 1/s per user so a one-second window still sees ~20 deliveries.
-    params: { ...QUICK_PHASES, ratePerSec: 1 },
+    params: { ratePerSec: 1 },
   },
-};
+});

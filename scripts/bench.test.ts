@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../scenarios/index.ts";
-import type { BenchResults } from "../src/model/results.ts";
+import { type BenchResults, RESULTS_SCHEMA_VERSION, type RunResult } from "../src/model/results.ts";
 import { STRATEGIES } from "../src/model/strategies.ts";
 import { validateResults } from "../src/results/validate-results.ts";
 
@@ -21,7 +21,7 @@ async function bench(args: string[]): Promise<{ code: number; stdout: string; st
   try {
     const { stdout, stderr } = await run(process.execPath, [...BENCH, ...args], {
       cwd: ROOT,
-      timeout: 240_000,
+      timeout: 360_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -34,19 +34,36 @@ async function bench(args: string[]): Promise<{ code: number; stdout: string; st
 /** Every scenario but the fault ones, which scripts/fault-scenarios.test.ts runs in parallel. */
 const SUNNY = SCENARIOS.filter((s) => s.fault === undefined);
 
-describe("npm run bench -- --quick --scenario <every scenario but the faults>", () => {
+/** The one step that shows a failure on purpose: SSE behind a buffering proxy (proxy-buffering). */
+function isOnPurposePitfall(r: RunResult): boolean {
+  return (
+    r.scenario === "proxy-buffering" && r.step?.label === "buffering on" && r.strategy === "sse"
+  );
+}
+
+describe("npm run bench -- --quick --strategies all --scenario <every scenario but the faults>", () => {
   let outDir: string;
   let outcome: { code: number; stdout: string; stderr: string };
   let results: BenchResults;
 
   beforeAll(async () => {
     outDir = await mkdtemp(path.join(tmpdir(), "pvp-bench-"));
-    // Every scenario, the opt-in ones (two-instances, capacity) included, in quick form.
+    // Every scenario, the opt-in ones (two-instances, capacity) included, in quick form, and
+    // every strategy, the opt-in WebSocket included.
     const ids = SUNNY.map((s) => s.id).join(",");
-    outcome = await bench(["--quick", "--scenario", ids, "--out", outDir, "--json"]);
+    outcome = await bench([
+      "--quick",
+      "--strategies",
+      "all",
+      "--scenario",
+      ids,
+      "--out",
+      outDir,
+      "--json",
+    ]);
     if (outcome.code !== 0) throw new Error(`bench failed (${outcome.code}): ${outcome.stderr}`);
     results = validateResults(JSON.parse(outcome.stdout));
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
@@ -78,8 +95,14 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
     }
   });
 
-  it("loses and duplicates nothing, and every run is valid", () => {
+  it("loses and duplicates nothing, and every run is valid (but the pitfall shown on purpose)", () => {
     for (const r of results.runs) {
+      // Behind a buffering proxy SSE events are held and lost on purpose: that step's claim is
+      // checked in src/run/delivery-path-runs.test.ts; here only that it lost nothing twice.
+      if (isOnPurposePitfall(r)) {
+        expect(r.delivery.duplicates).toBe(0);
+        continue;
+      }
       const name = `${r.scenario} ${r.step?.label ?? ""} ${r.strategy}`;
       expect(r.delivery.lost, name).toBe(0);
       expect(r.delivery.duplicates, name).toBe(0);
@@ -106,6 +129,7 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
 
   it("keeps the counters' invariants", () => {
     for (const r of results.runs) {
+      if (isOnPurposePitfall(r)) continue; // its clients may never count as connected
       const name = `${r.scenario} ${r.strategy}`;
       expect(r.delivery.deliveredInWindow, name).toBeLessThanOrEqual(r.delivery.delivered);
       expect(r.latency.count, name).toBe(r.delivery.deliveredInWindow);
@@ -123,11 +147,14 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
         expect(r.latency.p50Us ?? 0, name).toBeLessThanOrEqual(r.latency.p99Us ?? 0);
         expect(r.latency.p99Us ?? 0, name).toBeLessThanOrEqual(r.latency.maxUs ?? 0);
       }
-      if (r.strategy === "sse") {
-        // One stream per client, opened before the window: no requests inside it.
+      // A proxy read timeout shorter than the heartbeat cuts streams on purpose (proxy-timeouts):
+      // their reconnects are requests inside the window.
+      const cutsStreams = r.scenario === "proxy-timeouts" && r.step?.label === "read timeout 3 s";
+      if ((r.strategy === "sse" || r.strategy === "websocket") && !cutsStreams) {
+        // One stream / socket per client, opened before the window: no requests inside it.
         expect(r.http.emptyResponses, name).toBe(0);
         expect(r.http.requests, name).toBe(0);
-      } else {
+      } else if (r.strategy !== "sse" && r.strategy !== "websocket") {
         // Polling costs requests and bytes even when nothing arrives.
         expect(r.http.requests, name).toBeGreaterThan(0);
         expect(r.http.bytesSent, name).toBeGreaterThan(0);
@@ -161,6 +188,13 @@ describe("npm run bench -- --quick --scenario <every scenario but the faults>", 
   it("shows progress on stderr", () => {
     expect(outcome.stderr).toMatch(/\[1\/\d+\] steady short-polling: measuring/);
   });
+
+  it("says why capacity skips websocket (autocannon does not speak WebSocket)", () => {
+    expect(outcome.stderr).toMatch(
+      /scenario 'capacity' skips websocket: capacity drives HTTP request\/response routes with autocannon, which does not speak WebSocket/,
+    );
+    expect(results.capacity.some((c) => c.strategy === "websocket")).toBe(false);
+  });
 });
 
 describe("npm run bench -- --quick --repeat 3 --scenario steady --strategies sse,long-polling", () => {
@@ -186,14 +220,14 @@ describe("npm run bench -- --quick --repeat 3 --scenario steady --strategies sse
     if (outcome.code !== 0) throw new Error(`bench failed (${outcome.code}): ${outcome.stderr}`);
     const onDisk = path.join(outDir, await readlink(path.join(outDir, "latest")), "results.json");
     results = validateResults(JSON.parse(await readFile(onDisk, "utf8")));
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it("writes schema 3 with six runs, repetitions interleaved within the step", () => {
-    expect(results.schemaVersion).toBe(3);
+  it("writes the current schema with six runs, repetitions interleaved within the step", () => {
+    expect(results.schemaVersion).toBe(RESULTS_SCHEMA_VERSION);
     expect(results.failedRuns).toEqual([]);
     expect(results.runs.map((r) => `${r.strategy} ${r.repetition}`)).toEqual([
       "sse 1",
@@ -258,7 +292,7 @@ describe("npm run bench -- --quick --repeat 3 --scenario steady --strategies sse
 describe("npm run bench: bad input", () => {
   it.each([
     [["--scenario", "nope"], /--scenario/],
-    [["--strategies", "websocket"], /--strategies/],
+    [["--strategies", "websockets"], /--strategies: unknown strategy 'websockets'/],
     [["--clients", "0"], /--clients/],
     [["--duration", "soon"], /--duration/],
     [["--bogus"], /unknown flag --bogus/],

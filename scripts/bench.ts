@@ -15,7 +15,7 @@ import {
   checkTarget,
   formatPlan,
 } from "../src/plan/safety.ts";
-import { writeReport } from "../src/report/index.ts";
+import { renderAnswerText, writeReport } from "../src/report/index.ts";
 import { createProgress } from "../src/util/progress.ts";
 
 runCli(async () => {
@@ -64,6 +64,8 @@ runCli(async () => {
     if (options.json) {
       process.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
     } else {
+      const answer = renderAnswerText(outcome.results);
+      if (answer.length > 0) process.stdout.write(`\n${answer.join("\n")}\n`);
       process.stdout.write(`\n${formatSummaryTable(outcome.results)}\n\n`);
       process.stdout.write(`results: ${path.relative(process.cwd(), outcome.resultsPath)}\n`);
       process.stdout.write(`report:  ${path.relative(process.cwd(), report.htmlPath)}\n`);

@@ -8,11 +8,13 @@ import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "../scenarios/index.ts";
 import type { ScenarioFile } from "../scenarios/k6/lib/scenario-file.ts";
 import { stepsFor } from "../src/plan/merge-params.ts";
+import { readScenarioFile } from "../src/plan/scenario-file.ts";
 import {
   buildScenarioFile,
   DEFAULT_SCENARIO_FILE,
   k6Scenarios,
   renderScenarioFile,
+  userK6Scenarios,
 } from "./export-scenarios.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -31,7 +33,9 @@ describe("scenarios/k6/scenarios.json", () => {
   it("holds every user-driven scenario with one run per step, in registry order", () => {
     const workloads = k6Scenarios();
     expect(workloads.map((s) => s.id)).toEqual(
-      SCENARIOS.filter((s) => s.capacity === undefined && s.fault === undefined).map((s) => s.id),
+      SCENARIOS.filter(
+        (s) => s.capacity === undefined && s.fault === undefined && s.delivery === undefined,
+      ).map((s) => s.id),
     );
     expect(workloads.map((s) => s.id)).not.toContain("server-restart");
     expect(workloads.map((s) => s.id)).toContain("steady");
@@ -58,7 +62,28 @@ describe("scenarios/k6/scenarios.json", () => {
     const file = buildScenarioFile(false);
     const text = renderScenarioFile(file);
     expect(JSON.parse(text) as ScenarioFile).toEqual(file);
-    expect(text).toContain('"strategies": ["short-polling", "long-polling", "sse"]');
+    expect(text).toContain('"strategies": ["short-polling", "long-polling", "sse", "websocket"]');
     expect(text.endsWith("}\n")).toBe(true);
+  });
+
+  it("writes a user's scenario file into the same k6 form, faults left out", () => {
+    const mine = readScenarioFile(path.join(ROOT, "examples/live-dashboard.json"));
+    const withFault = [
+      ...mine,
+      {
+        ...mine[0],
+        id: "with-fault",
+        fault: { kind: "reconnect-storm", atMs: 1_000, durationMs: 1 },
+      },
+    ] as typeof mine;
+    const { scenarios, skipped } = userK6Scenarios(withFault);
+    expect(skipped).toEqual(["with-fault"]);
+    const file = buildScenarioFile(false, scenarios, "examples/live-dashboard.json");
+    expect(file.$comment).toContain("--scenario-file examples/live-dashboard.json");
+    expect(file.scenarios.map((s) => s.id)).toEqual(["live-dashboard", "live-dashboard-payload"]);
+    const sweep = file.scenarios[1];
+    expect(sweep?.sweep?.parameter).toBe("payloadBytes");
+    expect(sweep?.runs.map((r) => r.params.payloadBytes)).toEqual([512, 2_048, 16_384]);
+    expect(sweep?.runs[0]?.params.fanout).toBe("all-users");
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Every fault scenario in `--quick` form, end to end as a user runs it (`npm run bench --
- * --quick --scenario faults`): real server processes killed with kill -9, a real Redis shut
+ * Every fault scenario in `--quick` form against every strategy, end to end as a user runs it
+ * (`npm run bench -- --quick --strategies all --scenario faults`, WebSocket included): real server processes killed with kill -9, a real Redis shut
  * down and started again, real sockets dropped, real history trimmed. Asserts the invariants of
  * recovery (recovered, lost = 0, duplicates = 0, resets counted), never speed.
  */
@@ -19,7 +19,12 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BENCH = ["--import", "tsx", path.join(ROOT, "scripts/bench.ts")];
 
-describe("npm run bench -- --quick --scenario faults", () => {
+/** An invalid reason from the driver's self-check (its CPU or event loop), not from the run. */
+function isDriverHealthReason(reason: string): boolean {
+  return /^driver (CPU was|event-loop delay p99 was) /.test(reason);
+}
+
+describe("npm run bench -- --quick --strategies all --scenario faults", () => {
   let outDir: string;
   let results: BenchResults;
   let stderr = "";
@@ -32,8 +37,18 @@ describe("npm run bench -- --quick --scenario faults", () => {
     try {
       const out = await run(
         process.execPath,
-        [...BENCH, "--quick", "--scenario", "faults", "--out", outDir, "--json"],
-        { cwd: ROOT, env, timeout: 420_000, maxBuffer: 64 * 1024 * 1024 },
+        [
+          ...BENCH,
+          "--quick",
+          "--strategies",
+          "all",
+          "--scenario",
+          "faults",
+          "--out",
+          outDir,
+          "--json",
+        ],
+        { cwd: ROOT, env, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
       );
       stderr = out.stderr;
       results = validateResults(JSON.parse(out.stdout));
@@ -41,7 +56,7 @@ describe("npm run bench -- --quick --scenario faults", () => {
       const e = error as { code?: number; stderr?: string };
       throw new Error(`bench failed (${e.code}): ${e.stderr ?? String(error)}`);
     }
-  }, 480_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
@@ -65,7 +80,11 @@ describe("npm run bench -- --quick --scenario faults", () => {
   it.each(cases)("%s / %s: valid, recovered, nothing lost, nothing twice", (id, strategy) => {
     const r = runOf(id, strategy);
     const name = `${id}/${strategy}: ${r.invalidReasons.join("; ")} ${r.warnings.join("; ")}`;
-    expect(r.valid, name).toBe(true);
+    // Valid, unless the only reasons are the driver's own health: with the other test files
+    // running on the same two cores, the driver's event loop can be late, which invalidates the
+    // run's timing (as it should) but says nothing about recovery, which is what this checks.
+    const otherReasons = r.invalidReasons.filter((reason) => !isDriverHealthReason(reason));
+    expect(otherReasons, name).toEqual([]);
     const fault = r.fault;
     expect(fault, name).not.toBeNull();
     if (!fault) return;
@@ -124,26 +143,29 @@ describe("npm run bench -- --quick --scenario faults", () => {
     (strategy) => {
       const r = runOf("reconnect-storm", strategy);
       expect(r.fault?.disruptedClients).toBe(r.params.clients);
-      // Every SSE client had to open its stream again; polling clients just poll (maybe later).
-      if (strategy === "sse")
+      // Every SSE / WebSocket client had to open its stream again; polling clients just poll.
+      if (strategy === "sse" || strategy === "websocket")
         expect(r.fault?.extraRequests ?? 0).toBeGreaterThanOrEqual(r.params.clients);
     },
   );
 
-  it("slow-consumer / sse: slow streams cut for a logged reason, buffers bounded, others unaffected in kind", () => {
-    const fault = runOf("slow-consumer", "sse").fault;
-    expect(fault?.serverCuts ?? 0).toBeGreaterThan(0);
-    expect(fault?.cutReasons.length).toBeGreaterThan(0);
-    expect(fault?.maxBufferedBytes).not.toBeNull();
-    expect(fault?.bufferBoundBytes).not.toBeNull();
-    // The bound holds up to one write: the check happens after the write that crosses it.
-    const oneNotificationBytes = 70_000;
-    expect(fault?.maxBufferedBytes ?? 0).toBeLessThanOrEqual(
-      (fault?.bufferBoundBytes ?? 0) + 2 * oneNotificationBytes,
-    );
-    expect(fault?.othersP99BeforeUs).not.toBeNull();
-    expect(fault?.othersP99DuringUs).not.toBeNull();
-  });
+  it.each([["sse"], ["websocket"]])(
+    "slow-consumer / %s: slow streams cut for a logged reason, buffers bounded, others unaffected in kind",
+    (strategy) => {
+      const fault = runOf("slow-consumer", strategy).fault;
+      expect(fault?.serverCuts ?? 0).toBeGreaterThan(0);
+      expect(fault?.cutReasons.length).toBeGreaterThan(0);
+      expect(fault?.maxBufferedBytes).not.toBeNull();
+      expect(fault?.bufferBoundBytes).not.toBeNull();
+      // The bound holds up to one write: the check happens after the write that crosses it.
+      const oneNotificationBytes = 70_000;
+      expect(fault?.maxBufferedBytes ?? 0).toBeLessThanOrEqual(
+        (fault?.bufferBoundBytes ?? 0) + 2 * oneNotificationBytes,
+      );
+      expect(fault?.othersP99BeforeUs).not.toBeNull();
+      expect(fault?.othersP99DuringUs).not.toBeNull();
+    },
+  );
 
   it.each(STRATEGIES.map((s) => [s]))(
     "history-trimmed / %s: explicit resets, counted, and the gap accounted for",

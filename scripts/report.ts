@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { selectRun } from "../scenarios/k6/lib/scenario-file.ts";
 import { runCli } from "../src/cli/run-cli.ts";
+import { parseTargetUsers } from "../src/cli/target-users-flag.ts";
 import {
   type ImportK6Options,
   importK6Summary,
@@ -31,9 +32,10 @@ import { buildScenarioFile } from "./export-scenarios.ts";
 export { writeReport };
 
 const USAGE = `Usage:
-  npm run report -- <run-dir | results.json>
+  npm run report -- <run-dir | results.json> [--target-users N]
       Re-render a run: writes report.html, summary.md and charts/*.png + *.svg
-      into the run directory and prints the path of report.html.
+      into the run directory and prints the path of report.html. --target-users
+      re-estimates "At N users" in the answer section (results.json is unchanged).
   npm run report -- --compare <runA> <runB> [--out DIR]
       Compare run B against run A (the baseline): writes comparison.html and
       comparison.md into DIR (default: runB's directory) and prints the HTML path.
@@ -50,6 +52,7 @@ Options:
   --strategy ID    with --k6: ${STRATEGIES.join(", ")}
   --scenario ID    with --k6: the scenario the summaries ran
   --out DIR        where to write (only with --compare or --k6)
+  --target-users N the user count of the scale estimate (200000, 200k, 1.5M)
   -h, --help       show this help
 `;
 
@@ -60,6 +63,7 @@ const FLAGS = {
   strategy: { type: "string" },
   scenario: { type: "string" },
   out: { type: "string" },
+  "target-users": { type: "string" },
 } as const;
 
 /** Reads a run, turning a bad or missing results file into a usage error (exit 2). */
@@ -148,6 +152,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (values["target-users"] !== undefined && (values.compare || values.k6)) {
+    throw new UsageError(
+      "--target-users applies when rendering one run, not with --compare or --k6.",
+    );
+  }
   if (values.k6) {
     if (values.compare) throw new UsageError("--k6 and --compare do not combine; give one.");
     return mainK6(positionals, values);
@@ -184,7 +193,16 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   const run = await load(positionals[0] ?? "");
-  const { htmlPath } = await writeReport(run.dir, run.results);
+  const targetUsers = values["target-users"];
+  // only the rendering changes: the results file keeps what the bench recorded
+  const results =
+    targetUsers === undefined
+      ? run.results
+      : {
+          ...run.results,
+          method: { ...run.results.method, targetUsers: parseTargetUsers(targetUsers) },
+        };
+  const { htmlPath } = await writeReport(run.dir, results);
   process.stdout.write(`${show(htmlPath)}\n`);
   return 0;
 }

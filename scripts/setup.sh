@@ -32,8 +32,11 @@ node -e '
 # Debian package names for redis-server and the native libraries `canvas` builds against.
 # python3 + build-essential: node-gyp builds canvas from source where no prebuilt binary can be fetched.
 APT_PACKAGES=(redis-server build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
-# Optional: only the browser tests (report page, demo page) need it; they are skipped without it.
-APT_OPTIONAL_PACKAGES=(chromium)
+# Optional: the browser tests (report page, demo page, seven EventSources) need chromium; the
+# proxy runs and tests (--proxy nginx, the proxy and TLS scenarios) need nginx-light; the nchan
+# reference target (npm run nchan) needs libnginx-mod-nchan. Each is skipped with one line
+# naming what is missing when absent.
+APT_OPTIONAL_PACKAGES=(chromium nginx-light libnginx-mod-nchan)
 BREW_PACKAGES=(redis pkg-config cairo pango libpng jpeg giflib librsvg)
 
 case "$(uname -s)" in
@@ -55,11 +58,11 @@ case "$(uname -s)" in
       fi
       for p in "${APT_OPTIONAL_PACKAGES[@]}"; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-          echo "installing (optional, for the browser tests): $p"
+          echo "installing (optional, for the browser or proxy tests): $p"
           # Subshells: as_root exits when it cannot get root, which must not end the set-up here.
           [ "$apt_updated" = 1 ] || { (as_root apt-get update -qq) || true; apt_updated=1; }
           (as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p") ||
-            echo "setup: could not install $p; the browser tests will be skipped (set CHROMIUM_PATH to use another Chromium)." >&2
+            echo "setup: could not install $p; the tests and runs that need it will be skipped (Chromium: set CHROMIUM_PATH to use another one)." >&2
         fi
       done
     else

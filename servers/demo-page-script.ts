@@ -15,6 +15,11 @@
  *   reconnect with Last-Event-ID. Only when EventSource gives up (a non-200 answer such as 503
  *   makes it close for good) does the page open a new one after a backoff, passing the last id
  *   as `?lastEventId=` (a page cannot set the header itself).
+ * - WebSocket uses the browser's WebSocket on /ws (same origin, ws: or wss: as the page) and
+ *   handles `push`, `count` and `reset` messages. The browser has no reconnect of its own: on
+ *   every close the page opens a new socket after a backoff (1 s, 2 s, ... 10 s, reset once a
+ *   socket opens), resuming with `?after=<last push id>`; the first one starts from now. A
+ *   refused upgrade (429, 503) shows as a close with code 1006: browsers hide the HTTP status.
  * - Polling pages back off after a failed request (1 s, 2 s, 4 s, 8 s, then 10 s) and resume
  *   from their cursor. Short polling waits 1 s between an answer and the next request; long
  *   polling asks for a 25 s hold and re-polls at once.
@@ -179,6 +184,59 @@ export const DEMO_PAGE_SCRIPT = String.raw`
     open();
   }
 
+  // ---- WebSocket ------------------------------------------------------------------------
+  function startWebSocket() {
+    var lastId = null;
+    var failures = 0;
+    function open() {
+      var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      var url = scheme + "//" + location.host + apiBase + "/ws";
+      if (lastId !== null) url += "?after=" + encodeURIComponent(lastId);
+      var socket = new WebSocket(url);
+      var opened = false;
+      countRequest();
+      socket.addEventListener("open", function () {
+        opened = true;
+        failures = 0;
+        setState("connected", "one open WebSocket; the server pushes");
+      });
+      socket.addEventListener("message", function (event) {
+        var text = String(event.data);
+        countBytes(text);
+        var message;
+        try {
+          message = JSON.parse(text);
+        } catch (ignored) {
+          return; // not one of ours
+        }
+        if (message.type === "push") {
+          lastId = String(message.id);
+          setCursor(lastId);
+          render(message.data);
+        } else if (message.type === "count") {
+          setCount(message.data);
+        } else if (message.type === "reset") {
+          var data = message.data;
+          showReset(data && typeof data.message === "string" ? data.message : RESET_TEXT);
+        }
+      });
+      socket.addEventListener("close", function (event) {
+        failures += 1;
+        var delay = backoffMs(failures);
+        var why = opened
+          ? "socket closed (" + event.code + (event.reason ? " " + event.reason : "") + ")"
+          : "the server refused the socket";
+        setState(
+          opened ? "reconnecting" : "error",
+          why + "; new socket in " + delay / 1000 + " s" +
+            (lastId === null ? "" : " with ?after=" + lastId),
+        );
+        setTimeout(open, delay);
+      });
+    }
+    open();
+  }
+
   // ---- polling --------------------------------------------------------------------------
   function startPolling(long) {
     var cursor = null;
@@ -309,6 +367,7 @@ export const DEMO_PAGE_SCRIPT = String.raw`
 
   setCursor(null);
   if (strategy === "sse") startSse();
+  else if (strategy === "websocket") startWebSocket();
   else startPolling(strategy === "long-polling");
 })();
 `;

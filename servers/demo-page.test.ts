@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)(`the demo page in a real browser (${CHROMIUM_PATH}
       expect(titles.reverse()).toEqual(["title 1", "title 2", "title 3"]);
       expect(await text(page, "#stat-repeated")).toBe("0");
       const requests = Number(await text(page, "#stat-requests"));
-      if (strategy === "sse") expect(requests).toBe(1);
+      if (strategy === "sse" || strategy === "websocket") expect(requests).toBe(1);
       else expect(requests).toBeGreaterThanOrEqual(2);
       expect(Number((await text(page, "#stat-bytes"))?.replace(/,/g, ""))).toBeGreaterThan(0);
       // The strict CSP let the inline script run (the page works) and blocked nothing.
@@ -352,6 +352,38 @@ describe.skipIf(!hasChromium)(`the demo page in a real browser (${CHROMIUM_PATH}
     expect(await text(page, "#stat-repeated")).toBe("0");
     // The browser resumed with Last-Event-ID = the id of the last notification it had seen.
     expect(lastEventIds).toContain(firstId);
+  });
+
+  it("websocket: after a server restart on the same port, the page resumes with ?after= and the gap arrives exactly once", async () => {
+    const userId = newUser("restart-ws");
+    const { page, errors } = await openDemo("websocket", `?user=${userId}`);
+    const afters: string[] = [];
+    page.on("websocket", (socket) => {
+      const after = new URL(socket.url()).searchParams.get("after");
+      if (after !== null) afters.push(after);
+    });
+    await publishViaApi("websocket", userId, "before", "before the restart");
+    await waitForSeqs(page, [1]);
+    const firstId = await page.locator("#list .note").first().getAttribute("data-id");
+
+    await withServerDown("websocket", async () => {
+      await source.publish(userId, { title: "gap 1", message: "published while down" });
+      await source.publish(userId, { title: "gap 2", message: "published while down" });
+      await waitForState(page, "reconnecting");
+      // The shutdown closed the socket with 1001 (going away), and the page says so.
+      expect(await text(page, "#state-detail")).toContain("socket closed (1001");
+      expect(await text(page, "#state-detail")).toContain(`with ?after=${firstId}`);
+    });
+
+    await waitForSeqs(page, [1, 2, 3]);
+    await waitForState(page, "connected");
+    await publishViaApi("websocket", userId, "after", "after the restart");
+    await waitForSeqs(page, [1, 2, 3, 4]);
+    await waitForCount(page, 4);
+    expect(await text(page, "#stat-repeated")).toBe("0");
+    // The browser's new socket carried the id of the last notification it had seen.
+    expect(afters).toContain(firstId);
+    expect(errors.filter((e) => !e.includes("ERR_CONNECTION_REFUSED"))).toEqual([]);
   });
 
   it.each(["short-polling", "long-polling"] as const)(

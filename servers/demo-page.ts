@@ -5,7 +5,7 @@
  *
  * Self-contained: inline CSS and JS, no external resources, no build step. The page runs under a
  * strict Content-Security-Policy that allows only this exact script and style (by SHA-256) and
- * same-origin requests. Data reaches the script as a JSON block (`<` escaped as \u003c), never
+ * same-origin requests (CSP 3's 'self' covers the same host's ws: and wss:). Data reaches the script as a JSON block (`<` escaped as \u003c), never
  * as code, and every notification field is rendered with textContent (servers/demo-page-script.ts).
  *
  * Links to the same user on the other strategies: a server cannot know where the other two run,
@@ -34,6 +34,13 @@ export interface DemoPageOptions {
 }
 
 const STRATEGY_INFO: Record<StrategyId, { label: string; how: string }> = {
+  websocket: {
+    label: "WebSocket",
+    how:
+      "One browser WebSocket: GET /api/notifications/:user/ws upgrades, then the server pushes " +
+      "'push' and 'count' messages. The browser does not reconnect by itself: after a close the " +
+      "page opens a new socket and resumes with ?after=<last id>.",
+  },
   sse: {
     label: "Server-Sent Events",
     how:
@@ -59,6 +66,7 @@ const SUGGESTED_PORT: Record<StrategyId, number> = {
   sse: 3000,
   "long-polling": 3001,
   "short-polling": 3002,
+  websocket: 3003,
 };
 
 const STYLE = `
@@ -280,7 +288,7 @@ export function renderDemoPage({ strategy, userId, links = {} }: DemoPageOptions
         <dt>cursor</dt><dd id="cursor"></dd>
       </dl>
       <p class="note-small">Bytes are response bodies as the page's JavaScript sees them (UTF-8
-      length${strategy === "sse" ? " of each event's data; event/id/retry lines and heartbeats are consumed by EventSource" : ""}).
+      length${strategy === "sse" ? " of each event's data; event/id/retry lines and heartbeats are consumed by EventSource" : strategy === "websocket" ? " of each message; frame headers, pings and pongs are handled by the browser" : ""}).
       Headers and framing are not visible to page JS; <code>npm run bench</code> counts socket bytes.
       Publishing is not counted.</p>
     </div>

@@ -184,7 +184,7 @@ export function createServer(options: ServerOptions): PushVsPollServer {
   );
 
   installDemoPage(app, options.strategy);
-  routeInstallers[options.strategy](app, context);
+  const strategyHooks = routeInstallers[options.strategy](app, context);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
@@ -211,6 +211,7 @@ export function createServer(options: ServerOptions): PushVsPollServer {
   );
   installClientErrorHandler(server, maxHeaderSize);
   metrics.trackSockets(server);
+  strategyHooks?.attach(server);
   server.timeout = 0;
 
   let closing: Promise<void> | undefined;

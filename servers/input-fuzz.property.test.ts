@@ -3,8 +3,11 @@
  * segment, `after`, `timeoutMs`, `lastEventId`, the Last-Event-ID header, the publish body), the
  * server answers 2xx or 4xx (never 5xx), every 4xx is a JSON `{error, detail}`, and it keeps
  * serving. One server per strategy on one real Redis; holds are avoided (`timeoutMs=0`, a user
- * that has a notification) and SSE streams are aborted once their headers arrive.
+ * that has a notification) and SSE streams are aborted once their headers arrive. The WebSocket
+ * route also gets arbitrary upgrade handshakes (Upgrade, Connection, Sec-WebSocket-* headers):
+ * each is answered 101 (then closed) or 4xx JSON, before any upgrade, and never hangs.
  */
+import { request } from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRATEGIES, type StrategyId } from "../src/model/strategies.ts";
@@ -48,8 +51,42 @@ function encode(text: string): string {
 
 /** The delivery path of `strategy` for a (raw, already encoded) user segment. */
 function deliveryPath(strategy: StrategyId, userSegment: string): string {
-  const suffix = strategy === "sse" ? "/sse" : strategy === "long-polling" ? "/poll" : "";
-  return `/api/notifications/${userSegment}${suffix}`;
+  const suffixes: Record<StrategyId, string> = {
+    sse: "/sse",
+    websocket: "/ws",
+    "long-polling": "/poll",
+    "short-polling": "",
+  };
+  return `/api/notifications/${userSegment}${suffixes[strategy]}`;
+}
+
+/**
+ * A raw GET with `headers` (fetch refuses Connection and Upgrade): resolves to the status and,
+ * for 4xx, the parsed JSON body; a 101 is closed at once.
+ */
+function rawUpgrade(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"] ?? "", body }),
+      );
+    });
+    req.on("upgrade", (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, type: "", body: "" });
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer in 5 s to ${url.slice(0, 200)}`)));
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /**
@@ -155,6 +192,43 @@ describe.each(STRATEGIES)("%s server under arbitrary input", (strategy) => {
         await expectHandled(`${baseUrl(strategy)}${deliveryPath(strategy, USER)}`, {
           headers: { "Last-Event-ID": lastEventId },
         });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it.runIf(strategy === "websocket")("upgrade handshake headers and cursor", async () => {
+    const validKey = "dGhlIHNhbXBsZSBub25jZQ==";
+    const header = (valid: string, ...near: string[]) =>
+      fc.oneof(fc.constant(valid), fc.constantFrom(...near), headerValue, fc.constant(undefined));
+    const handshake = fc.record({
+      Connection: header("Upgrade", "upgrade", "keep-alive, Upgrade", "close"),
+      Upgrade: header("websocket", "WebSocket", "h2c", "websocket, h2c"),
+      "Sec-WebSocket-Version": header("13", "8", "13, 8", "013"),
+      "Sec-WebSocket-Key": header(validKey, "", "short", `${validKey}x`, "A".repeat(24)),
+      "Sec-WebSocket-Protocol": fc.option(headerValue, { nil: undefined }),
+      "Sec-WebSocket-Extensions": fc.option(
+        fc.constantFrom("permessage-deflate", "permessage-deflate; client_max_window_bits", "x"),
+        { nil: undefined },
+      ),
+    });
+    const cursor = fc.option(cursorInput, { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(handshake, cursor, async (given, after) => {
+        const headers = Object.fromEntries(
+          Object.entries(given).filter(([, value]) => value !== undefined),
+        ) as Record<string, string>;
+        const query = after === undefined ? "" : `?after=${encode(after)}`;
+        const url = `${baseUrl(strategy)}${deliveryPath(strategy, USER)}${query}`;
+        const answer = await rawUpgrade(url, headers);
+        const what = `${JSON.stringify(headers).slice(0, 300)} ${query.slice(0, 100)}`;
+        if (answer.status === 101) return;
+        expect(answer.status, what).toBeGreaterThanOrEqual(400);
+        expect(answer.status, what).toBeLessThan(500);
+        expect(answer.type, what).toMatch(/^application\/json/);
+        const body = JSON.parse(answer.body) as { error?: unknown; detail?: unknown };
+        expect(typeof body.error, what).toBe("string");
+        expect(typeof body.detail, what).toBe("string");
       }),
       { numRuns: NUM_RUNS },
     );

@@ -4,9 +4,11 @@ import { installLongPolling } from "./long-polling.ts";
 import { installShortPolling } from "./short-polling.ts";
 import { installSse } from "./sse.ts";
 import type { RouteInstaller } from "./strategy-context.ts";
+import { installWebSocket } from "./websocket.ts";
 
 export const routeInstallers: Record<StrategyId, RouteInstaller> = {
   "short-polling": installShortPolling,
   "long-polling": installLongPolling,
   sse: installSse,
+  websocket: installWebSocket,
 };

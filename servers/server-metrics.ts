@@ -85,12 +85,12 @@ export function createServerMetrics(): ServerMetrics {
   });
   const openStreams = new Gauge({
     name: "pvp_open_streams",
-    help: "SSE streams currently open",
+    help: "SSE streams (or WebSockets, on the websocket server) currently open",
     registers: [registry],
   });
   const notificationsDelivered = new Counter({
     name: "pvp_notifications_delivered_total",
-    help: "Notifications written to clients (response bodies and SSE push events)",
+    help: "Notifications written to clients (response bodies, SSE push events, WebSocket pushes)",
     registers: [registry],
   });
 
@@ -110,8 +110,9 @@ export function createServerMetrics(): ServerMetrics {
   const sseStreamsCut = new Counter({
     name: "pvp_sse_streams_cut_total",
     help:
-      "SSE streams cut because the client did not keep up: stalled (no drain within " +
-      "sseMaxStallMs) or buffer-full (unsent bytes above sseMaxBufferedBytes)",
+      "SSE streams (or WebSockets, on the websocket server) cut because the client did not " +
+      "keep up: stalled (no drain within sseMaxStallMs) or buffer-full (unsent bytes above " +
+      "sseMaxBufferedBytes)",
     labelNames: ["reason"] as const,
     registers: [registry],
   });
@@ -120,7 +121,7 @@ export function createServerMetrics(): ServerMetrics {
   let maxSseBufferedBytes = 0;
   const sseMaxBuffered = new Gauge({
     name: "pvp_sse_max_buffered_bytes",
-    help: "Largest number of unsent bytes any SSE stream held since the process started",
+    help: "Largest number of unsent bytes any SSE stream (or WebSocket) held since the process started",
     registers: [registry],
   });
 

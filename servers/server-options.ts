@@ -59,7 +59,7 @@ export const SERVER_HELP = `Usage: npm run server -- --strategy <id> --port <n> 
   --host <addr>        address to bind (default 127.0.0.1)
   --redis-url <url>    Redis to use (default: $REDIS_URL, else a managed redis-server)
   --key-prefix <p>     prefix of every Redis key (default pvp:)
-  --heartbeat-ms <n>   SSE heartbeat interval in ms (default 15000)
+  --heartbeat-ms <n>   SSE heartbeat / WebSocket ping interval in ms (default 15000)
 
 Limits:
   --max-connections <n>     open connections at most; more get 503 + Retry-After: 1
@@ -68,7 +68,7 @@ Limits:
   --admin-connections <n>   connections above --max-connections that only GET /healthz and
                             GET /metrics may use, so a full server still answers its probe
                             and its scrape (default ${LIMIT_DEFAULTS.adminConnections}; 0 = none)
-  --max-per-user <n>        held long polls + SSE streams per user id; more get 429
+  --max-per-user <n>        held long polls + SSE streams + WebSockets per user id; more get 429
                             (default ${LIMIT_DEFAULTS.maxDeliveryPerUser})
   --max-header-size <n>     bytes of request line + headers; more get 431
                             (default ${LIMIT_DEFAULTS.maxHeaderSize})
@@ -79,10 +79,10 @@ Limits:
                             held polls or SSE streams: the clocks stop once the request is in
 
 Slow consumers and history:
-  --sse-max-buffered-bytes <n>  unsent bytes one SSE stream may hold; past it the stream is cut
-                                (reason buffer-full; default ${SSE_DEFAULTS.maxBufferedBytes})
-  --sse-max-stall-ms <n>        an SSE client that takes nothing this long is cut (reason
-                                stalled; default ${SSE_DEFAULTS.maxStallMs})
+  --sse-max-buffered-bytes <n>  unsent bytes one SSE stream (or WebSocket) may hold; past it
+                                it is cut (reason buffer-full; default ${SSE_DEFAULTS.maxBufferedBytes})
+  --sse-max-stall-ms <n>        an SSE (or WebSocket) client that takes nothing this long is
+                                cut (reason stalled; default ${SSE_DEFAULTS.maxStallMs})
   --history-max-len <n>         notifications kept per user by POST publishes; older ones are
                                 trimmed and a client behind them gets a reset (default ${DEFAULT_HISTORY_MAX_LEN})
   -h, --help                    show this help

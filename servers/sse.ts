@@ -13,8 +13,10 @@
  * it. Cuts are counted in pvp_sse_streams_cut_total{reason} and logged with a human reason; the
  * largest unsent backlog any stream reached is the pvp_sse_max_buffered_bytes gauge.
  */
+
 import type { Response } from "express";
 import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
+import { waitForDrainOrStall } from "./drain-or-stall.ts";
 import { sendUnavailable } from "./http-errors.ts";
 import { parseCursor, parseUserId, singleQuery } from "./request-validation.ts";
 import type { SseCutReason } from "./server-metrics.ts";
@@ -169,43 +171,15 @@ class SseStream {
     return writable;
   }
 
-  /**
-   * Resolves on 'drain'. The stall clock restarts while the client takes something (the unsent
-   * backlog shrank), so only a client that took nothing for sseMaxStallMs is cut.
-   */
+  /** Resolves on 'drain'; a client that took nothing for sseMaxStallMs is cut (drain-or-stall.ts). */
   private waitForDrain(): Promise<void> {
-    const { res } = this;
     const stallMs = this.context.options.sseMaxStallMs;
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      let unsentAtStart = res.writableLength;
-      const settle = () => {
-        clearTimeout(timer);
-        res.off("drain", onDrain);
-        res.off("close", onClose);
-      };
-      const onDrain = () => {
-        settle();
-        resolve();
-      };
-      const onClose = () => {
-        settle();
-        reject(new Error("stream closed"));
-      };
-      const check = () => {
-        const unsent = res.writableLength;
-        if (unsent < unsentAtStart) {
-          unsentAtStart = unsent;
-          timer = setTimeout(check, stallMs);
-          return;
-        }
-        settle();
-        this.abort("stalled", `client took nothing for ${stallMs} ms (${unsent} bytes unsent)`);
-        reject(new Error("stream stalled"));
-      };
-      timer = setTimeout(check, stallMs);
-      res.once("drain", onDrain);
-      res.once("close", onClose);
+    return waitForDrainOrStall({
+      emitter: this.res,
+      unsentBytes: () => this.res.writableLength,
+      stallMs,
+      onStall: (unsent) =>
+        this.abort("stalled", `client took nothing for ${stallMs} ms (${unsent} bytes unsent)`),
     });
   }
 

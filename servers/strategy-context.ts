@@ -1,4 +1,5 @@
 /** What the shell hands to each strategy's route installer. */
+import type { Server } from "node:http";
 import type { Express, Response } from "express";
 import type { NotificationSource } from "../src/notifications/index.ts";
 import type { ServerMetrics } from "./server-metrics.ts";
@@ -36,5 +37,13 @@ export interface StrategyContext {
   log(line: string): void;
 }
 
-/** Adds one strategy's delivery route(s) to the app. */
-export type RouteInstaller = (app: Express, context: StrategyContext) => void;
+/** What a strategy needs of the HTTP server itself (WebSocket: its 'upgrade' event). */
+export interface StrategyServerHooks {
+  attach(server: Server): void;
+}
+
+/** Adds one strategy's delivery route(s) to the app; hooks, when it needs the server too. */
+export type RouteInstaller = (
+  app: Express,
+  context: StrategyContext,
+) => undefined | StrategyServerHooks;

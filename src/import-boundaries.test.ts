@@ -18,11 +18,11 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  */
 const LAYERS: readonly (readonly string[])[] = [
   ["src/model"],
-  ["src/util", "src/stats"],
+  ["src/util", "src/stats", "src/energy"],
   ["src/redis", "src/metrics", "src/results"],
   ["src/notifications"],
   ["servers", "scenarios"],
-  ["src/driver", "src/fleet", "src/plan", "src/target"],
+  ["src/driver", "src/fleet", "src/plan", "src/target", "src/proxy"],
   ["src/faults", "src/capacity", "src/cli"],
   ["src/run", "src/report"],
   ["src/bench", "src/k6"],

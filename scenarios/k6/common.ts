@@ -6,7 +6,8 @@
  *
  *   k6 run -e SCENARIO=steady -e BASE_URL=http://127.0.0.1:3000 scenarios/k6/short-polling.ts
  *
- * Environment: SCENARIO (default steady), STEP (sweep step label or value; default the first),
+ * Environment: SCENARIOS_JSON (a scenario file written by `npm run export-scenarios --
+ * --scenario-file F`, absolute path; default the built-ins' scenarios.json), SCENARIO (default steady), STEP (sweep step label or value; default the first),
  * BASE_URL (default http://127.0.0.1:3000), RUN_ID (user-id prefix; give the same one to every
  * instance of a distributed run), CLIENTS, DURATION_MS (overrides), SUMMARY_PATH (default
  * summary.json). See docs/distributed.md.
@@ -47,7 +48,10 @@ import { summaryText } from "./lib/summary-text.ts";
 // ---- init context: the run this script executes -------------------------------------------
 
 // import.meta.resolve: relative to this module, whichever script imported it.
-const FILE = JSON.parse(open(import.meta.resolve("./scenarios.json"))) as ScenarioFile;
+// SCENARIOS_JSON: a user's scenarios in the same form (npm run export-scenarios -- --scenario-file F).
+const FILE = JSON.parse(
+  open(__ENV.SCENARIOS_JSON || import.meta.resolve("./scenarios.json")),
+) as ScenarioFile;
 const SELECTED = selectRun(FILE, __ENV.SCENARIO || "steady", __ENV.STEP);
 const OVERRIDDEN = applyEnvOverrides(SELECTED.params, __ENV);
 

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { Notification } from "../../src/notifications/index.ts";
 import { type ConformanceCase, range, seqs, sleep } from "./case-context.ts";
 import { getJson, postJson } from "./delivery-clients.ts";
-import { SseTestReader } from "./sse-test-reader.ts";
+import { isPushStrategy, openPushReader } from "./push-readers.ts";
 
 interface Page {
   notifications: Notification[];
@@ -117,14 +117,14 @@ export const deliveryCases: ConformanceCase[] = [
     },
   },
   {
-    name: "without a cursor: polling gets the newest page, SSE starts from now",
+    name: "without a cursor: polling gets the newest page, SSE and WebSocket start from now",
     async run({ strategy, baseUrl, userId, publish }) {
       const user = userId("nocursor");
       const url = `${baseUrl}/api/notifications/${user}`;
-      if (strategy === "sse") {
+      if (isPushStrategy(strategy)) {
         await publish(user, "old1");
         await publish(user, "old2");
-        const reader = await SseTestReader.open(`${url}/sse`);
+        const reader = await openPushReader(strategy, url);
         try {
           await reader.waitFor(() => reader.events.some((e) => e.event === "count"), "count");
           expect(reader.events[0]).toEqual({ event: "count", id: undefined, data: "2" });

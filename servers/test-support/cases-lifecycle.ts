@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { Notification } from "../../src/notifications/index.ts";
 import { type ConformanceCase, waitUntil } from "./case-context.ts";
 import { getJson, postJson } from "./delivery-clients.ts";
-import { SseTestReader } from "./sse-test-reader.ts";
+import { isPushStrategy, openPushReader } from "./push-readers.ts";
 
 interface Page {
   notifications: Notification[];
@@ -20,10 +20,9 @@ export const lifecycleCases: ConformanceCase[] = [
       const before = await publish(user, "before");
       const userUrl = `${baseUrl}/api/notifications/${user}`;
       // Attach a waiting client before the outage (short polling has nothing to hold).
-      const stream =
-        strategy === "sse"
-          ? await SseTestReader.open(`${userUrl}/sse`, { "Last-Event-ID": before.id })
-          : undefined;
+      const stream = isPushStrategy(strategy)
+        ? await openPushReader(strategy, userUrl, before.id)
+        : undefined;
       const heldPoll =
         strategy === "long-polling"
           ? getJson<Page>(`${userUrl}/poll?after=${before.id}&timeoutMs=30000`)
@@ -42,18 +41,26 @@ export const lifecycleCases: ConformanceCase[] = [
         expect(published.status).toBe(503);
         expect(published.headers.get("retry-after")).toBe("1");
         expect(typeof published.body.error).toBe("string");
-        const delivery =
-          strategy === "sse"
-            ? `${userUrl}/sse`
-            : strategy === "long-polling"
-              ? `${userUrl}/poll`
-              : userUrl;
-        const refused = await fetch(
-          `${delivery}?${strategy === "sse" ? "lastEventId" : "after"}=0-0`,
-        );
-        expect(refused.status).toBe(503);
-        expect(refused.headers.get("retry-after")).toBe("1");
-        await refused.body?.cancel();
+        if (strategy === "websocket") {
+          // Refused before the upgrade, as an HTTP answer the client can read.
+          const refused = await openPushReader(strategy, userUrl, "0-0");
+          expect(refused.status).toBe(503);
+          expect(refused.headers["retry-after"]).toBe("1");
+          refused.close();
+        } else {
+          const delivery =
+            strategy === "sse"
+              ? `${userUrl}/sse`
+              : strategy === "long-polling"
+                ? `${userUrl}/poll`
+                : userUrl;
+          const refused = await fetch(
+            `${delivery}?${strategy === "sse" ? "lastEventId" : "after"}=0-0`,
+          );
+          expect(refused.status).toBe(503);
+          expect(refused.headers.get("retry-after")).toBe("1");
+          await refused.body?.cancel();
+        }
 
         await redis.restart?.();
         await waitUntil(
@@ -83,7 +90,7 @@ export const lifecycleCases: ConformanceCase[] = [
       const { url, server } = await startExtraServer();
       const user = userId("shutdown");
       const userUrl = `${url}/api/notifications/${user}`;
-      const stream = strategy === "sse" ? await SseTestReader.open(`${userUrl}/sse`) : undefined;
+      const stream = isPushStrategy(strategy) ? await openPushReader(strategy, userUrl) : undefined;
       const heldPoll =
         strategy === "long-polling" ? getJson<Page>(`${userUrl}/poll?timeoutMs=60000`) : undefined;
       // Short polling: a kept-alive idle connection must not delay the close.
@@ -98,6 +105,8 @@ export const lifecycleCases: ConformanceCase[] = [
         expect(answer.body).toEqual({ notifications: [], cursor: "0-0", count: 0 });
       }
       if (stream) await stream.waitFor(() => stream.ended, "stream end", 3000);
+      // A WebSocket is closed with 1001 (going away), so the client knows to come back.
+      if (stream && "closeCode" in stream) expect(stream.closeCode).toBe(1001);
       expect(server.server.listening).toBe(false);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     },

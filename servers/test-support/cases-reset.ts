@@ -7,7 +7,8 @@ import type { StrategyId } from "../../src/model/strategies.ts";
 import type { Notification } from "../../src/notifications/index.ts";
 import type { CaseContext, ConformanceCase } from "./case-context.ts";
 import { getJson } from "./delivery-clients.ts";
-import { SseTestReader } from "./sse-test-reader.ts";
+import { isPushStrategy, openPushReader, openStatus } from "./push-readers.ts";
+import type { SseTestReader } from "./sse-test-reader.ts";
 
 interface Page {
   notifications: Notification[];
@@ -39,10 +40,10 @@ async function deliverOnce(
   cursor: string,
 ): Promise<Delivered> {
   const userUrl = `${baseUrl}/api/notifications/${user}`;
-  if (strategy === "sse") {
-    const reader = await SseTestReader.open(`${userUrl}/sse`, { "Last-Event-ID": cursor });
+  if (isPushStrategy(strategy)) {
+    const reader = await openPushReader(strategy, userUrl, cursor);
     try {
-      expect(reader.status).toBe(200);
+      expect(reader.status).toBe(openStatus(strategy));
       await reader.waitFor(() => reader.events.some((e) => e.event === "count"), "count event");
       const events = [...reader.events];
       const seqs = reader.pushes().map((e) => (JSON.parse(e.data) as Notification).seq);

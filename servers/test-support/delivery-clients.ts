@@ -1,11 +1,12 @@
 /**
  * One test client per strategy behind one interface, so each conformance case runs unchanged
- * against all three servers: "give me `count` notifications of `userId` after `cursor`".
+ * against every server: "give me `count` notifications of `userId` after `cursor`".
  */
 
 import type { StrategyId } from "../../src/model/strategies.ts";
 import type { Notification } from "../../src/notifications/index.ts";
 import { SseTestReader } from "./sse-test-reader.ts";
+import { WebSocketTestReader } from "./websocket-test-reader.ts";
 
 export interface DeliveryClient {
   /** Collects notifications after `cursor` until `count` arrived; rejects after `timeoutMs`. */
@@ -58,6 +59,20 @@ export function deliveryClient(strategy: StrategyId, baseUrl: string): DeliveryC
         });
         try {
           if (reader.status !== 200) throw new Error(`SSE answered ${reader.status}`);
+          await reader.waitFor(() => reader.pushes().length >= count, `${count} pushes`, timeoutMs);
+          return reader.pushes().map((e) => JSON.parse(e.data) as Notification);
+        } finally {
+          reader.close();
+        }
+      },
+    };
+  }
+  if (strategy === "websocket") {
+    return {
+      async collect(userId, cursor, count, timeoutMs = 10_000) {
+        const reader = await WebSocketTestReader.open(`${userUrl(userId)}/ws?after=${cursor}`);
+        try {
+          if (reader.status !== 101) throw new Error(`WebSocket upgrade answered ${reader.status}`);
           await reader.waitFor(() => reader.pushes().length >= count, `${count} pushes`, timeoutMs);
           return reader.pushes().map((e) => JSON.parse(e.data) as Notification);
         } finally {

@@ -4,11 +4,11 @@
  * interleaved repetitions of a step until its differences are resolved (src/bench/sampling.ts
  * decides); then one validated results file, with its summaries, and the report.
  */
+
 import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { getScenario } from "../../scenarios/index.ts";
 import { runCapacity } from "../capacity/run-capacity.ts";
-import type { BenchOptions } from "../cli/bench-options.ts";
+import { type BenchOptions, scenarioOf, workloadPlanOptions } from "../cli/bench-options.ts";
 import { measureInstrumentFloor } from "../driver/instrument-floor.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
 import {
@@ -35,11 +35,15 @@ import {
   checkTarget,
   describeRunCount,
 } from "../plan/safety.ts";
+import { HAS_NGINX, NO_NGINX_REASON } from "../proxy/nginx-proxy.ts";
 import { startRedis } from "../redis/managed-redis.ts";
 import { summarizeRuns } from "../results/summarize-runs.ts";
 import { validateResults } from "../results/validate-results.ts";
+import { energyAssumptions } from "../run/build-result.ts";
 import { runOne } from "../run/run-one.ts";
+import { toResultsTarget } from "../target/external-target.ts";
 import type { Progress, ProgressState } from "../util/progress.ts";
+import { UsageError } from "../util/usage-error.ts";
 import {
   decideStep,
   describeSampling,
@@ -64,7 +68,7 @@ export interface BenchOutcome {
  * repetitions per step); the bench adds rounds as it goes.
  */
 export function planBench(options: BenchOptions): ResolvedPlan {
-  const scenarios = options.scenarios.map((id) => getScenario(id));
+  const scenarios = options.scenarios.map((id) => scenarioOf(options, id));
   const plan = resolvePlan(scenarios, {
     quick: options.quick,
     strategies: options.strategies,
@@ -72,7 +76,10 @@ export function planBench(options: BenchOptions): ResolvedPlan {
     ...(options.clients !== undefined ? { clients: options.clients } : {}),
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.instances !== undefined ? { instances: options.instances } : {}),
+    ...workloadPlanOptions(options),
+    deliveryPath: options.deliveryPath,
   });
+  skipProxyRunsWithoutNginx(plan);
   const confident = options.untilConfident;
   if (confident) {
     const firstRoundsMs = estimatePlanMs(plan.runs);
@@ -83,6 +90,26 @@ export function planBench(options: BenchOptions): ResolvedPlan {
     }
   }
   return plan;
+}
+
+/**
+ * nginx is optional (npm run setup installs it when it can): without it, the runs that need a
+ * proxy are left out with one line per scenario, and a plan of nothing else is a usage error.
+ */
+export function skipProxyRunsWithoutNginx(plan: ResolvedPlan, hasNginx = HAS_NGINX): void {
+  if (hasNginx) return;
+  const needs = plan.runs.filter((run) => run.deliveryPath?.proxy === "nginx");
+  if (needs.length === 0) return;
+  for (const scenario of new Set(needs.map((run) => run.scenario))) {
+    const count = needs.filter((run) => run.scenario === scenario).length;
+    plan.warnings.push(
+      `scenario '${scenario}': ${count} run${count === 1 ? "" : "s"} behind nginx skipped: ${NO_NGINX_REASON}.`,
+    );
+  }
+  plan.runs = plan.runs.filter((run) => run.deliveryPath?.proxy !== "nginx");
+  if (plan.runs.length === 0) {
+    throw new UsageError(`nothing to run: every chosen run needs nginx; ${NO_NGINX_REASON}.`);
+  }
 }
 
 /** A step that `--until-confident` samples: every step but capacity ones (they run once). */
@@ -125,7 +152,7 @@ export async function runBench(
     instrumentFloor = await measureFloor(redis.url, progress);
   } else if (target) {
     progress.log(
-      `target: ${target.strategy} at ${target.subscribe.text}, publishing to ${target.publish.text} (server and Redis costs are not measured)`,
+      `target: ${target.strategy} at ${target.subscribe.text}, publishing to ${target.publish.text} (${(target.pids?.length ?? 0) > 0 ? `server cost sampled from pid ${target.pids?.join(", ")}; Redis cost not measured` : "server and Redis costs are not measured; --target-pid samples the server's processes"})`,
     );
   }
   const createdAt = new Date();
@@ -205,6 +232,7 @@ export async function runBench(
         keyPrefix: `pvp:${stamp}:${index}:`,
         signal,
         clientBounds: options.clientBounds,
+        energy: energyAssumptions(options.energy),
         onProgress: progressFor,
       });
     } catch (error) {
@@ -312,16 +340,11 @@ export async function runBench(
       scenarios: options.scenarios,
       strategies: options.strategies,
       redis: redis ? (redis.managed ? "managed" : "external") : null,
-      target: target
-        ? {
-            strategy: target.strategy,
-            subscribeUrl: target.subscribe.text,
-            publishUrl: target.publish.text,
-          }
-        : null,
+      target: target ? toResultsTarget(target) : null,
       repeat: options.repeat,
       sampling,
       instrumentFloor,
+      ...targetUsersField(options),
     },
     runs,
     capacity,
@@ -365,4 +388,15 @@ async function measureFloor(redisUrl: string, progress: Progress): Promise<Instr
   } finally {
     await source?.close();
   }
+}
+
+/** `--target-users`, else the first scenario file's `targetUsers`, else nothing (the report's default). */
+function targetUsersField(
+  options: Pick<BenchOptions, "targetUsers" | "fileScenarios" | "scenarios">,
+): { targetUsers?: number } {
+  const fromFile = options.fileScenarios.find(
+    (s) => options.scenarios.includes(s.id) && s.targetUsers !== undefined,
+  )?.targetUsers;
+  const targetUsers = options.targetUsers ?? fromFile;
+  return targetUsers === undefined ? {} : { targetUsers };
 }

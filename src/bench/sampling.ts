@@ -164,6 +164,7 @@ const FIGURE_NAMES: Record<HeadlineFigure, string> = {
   serverCpuMsPer1000Deliveries: "server CPU",
   serverRssPerConnectionBytes: "RSS/connection",
   timeToRecoverMs: "time to recover",
+  radioEnergyPerUserHourJ: "radio energy/user-hour",
 };
 
 /** "p50 sse vs long-polling -6.0 % [-12.0 %, +1.0 %]". */

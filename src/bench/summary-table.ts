@@ -13,6 +13,7 @@ import {
   formatBytes,
   formatCapacitySummary,
   formatCount,
+  formatEnergySummary,
   formatLatencyUs,
   formatNumber,
   sunnyDayRuns,
@@ -271,6 +272,7 @@ export function formatSummaryTable(results: BenchResults): string {
     const which = repeated && reps.length < groupSize ? ` rep ${reps.join(",")}` : "";
     out.push(`warning ${runName(run, false)}${which}: ${warning}`);
   }
+  out.push(...formatEnergySummary(results));
   out.push(...formatCapacitySummary(results));
   return out.join("\n");
 }

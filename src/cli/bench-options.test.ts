@@ -35,10 +35,15 @@ describe("parseBenchOptions: defaults", () => {
       quick: false,
       outDir: "reports",
       json: false,
+      targetUsers: null,
       dryRun: false,
       help: false,
       target: null,
       clientBounds: DEFAULT_CLIENT_BOUNDS,
+      energy: { radioProfile: "lte", radioTailMs: null, heartbeatMs: null },
+      deliveryPath: {},
+      fileScenarios: [],
+      workload: { overrides: {}, sweep: null, historyMaxLen: null },
     });
   });
 });
@@ -47,6 +52,20 @@ describe("parseBenchOptions: valid flags", () => {
   it("--scenario all runs every registered scenario, opt-in ones included", () => {
     expect(parseBenchOptions(["--scenario", "all"]).scenarios).toEqual([...SCENARIO_IDS]);
     expect(SCENARIO_IDS.length).toBeGreaterThan(DEFAULT_SCENARIO_IDS.length);
+  });
+
+  it("websocket is opt-in: by name or with --strategies all, never in the default suite", () => {
+    expect(parseBenchOptions([]).strategies).not.toContain("websocket");
+    expect(parseBenchOptions(["--strategies", "websocket,sse"]).strategies).toEqual([
+      "websocket",
+      "sse",
+    ]);
+    expect(parseBenchOptions(["--strategies", " all "]).strategies).toEqual([
+      "short-polling",
+      "long-polling",
+      "sse",
+      "websocket",
+    ]);
   });
 
   it("--instances N sets the server processes per run", () => {
@@ -169,6 +188,11 @@ describe("parseBenchOptions: valid flags", () => {
       parseBenchOptions(["--time-budget", "90s", "--until-confident"]).untilConfident?.budgetMs,
     ).toBe(90_000);
   });
+  it("--target-users N: the scale estimate's user count", () => {
+    expect(parseBenchOptions(["--target-users", "200k"]).targetUsers).toBe(200_000);
+    expect(parseBenchOptions(["--target-users", "40,000"]).targetUsers).toBe(40_000);
+  });
+
   it("--help and -h skip the other checks", () => {
     expect(parseBenchOptions(["--help"]).help).toBe(true);
     expect(parseBenchOptions(["-h", "--clients", "0"]).help).toBe(true);
@@ -187,11 +211,16 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
     ],
     [["--scenario"], /^--scenario needs a value/],
     [
-      ["--strategies", "sse,websocket"],
-      "--strategies: unknown strategy 'websocket'; use one of: short-polling, long-polling, sse.",
+      ["--strategies", "sse,websockets"],
+      "--strategies: unknown strategy 'websockets'; use one of: short-polling, long-polling, sse, websocket.",
     ],
     [["--strategies", ""], /^--strategies '' has an empty item/],
     [["--clients", "0"], "--clients 0 is out of range; give one from 1 to 10000."],
+    [
+      ["--target-users", "lots"],
+      /^--target-users 'lots' is not a user count; give a whole number from 1 to/,
+    ],
+    [["--target-users", "0"], /^--target-users 0 is out of range/],
     [["--clients", "10001"], "--clients 10001 is out of range; give one from 1 to 10000."],
     [["--clients", "many"], "--clients 'many' is not a whole number; give one from 1 to 10000."],
     [["--clients", "1.5"], /^--clients '1.5' is not a whole number/],
@@ -325,6 +354,32 @@ describe("parseBenchOptions: --target", () => {
     );
   });
 
+  it("--target-pid names the target's processes (repeatable, comma lists), only with --target", () => {
+    const options = parseBenchOptions([...SSE_TARGET, "--target-pid", "41", "--target-pid=42,43"]);
+    expect(options.target?.pids).toEqual([41, 42, 43]);
+    expect(parseBenchOptions(SSE_TARGET).target?.pids).toBeUndefined();
+    expect(errorOf(["--target-pid", "41"])).toBe(
+      "--target-pid only applies with --target: the bench samples its own servers already; drop --target-pid or add --target.",
+    );
+  });
+
+  it("--target-cursor headers: a polling target resumed by Last-Modified / ETag", () => {
+    const options = parseBenchOptions([
+      "--target",
+      "http://127.0.0.1:3000/lp/{userId}",
+      "--target-strategy",
+      "long-polling",
+      "--publish-url",
+      PUBLISH,
+      "--target-cursor",
+      "headers",
+    ]);
+    expect(options.target?.cursorMode).toBe("headers");
+    expect(errorOf(["--target-cursor", "headers"])).toMatch(
+      /^--target-cursor only applies with --target/,
+    );
+  });
+
   it("a polling target; --strategies naming just its strategy is fine", () => {
     const options = parseBenchOptions([
       "--target-strategy=long-polling",
@@ -362,7 +417,7 @@ describe("parseBenchOptions: --target errors name the flag and the fix", () => {
   const cases: [argv: string[], message: string | RegExp][] = [
     [
       ["--target", SSE],
-      `--target-strategy and --publish-url missing: --target, --target-strategy, --publish-url go together; add --target-strategy short-polling|long-polling|sse --publish-url '${PUBLISH}' (see --help).`,
+      `--target-strategy and --publish-url missing: --target, --target-strategy, --publish-url go together; add --target-strategy short-polling|long-polling|sse|websocket --publish-url '${PUBLISH}' (see --help).`,
     ],
     [
       ["--target-strategy", "sse", "--publish-url", PUBLISH],
@@ -485,17 +540,37 @@ describe("flag ranges come from PARAM_LIMITS (src/model/param-limits.ts)", () =>
   );
 
   it("names the flags the bench has", () => {
-    expect(flagged.map((f) => f.name)).toEqual(["--clients", "--duration", "--instances"]);
+    expect(flagged.map((f) => f.name)).toEqual([
+      "--clients",
+      "--rate",
+      "--poll-interval",
+      "--jitter",
+      "--hold",
+      "--ramp",
+      "--warmup",
+      "--duration",
+      "--drain",
+      "--payload-bytes",
+      "--instances",
+    ]);
   });
 
   for (const { param, name, unit } of flagged) {
     it(`${name} takes ${param}'s flag range, its edges included, and nothing beyond`, () => {
       const { min, max } = flagRange(param);
       const arg = (n: number): string => (unit === "ms" ? `${n}ms` : String(n));
+      // --clients, --duration, --instances are options of their own; the rest workload overrides.
+      const flagValue = (options: BenchOptions): unknown =>
+        options[param as keyof BenchOptions] ?? options.workload.overrides[param];
       expect(BENCH_HELP).toContain(name);
-      expect(parseBenchOptions([name, arg(min)])[param as keyof BenchOptions]).toBe(min);
-      expect(parseBenchOptions([name, arg(max)])[param as keyof BenchOptions]).toBe(max);
-      expect(errorOf([name, arg(min - 1)])).toMatch(/ is out of range; give one from /);
+      expect(flagValue(parseBenchOptions([name, arg(min)]))).toBe(min);
+      expect(flagValue(parseBenchOptions([name, arg(max)]))).toBe(max);
+      // Below a 0 floor the value is negative: not a rate / duration / number at all.
+      expect(errorOf([name, arg(min - 1)])).toMatch(
+        min - 1 < 0
+          ? new RegExp(`^${name} '-1(ms)?' is not a `)
+          : / is out of range; give one from /,
+      );
       expect(errorOf([name, arg(max + 1)])).toMatch(/ is out of range; give one from /);
     });
   }

@@ -2,6 +2,7 @@
  * `npm run bench` options: parsed and checked up front so a typo fails in a second with a
  * message naming the flag and the fix, never halfway through a ten-minute run.
  */
+
 import {
   DEFAULT_SCENARIO_IDS,
   FAULT_SCENARIO_IDS,
@@ -10,9 +11,17 @@ import {
   SCENARIOS,
 } from "../../scenarios/index.ts";
 import { type ClientBounds, DEFAULT_CLIENT_BOUNDS } from "../driver/clients/client-bounds.ts";
+import type { DeliveryPath } from "../model/delivery-path.ts";
 import { flagRange, PLAN_LIMITS, REPEAT_LIMITS } from "../model/param-limits.ts";
-import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
+import type { Scenario } from "../model/scenario.ts";
+import {
+  DEFAULT_STRATEGIES,
+  isStrategyId,
+  STRATEGIES,
+  type StrategyId,
+} from "../model/strategies.ts";
 import type { HeadlineFigure } from "../model/summaries.ts";
+import { readScenarioFiles } from "../plan/scenario-file.ts";
 import {
   type BenchTarget,
   PUBLISH_EXAMPLE,
@@ -27,6 +36,23 @@ import {
   clientBoundsHelp,
   parseClientBounds,
 } from "./client-bound-flags.ts";
+import { DELIVERY_FLAG_SPEC, deliveryFlagsHelp, parseDeliveryFlags } from "./delivery-flags.ts";
+import {
+  DEFAULT_ENERGY_OPTIONS,
+  ENERGY_FLAG_SPEC,
+  type EnergyOptions,
+  energyFlagsHelp,
+  parseEnergyFlags,
+} from "./energy-flags.ts";
+import { takeTargetPids } from "./target-pid-flag.ts";
+import { parseTargetUsers } from "./target-users-flag.ts";
+import {
+  parseWorkloadFlags,
+  takeScenarioFiles,
+  WORKLOAD_FLAG_SPEC,
+  type WorkloadOptions,
+  workloadFlagsHelp,
+} from "./workload-flags.ts";
 
 /** Where results and reports go unless `--out` says otherwise. */
 export const DEFAULT_OUT_DIR = "reports";
@@ -123,6 +149,8 @@ export interface BenchOptions {
   target: BenchTarget | null;
   /** Print the results JSON on stdout instead of the summary table. Default false. */
   json: boolean;
+  /** `--target-users`: the user count of the answer's scale estimate; null = the report's default. */
+  targetUsers: number | null;
   /** `--dry-run`: check and print the plan on stderr, then exit 0 without starting anything. */
   dryRun: boolean;
   /** `--help`: print BENCH_HELP and exit. Other flags are then not checked. */
@@ -132,6 +160,42 @@ export interface BenchOptions {
    * `--answer-timeout`, ...; src/cli/client-bound-flags.ts); the defaults when no flag is given.
    */
   clientBounds: ClientBounds;
+  /** `--radio-profile`, `--radio-tail-ms`, `--heartbeat-ms` (src/cli/energy-flags.ts). */
+  energy: EnergyOptions;
+  /**
+   * `--proxy`, `--proxy-buffering`, `--proxy-read-timeout`, `--tls`, `--http2`
+   * (src/cli/delivery-flags.ts): the fields given, for every run; {} = direct HTTP/1.1.
+   */
+  deliveryPath: Partial<DeliveryPath>;
+  /**
+   * `--scenario-file FILE` (repeatable): the files' scenarios, parsed and checked; `scenarios`
+   * names them by id next to the built-ins'. [] without the flag.
+   */
+  fileScenarios: Scenario[];
+  /**
+   * `--rate`, `--payload-bytes`, `--poll-interval`, ... (every parameter in every run),
+   * `--history` and `--sweep` (src/cli/workload-flags.ts).
+   */
+  workload: WorkloadOptions;
+}
+
+/** The scenario an id of `options.scenarios` names: one of the files' or a built-in. */
+export function scenarioOf(options: Pick<BenchOptions, "fileScenarios">, id: string): Scenario {
+  return options.fileScenarios.find((s) => s.id === id) ?? getScenario(id);
+}
+
+/** The planner's options for the workload flags (src/plan/resolve-runs.ts ResolveOptions). */
+export function workloadPlanOptions(options: Pick<BenchOptions, "workload">): {
+  overrides?: WorkloadOptions["overrides"];
+  sweep?: NonNullable<WorkloadOptions["sweep"]>;
+  historyMaxLen?: number;
+} {
+  const { overrides, sweep, historyMaxLen } = options.workload;
+  return {
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    ...(sweep ? { sweep } : {}),
+    ...(historyMaxLen !== null ? { historyMaxLen } : {}),
+  };
 }
 
 const FLAGS = {
@@ -151,11 +215,16 @@ const FLAGS = {
   "allow-remote": { type: "string" },
   target: { type: "string" },
   "target-strategy": { type: "string" },
+  "target-cursor": { type: "string" },
   "publish-url": { type: "string" },
   json: { type: "boolean" },
+  "target-users": { type: "string" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   ...CLIENT_BOUND_FLAG_SPEC,
+  ...WORKLOAD_FLAG_SPEC,
+  ...ENERGY_FLAG_SPEC,
+  ...DELIVERY_FLAG_SPEC,
 } as const;
 
 export const BENCH_HELP = `Usage: npm run bench -- [options]
@@ -167,13 +236,16 @@ Options:
   --scenario a,b       scenarios to run, "faults" or "all" (default: ${DEFAULT_SCENARIO_IDS.join(", ")})
                        faults: ${FAULT_SCENARIO_IDS.join(", ")}
                        all: ${SCENARIO_IDS.join(", ")}
-  --strategies a,b     strategies to run, in this order (default: ${STRATEGIES.join(",")})
+  --strategies a,b     strategies to run, in this order (default: ${DEFAULT_STRATEGIES.join(",")});
+                       "all" = ${STRATEGIES.join(",")} (websocket is opt-in)
   --clients N          clients in every run, ${MIN_CLIENTS}..${MAX_CLIENTS} (default: per scenario;
                        ignored with a warning by sweeps over clients)
   --duration D         measured window of every run, ${formatFlagDuration(MIN_DURATION_MS)}..${formatFlagDuration(MAX_DURATION_MS)}, e.g. 30s, 2m, 1500ms
                        (default: per scenario)
   --instances N        server processes per run on the one Redis, ${MIN_INSTANCES}..${MAX_INSTANCES}; clients are
                        spread over them (default: per scenario, usually 1)
+  --scenario-file F    your own scenarios (JSON; see "Workload" below); repeatable
+  --sweep P=a,b,c      an ad hoc sweep of any numeric parameter (see "Workload" below)
   --repeat N           runs per scenario step x strategy, ${MIN_REPEAT}..${MAX_REPEAT} (default: per scenario, 1 with --quick), interleaved
                        within each step (A B C, A B C, ...); with N >= 2 the summary shows
                        95 % intervals. Capacity runs run once
@@ -204,18 +276,35 @@ Options:
                        those); --instances and --redis-url do not apply, and --strategies
                        may name only the target's
   --target-strategy S  how the target delivers: ${STRATEGIES.join(", ")}
+  --target-cursor M    with a polling --target: url (default: the answer's cursor into
+                       {cursor}) or headers (Last-Modified / ETag sent back as
+                       If-Modified-Since / If-None-Match, one notification per answer,
+                       304 = nothing new: nchan's longpoll and intervalpoll)
+  --target-pid PID     with --target: a process of the target server on this machine
+                       (repeatable, or a comma list: nginx's master and workers), sampled
+                       like our servers so the run reports its CPU, memory and sockets
   --publish-url URL    where the driver POSTs each notification (JSON body, passed through to
                        the subscriber), with {userId}
   --dry-run            print the plan (runs, estimated time, peak load) and exit
   --json               print the results JSON on stdout instead of the summary table
+  --target-users N     the user count the answer's scale estimate is for, e.g. 200000 or
+                       200k (default: 100,000; npm run report -- <run> --target-users N
+                       re-estimates an existing run)
   -h, --help           show this help
 
+${workloadFlagsHelp()}
 ${clientBoundsHelp()}
+${energyFlagsHelp()}
+${deliveryFlagsHelp()}
 Examples:
   npm run bench                                   # the full suite, about 10 minutes
   npm run bench -- --quick                        # everything, in under a minute
   npm run bench -- --scenario steady,idle --strategies sse,long-polling
   npm run bench -- --scenario steady --clients 5000 --duration 1m
+  # your workload: 2,000 users, one notification per user per minute, 2 KiB, polling every 5 s
+  npm run bench -- --scenario steady --clients 2000 --rate 1/min --payload-bytes 2KiB --poll-interval 5s
+  npm run bench -- --scenario steady --sweep rate=1/min,1/s,5/s   # where does the choice flip?
+  npm run bench -- --scenario-file examples/chat-unread-badge.json --quick
   npm run bench -- --quick --json > results.json
   npm run bench -- --scenario steady --repeat 5   # 95 % intervals from 5 runs each
   npm run bench -- --until-confident 5% --time-budget 30m
@@ -229,27 +318,42 @@ Examples:
 /** Parses `argv` (without node and the script path). Throws UsageError on bad input. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   rejectValuedSwitches(argv);
-  const { argv: rest, bare: bareUntilConfident } = takeBareUntilConfident(argv);
+  const { argv: withoutPids, pids: targetPids } = takeTargetPids(argv);
+  const { argv: withoutFiles, files } = takeScenarioFiles(withoutPids);
+  const { argv: rest, bare: bareUntilConfident } = takeBareUntilConfident(withoutFiles);
   const { values } = parseFlags(rest, FLAGS);
   const options: BenchOptions = {
     scenarios: [...DEFAULT_SCENARIO_IDS],
-    strategies: [...STRATEGIES],
+    strategies: [...DEFAULT_STRATEGIES],
     repeat: null,
     untilConfident: null,
     quick: values.quick ?? false,
     outDir: DEFAULT_OUT_DIR,
     json: values.json ?? false,
+    targetUsers: null,
     dryRun: values["dry-run"] ?? false,
     help: values.help ?? false,
     target: null,
     clientBounds: { ...DEFAULT_CLIENT_BOUNDS },
+    energy: { ...DEFAULT_ENERGY_OPTIONS },
+    deliveryPath: {},
+    fileScenarios: [],
+    workload: { overrides: {}, sweep: null, historyMaxLen: null },
   };
   if (options.help) return options;
+  if (values["target-users"] !== undefined) {
+    options.targetUsers = parseTargetUsers(values["target-users"]);
+  }
+
+  options.fileScenarios = readScenarioFiles(files, SCENARIO_IDS);
+  const fileIds = options.fileScenarios.map((s) => s.id);
+  // A file alone runs its scenarios; with --scenario, the list may name built-ins and file ids.
+  if (fileIds.length > 0) options.scenarios = [...fileIds];
 
   if (values.scenario !== undefined) {
     options.scenarios =
       values.scenario.trim() === "all"
-        ? [...SCENARIO_IDS]
+        ? [...SCENARIO_IDS, ...fileIds]
         : parseList(
             // "faults" stands for the six fault scenarios, alone or in a list.
             values.scenario
@@ -257,17 +361,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
               .flatMap((id) => (id.trim() === "faults" ? [...FAULT_SCENARIO_IDS] : [id]))
               .join(","),
             "--scenario",
-            SCENARIO_IDS,
+            [...SCENARIO_IDS, ...fileIds],
             "scenario",
           );
   }
   if (values.strategies !== undefined) {
-    options.strategies = parseList(
-      values.strategies,
-      "--strategies",
-      STRATEGIES,
-      "strategy",
-    ).filter(isStrategyId);
+    // "all" adds the opt-in WebSocket strategy to the default three.
+    options.strategies =
+      values.strategies.trim() === "all"
+        ? [...STRATEGIES]
+        : parseList(values.strategies, "--strategies", STRATEGIES, "strategy").filter(isStrategyId);
   }
   if (values.instances !== undefined) {
     options.instances = parseIntegerFlag(
@@ -303,8 +406,26 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const target = parseTargetFlags(values);
   if (target !== null) applyTarget(options, target, values);
+  if (targetPids.length > 0) {
+    if (options.target === null) {
+      throw new UsageError(
+        "--target-pid only applies with --target: the bench samples its own servers already; drop --target-pid or add --target.",
+      );
+    }
+    options.target = { ...options.target, pids: targetPids };
+  }
   applyRepeats(options, values, bareUntilConfident);
+  options.workload = parseWorkloadFlags(values, {
+    clients: values.clients !== undefined,
+    duration: values.duration !== undefined,
+    instances: values.instances !== undefined,
+  });
   options.clientBounds = parseClientBounds(values, options.target !== null);
+  options.deliveryPath = parseDeliveryFlags(values, { target: options.target !== null });
+  options.energy = parseEnergyFlags(values, {
+    target: options.target !== null,
+    sseIdleTimeoutMs: options.clientBounds.sseIdleTimeoutMs,
+  });
   return options;
 }
 
@@ -456,7 +577,7 @@ function takeBareUntilConfident(argv: readonly string[]): { argv: string[]; bare
 }
 
 type TargetFlagValues = Partial<
-  Record<"target" | "target-strategy" | "publish-url" | "scenario", string>
+  Record<"target" | "target-strategy" | "publish-url" | "target-cursor" | "scenario", string>
 >;
 
 const TARGET_FLAGS = ["--target", "--target-strategy", "--publish-url"] as const;
@@ -469,7 +590,14 @@ function parseTargetFlags(values: TargetFlagValues): BenchTarget | null {
     "--publish-url": values["publish-url"],
   };
   const missing = TARGET_FLAGS.filter((flag) => given[flag] === undefined);
-  if (missing.length === TARGET_FLAGS.length) return null;
+  if (missing.length === TARGET_FLAGS.length) {
+    if (values["target-cursor"] !== undefined) {
+      throw new UsageError(
+        "--target-cursor only applies with --target: our own servers resume by their cursor; drop --target-cursor or add --target.",
+      );
+    }
+    return null;
+  }
   if (missing.length > 0) {
     throw new UsageError(
       `${missing.join(" and ")} missing: ${TARGET_FLAGS.join(", ")} go together; add ${missing.map(exampleOf).join(" ")} (see --help).`,
@@ -479,6 +607,7 @@ function parseTargetFlags(values: TargetFlagValues): BenchTarget | null {
     target: given["--target"] ?? "",
     targetStrategy: given["--target-strategy"] ?? "",
     publishUrl: given["--publish-url"] ?? "",
+    ...(values["target-cursor"] !== undefined ? { targetCursor: values["target-cursor"] } : {}),
   });
 }
 
@@ -514,10 +643,12 @@ function applyTarget(
     );
   }
   const allowed = targetScenarioIds(SCENARIOS);
-  const explicit = values.scenario !== undefined && values.scenario.trim() !== "all";
+  const explicit =
+    (values.scenario !== undefined && values.scenario.trim() !== "all") ||
+    options.fileScenarios.length > 0;
   if (explicit) {
     for (const id of options.scenarios) {
-      const reason = whyNotForTarget(getScenario(id));
+      const reason = whyNotForTarget(scenarioOf(options, id));
       if (reason !== null) {
         throw new UsageError(
           `--scenario ${id} cannot run with --target: ${reason}; with --target use: ${allowed.join(", ")}.`,

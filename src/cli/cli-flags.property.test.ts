@@ -195,6 +195,7 @@ describe("flag parsers with arbitrary argv", () => {
       sse: "/{userId}/events",
       "long-polling": "/poll/{userId}?cursor={cursor}&hold=20000",
       "short-polling": "/{userId}/list?since={cursor}",
+      websocket: "/{userId}/socket?after={cursor}",
     };
     fc.assert(
       fc.property(

@@ -14,6 +14,7 @@ import {
   type ProcessWindowStats,
   startProcessSampler,
 } from "../metrics/process-sampler.ts";
+import { combineWindows, sumWindows } from "../metrics/process-windows.ts";
 import { gaugeValue, scrapeMetrics } from "../metrics/prometheus-text.ts";
 import type { InstanceCost } from "../model/results.ts";
 import type { StrategyId } from "../model/strategies.ts";
@@ -294,68 +295,6 @@ export async function startServerFleet(options: StartServerFleetOptions): Promis
         .filter((t) => t.length > 0)
         .join("\n");
     },
-  };
-}
-
-/** One instance's window from the windows of its processes, in the order they ran. */
-function combineWindows(windows: readonly ProcessWindowStats[]): ProcessWindowStats {
-  const first = windows[0];
-  const last = windows[windows.length - 1];
-  if (windows.length === 1 && first !== undefined) return first;
-  if (first === undefined || last === undefined) {
-    // Down for the whole window (killed before it opened, never restarted).
-    return {
-      wallSeconds: 0,
-      cpuSeconds: 0,
-      cpuUtilization: 0,
-      peakRssBytes: 0,
-      meanRssBytes: 0,
-      startRssBytes: 0,
-      endRssBytes: 0,
-      maxOpenFds: 0,
-      maxOpenSockets: 0,
-      samples: 0,
-      exited: true,
-    };
-  }
-  const sum = (pick: (w: ProcessWindowStats) => number): number =>
-    windows.reduce((total, w) => total + pick(w), 0);
-  const max = (pick: (w: ProcessWindowStats) => number): number => Math.max(...windows.map(pick));
-  const wallSeconds = sum((w) => w.wallSeconds);
-  const cpuSeconds = sum((w) => w.cpuSeconds);
-  const samples = sum((w) => w.samples);
-  return {
-    wallSeconds,
-    cpuSeconds,
-    cpuUtilization: wallSeconds > 0 ? cpuSeconds / wallSeconds : 0,
-    peakRssBytes: max((w) => w.peakRssBytes),
-    meanRssBytes: samples > 0 ? sum((w) => w.meanRssBytes * w.samples) / samples : 0,
-    startRssBytes: first.startRssBytes,
-    endRssBytes: last.endRssBytes,
-    maxOpenFds: max((w) => w.maxOpenFds),
-    maxOpenSockets: max((w) => w.maxOpenSockets),
-    samples,
-    exited: windows.some((w) => w.exited),
-  };
-}
-
-function sumWindows(windows: readonly ProcessWindowStats[]): ProcessWindowStats {
-  const sum = (pick: (w: ProcessWindowStats) => number): number =>
-    windows.reduce((total, w) => total + pick(w), 0);
-  const wallSeconds = Math.max(0, ...windows.map((w) => w.wallSeconds));
-  const cpuSeconds = sum((w) => w.cpuSeconds);
-  return {
-    wallSeconds,
-    cpuSeconds,
-    cpuUtilization: wallSeconds > 0 ? cpuSeconds / wallSeconds : 0,
-    peakRssBytes: sum((w) => w.peakRssBytes),
-    meanRssBytes: sum((w) => w.meanRssBytes),
-    startRssBytes: sum((w) => w.startRssBytes),
-    endRssBytes: sum((w) => w.endRssBytes),
-    maxOpenFds: sum((w) => w.maxOpenFds),
-    maxOpenSockets: sum((w) => w.maxOpenSockets),
-    samples: Math.min(...windows.map((w) => w.samples)),
-    exited: windows.some((w) => w.exited),
   };
 }
 

@@ -268,9 +268,9 @@ describe("importK6Summary: bad summaries give one clear error naming the path", 
       /^k6 summary: no params: setup_data\.params is absent/,
     );
     const badStrategy = fixture(SSE);
-    badStrategy.setup_data.strategy = "websocket";
+    badStrategy.setup_data.strategy = "grpc";
     expect(importError(badStrategy)).toBe(
-      'k6 summary: setup_data.strategy "websocket" is not short-polling, long-polling or sse',
+      'k6 summary: setup_data.strategy "grpc" is not one of short-polling, long-polling, sse, websocket',
     );
   });
 

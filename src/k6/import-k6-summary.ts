@@ -31,7 +31,7 @@ import {
   type ResolvedParams,
   type RunResult,
 } from "../model/results.ts";
-import { isStrategyId, type StrategyId } from "../model/strategies.ts";
+import { isStrategyId, STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import { TOOL_VERSION } from "../model/tool-version.ts";
 import { groupKey, summarizeRuns } from "../results/summarize-runs.ts";
 import { ResultsError, validateResults } from "../results/validate-results.ts";
@@ -162,7 +162,7 @@ function resolveStrategy(options: ImportK6Options, setup: Partial<K6SetupData>):
   return fail(
     value === undefined
       ? "no strategy: pass --strategy (setup_data.strategy is absent)"
-      : `setup_data.strategy ${describe(value)} is not short-polling, long-polling or sse`,
+      : `setup_data.strategy ${describe(value)} is not one of ${STRATEGIES.join(", ")}`,
   );
 }
 
@@ -376,6 +376,8 @@ export function importK6Summary(summary: unknown, options: ImportK6Options = {})
     fault: null,
     // k6 drives its own schedule; the publisher's issue lag is not measured.
     publisher: null,
+    // k6 keeps no per-client timeline of its sockets: no radio energy estimate.
+    energy: null,
   };
   const notRecorded = "not recorded (k6 summary)";
   const results: BenchResults = {

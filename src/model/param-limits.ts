@@ -1,11 +1,12 @@
 /**
- * The one table of what a run may be: every ScenarioParams field's range, unit and meaning,
- * and the bounds on a whole plan. The scenario validators (src/plan/validate-scenario.ts), the
- * safety bounds (src/plan/safety.ts), the `npm run bench` flag ranges and help text
+ * The one table of what a run may be: every ScenarioParams field's range, unit, default and
+ * meaning, and the bounds on a whole plan. The scenario schema (src/model/scenario-schema.ts,
+ * and so the ScenarioParams type, the scenario-file validator and docs/scenario.schema.json),
+ * the safety bounds (src/plan/safety.ts), the `npm run bench` flag ranges and help text
  * (src/cli/bench-options.ts) and the results validator (src/results/validate-results.ts) all
  * read it, so a limit is changed here once. The limits keep one run sane on a 2-core laptop.
+ * A new entry here is a new parameter: the schema and the type follow from it.
  */
-import type { Fanout, PublishModel, ScenarioParams } from "./scenario.ts";
 
 /**
  * A `npm run bench` flag that sets this parameter in every run. `min`/`max` are given only
@@ -13,6 +14,8 @@ import type { Fanout, PublishModel, ScenarioParams } from "./scenario.ts";
  */
 export interface ParamFlag {
   readonly name: `--${string}`;
+  /** How the flag's value is written: a plain number, a duration (500ms, 5s), a size (2KiB), a rate (1/min). */
+  readonly syntax?: "number" | "duration" | "size" | "rate";
   readonly min?: number;
   readonly max?: number;
   readonly why?: string;
@@ -28,31 +31,28 @@ export interface NumberLimit {
   readonly unit: string;
   /** One line: what the parameter means (for --help and a published JSON Schema). */
   readonly description: string;
+  /** The value a scenario file gets when it leaves the field out. */
+  readonly default: number;
   readonly flag?: ParamFlag;
 }
 
 export interface EnumLimit<V extends string = string> {
   readonly kind: "enum";
   /** Every allowed value, in the order messages list them. */
-  readonly values: readonly V[];
+  readonly values: readonly [V, ...V[]];
   /** One line: what the parameter means (for --help and a published JSON Schema). */
   readonly description: string;
+  /** The value a scenario file gets when it leaves the field out. */
+  readonly default: V;
+  readonly flag?: Pick<ParamFlag, "name">;
 }
 
-/** The limit of one field: an enum for string unions, a number range otherwise. */
-export type ParamLimit<T> = [T] extends [string] ? EnumLimit<T> : NumberLimit;
-
-export type ParamLimits = { readonly [K in keyof ScenarioParams]: ParamLimit<ScenarioParams[K]> };
-
-/** The list as given, typed so that leaving out a member of `T` fails to compile. */
-function everyOf<T extends string>() {
-  return <const V extends readonly T[]>(
-    values: V & ([Exclude<T, V[number]>] extends [never] ? unknown : never),
-  ): readonly T[] => values;
-}
-
-/** Allowed range, unit and meaning of every parameter, in ScenarioParams order. */
-export const PARAM_LIMITS: ParamLimits = {
+/**
+ * Allowed range, unit, default and meaning of every parameter, in ScenarioParams order. The
+ * defaults are the steady scenario's everyday workload (scenarios/steady.ts): what a scenario
+ * file that gives only its own numbers runs with.
+ */
+export const PARAM_LIMITS = {
   clients: {
     kind: "number",
     min: 1,
@@ -60,6 +60,7 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "clients",
     description: "Simulated clients, one per user id.",
+    default: 1_000,
     flag: { name: "--clients" },
   },
   ratePerSec: {
@@ -70,18 +71,24 @@ export const PARAM_LIMITS: ParamLimits = {
     unit: "notifications per user per second",
     description:
       "Publish rate: per user (per-user fanout) or publish events to every user (all-users); 0 = none.",
+    default: 0.1,
+    flag: { name: "--rate", syntax: "rate" },
   },
   publishModel: {
     kind: "enum",
-    values: everyOf<PublishModel>()(["poisson", "fixed"]),
+    values: ["poisson", "fixed"],
     description:
       "How publish times are spaced: poisson (random gaps) or fixed (even gaps); open-model either way.",
+    default: "poisson",
+    flag: { name: "--publish-model" },
   },
   fanout: {
     kind: "enum",
-    values: everyOf<Fanout>()(["per-user", "all-users"]),
+    values: ["per-user", "all-users"],
     description:
       "Who receives one publish event: one user, round-robin (per-user), or every user at once (all-users).",
+    default: "per-user",
+    flag: { name: "--fanout" },
   },
   shortPollIntervalMs: {
     kind: "number",
@@ -90,6 +97,8 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "Short polling: wait between one poll's answer and the next poll (jittered).",
+    default: 1_000,
+    flag: { name: "--poll-interval", syntax: "duration" },
   },
   jitterRatio: {
     kind: "number",
@@ -98,6 +107,8 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: false,
     unit: "ratio",
     description: "Relative jitter on the short-polling interval (0.1 = +/-10 %).",
+    default: 0.1,
+    flag: { name: "--jitter" },
   },
   longPollHoldMs: {
     kind: "number",
@@ -107,6 +118,9 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "Long polling: the hold the client asks for (the timeoutMs query parameter).",
+    // 25 s: a common production value just under the 30 s idle timeout of many proxies.
+    default: 25_000,
+    flag: { name: "--hold", syntax: "duration" },
   },
   rampMs: {
     kind: "number",
@@ -115,6 +129,8 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "Time over which the clients connect, evenly spaced.",
+    default: 2_000,
+    flag: { name: "--ramp", syntax: "duration" },
   },
   warmupMs: {
     kind: "number",
@@ -123,6 +139,8 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "Publishing before the measured window; nothing in it is measured.",
+    default: 2_000,
+    flag: { name: "--warmup", syntax: "duration" },
   },
   durationMs: {
     kind: "number",
@@ -131,8 +149,10 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "The measured window.",
+    default: 12_000,
     flag: {
       name: "--duration",
+      syntax: "duration",
       min: 1_000,
       why: "scenario quick forms may measure sub-second windows; a window the user asks for is at least 1 s",
     },
@@ -144,6 +164,10 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "ms",
     description: "After publishing stops: the longest wait for every expected notification.",
+    // A scenario file that leaves drainMs out gets max(this, one short-polling wait + 1 s):
+    // see drainDefaultMs in src/model/scenario-schema.ts.
+    default: 2_000,
+    flag: { name: "--drain", syntax: "duration" },
   },
   payloadBytes: {
     kind: "number",
@@ -152,6 +176,8 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "bytes",
     description: "Size of each notification's message text.",
+    default: 200,
+    flag: { name: "--payload-bytes", syntax: "size" },
   },
   instances: {
     kind: "number",
@@ -162,21 +188,42 @@ export const PARAM_LIMITS: ParamLimits = {
     integer: true,
     unit: "server processes",
     description: "Server processes of the strategy on the one Redis; clients spread over them.",
+    default: 1,
     flag: { name: "--instances" },
   },
-};
+} as const satisfies Readonly<Record<string, NumberLimit | EnumLimit>>;
+
+/** A parameter's name: a key of the table (and so of ScenarioParams). */
+export type ParamName = keyof typeof PARAM_LIMITS;
 
 /** Every parameter name, in ScenarioParams order. */
-export const PARAM_NAMES = Object.keys(PARAM_LIMITS) as (keyof ScenarioParams)[];
+export const PARAM_NAMES = Object.keys(PARAM_LIMITS) as ParamName[];
 
 /** The parameters with a number range. */
 export type NumericParam = {
-  [K in keyof ScenarioParams]: ScenarioParams[K] extends number ? K : never;
-}[keyof ScenarioParams];
+  [K in ParamName]: (typeof PARAM_LIMITS)[K]["kind"] extends "number" ? K : never;
+}[ParamName];
+
+/** The parameters with a list of values. */
+export type EnumParam = Exclude<ParamName, NumericParam>;
+
+/** The numeric parameters, in table order (what a sweep may vary). */
+export const NUMERIC_PARAMS = PARAM_NAMES.filter(
+  (name): name is NumericParam => PARAM_LIMITS[name].kind === "number",
+);
+
+/** How publish times are spaced. Both are open-model: the schedule never waits for delivery. */
+export type PublishModel = (typeof PARAM_LIMITS.publishModel.values)[number];
+
+/**
+ * Who receives one publish event: per-user = one user, round-robin, so every user gets the
+ * same rate; all-users = one notification to every user at the same intended time.
+ */
+export type Fanout = (typeof PARAM_LIMITS.fanout.values)[number];
 
 /** The range of the flag that sets `param`: the field's own, unless the entry says otherwise. */
 export function flagRange(param: NumericParam): { min: number; max: number } {
-  const limit = PARAM_LIMITS[param];
+  const limit: NumberLimit = PARAM_LIMITS[param];
   return { min: limit.flag?.min ?? limit.min, max: limit.flag?.max ?? limit.max };
 }
 

@@ -4,6 +4,8 @@
  * Units are in the field names. `null` means "not measurable for this run" (for example a
  * per-delivered ratio when nothing was delivered), never zero.
  */
+
+import type { DeliveryPath } from "./delivery-path.ts";
 import type { FaultKind } from "./fault-kinds.ts";
 import type { LatencyStats } from "./latency-stats.ts";
 import type { ScenarioParams } from "./scenario.ts";
@@ -11,7 +13,8 @@ import type { StrategyId } from "./strategies.ts";
 import type { RunSummary } from "./summaries.ts";
 
 /**
- * 3 added repetitions (`RunResult.repetition`, `method.repeat`, `method.sampling`), summaries
+ * 4 added the estimated radio energy of the clients' traffic (`RunResult.energy`; null in older
+ * files). 3 added repetitions (`RunResult.repetition`, `method.repeat`, `method.sampling`), summaries
  * with 95 % intervals (`summaries`), the publisher's issue lag (`RunResult.publisher`) and the
  * instrument's floor (`method.instrumentFloor`), and errors by reason with the clients' backoff
  * (`http.errorsByReason`, `http.backoffs`, `http.reconnectBackoffMaxMs`; null in files written
@@ -19,7 +22,7 @@ import type { RunSummary } from "./summaries.ts";
  * explicit resets (`http.resets`, `delivery.skippedByReset`). Version 1 and 2 files are
  * upgraded on read (see src/results/upgrade-results.ts): every older run is a single run.
  */
-export const RESULTS_SCHEMA_VERSION = 3 as const;
+export const RESULTS_SCHEMA_VERSION = 4 as const;
 
 export interface BenchResults {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -94,6 +97,11 @@ export interface MethodInfo {
    * below it cannot be told apart. null when not measured (--target, k6, older files).
    */
   instrumentFloor: InstrumentFloor | null;
+  /**
+   * The user count the report's scale estimate is for (`--target-users`); absent or null: the
+   * report's default (100,000). Optional, so older files read as they are.
+   */
+  targetUsers?: number | null;
 }
 
 /** `--until-confident`: repetitions were added until the chosen differences were clear. */
@@ -137,6 +145,10 @@ export interface ExternalTarget {
   subscribeUrl: string;
   /** Publish URL template with `{userId}`: POST, JSON body passed through to subscribers. */
   publishUrl: string;
+  /** `--target-pid`: the server processes sampled for its cost; absent when none were given. */
+  pids?: number[];
+  /** `--target-cursor headers`: polling resumed by Last-Modified / ETag; absent: by `{cursor}`. */
+  cursorMode?: "headers";
 }
 
 /**
@@ -182,6 +194,110 @@ export interface RunResult {
   fault: FaultResult | null;
   /** The publisher's issue lag; null when not measured (k6 imports, older files). */
   publisher: PublisherLag | null;
+  /**
+   * What the clients' own traffic would cost a phone's cellular radio (src/energy): a model
+   * replayed over each sampled client's timeline, not a measurement; null when no timeline was
+   * recorded (k6 imports, older files, a transport with no per-client socket).
+   */
+  energy: RadioEnergy | null;
+  /**
+   * How the clients reached the servers (a proxy, TLS, HTTP/2) and what that path cost: nginx's
+   * own CPU and memory, TLS handshakes, HTTP/2 streams. Absent in files written before the
+   * proxy existed and for direct plain HTTP/1.1 runs of older versions: read as direct.
+   */
+  deliveryPath?: DeliveryPathResult;
+}
+
+/** The delivery path of one run and its costs over the measured window. */
+export interface DeliveryPathResult {
+  path: DeliveryPath;
+  /** nginx's master + worker over the window, like `server`; null without a proxy. */
+  proxy: ProxyCost | null;
+  /** TLS handshakes over the window; null without TLS. */
+  tls: TlsHandshakeCounts | null;
+  /** HTTP/2 sessions and streams over the window; null without HTTP/2. */
+  h2: Http2Counts | null;
+}
+
+export interface ProxyCost {
+  cpuSeconds: number;
+  /** cpuSeconds / window: 1.0 = one core busy the whole window. */
+  cpuUtilization: number;
+  /** nginx CPU per 1,000 notifications delivered in the window, ms; null when none. */
+  cpuMsPer1000Deliveries: number | null;
+  /** Master + worker RSS, summed, bytes. */
+  peakRssBytes: number;
+  meanRssBytes: number;
+  /** Most TCP connections nginx held at once (clients and upstreams together). */
+  maxOpenSockets: number;
+  /** Processes sampled (1 master + workers). */
+  processes: number;
+}
+
+export interface TlsHandshakeCounts {
+  full: number;
+  resumed: number;
+  /** (full + resumed) per notification delivered in the window; null when none. */
+  perDelivered: number | null;
+}
+
+export interface Http2Counts {
+  /** Sessions (TCP + TLS connections) opened in the window. */
+  sessionsOpened: number;
+  /** Streams (requests, SSE streams) opened in the window. */
+  streamsOpened: number;
+  /** The most streams one session carried at once, over the run. */
+  maxConcurrentStreams: number;
+  /** Sessions open at the end of the window. */
+  openSessions: number;
+}
+
+/**
+ * Estimated radio energy per user over the measured window (docs/methodology.md, "Radio
+ * energy"). Per-hour figures extrapolate the window: a window shorter than a few tails says
+ * little (`shortWindow`).
+ */
+export interface RadioEnergy {
+  /** The radio profile's id (e.g. "lte") and its label with its source. */
+  profile: string;
+  profileLabel: string;
+  /** The profile's tail (last packet -> idle, the RRC inactivity timer) and promotion, ms. */
+  tailMs: number;
+  promotionMs: number;
+  /** The battery voltage the mAh figures are stated at. */
+  batteryVoltageV: number;
+  /** The heartbeat interval our servers ran with (SSE comments), ms; null with --target. */
+  heartbeatMs: number | null;
+  /** Clients whose timelines were replayed (an even sample of the run's clients). */
+  sampledClients: number;
+  windowMs: number;
+  /** The window is shorter than twice the tail: the figures mostly show one tail, not a rhythm. */
+  shortWindow: boolean;
+  /** Mean over the sampled clients, per user and hour (the window extrapolated). */
+  energyPerUserHourJ: number;
+  energyPerUserHourMah: number;
+  /** Share of the window the radio spent out of idle (promotion, transfer, tail), 0..1. */
+  highPowerShare: number;
+  /** Radio wake-ups (idle -> connected promotions) per user and hour. */
+  promotionsPerUserHour: number;
+  /** Energy of all clients over the window / notifications delivered in it, J; null when none. */
+  energyPerDeliveredJ: number | null;
+  /** Mean share of the window per radio state (idle, promotion, data, the tail's phases). */
+  stateShare: Record<string, number>;
+  /** A sampled timeline hit its bound: the figures cover what was kept. */
+  truncated: boolean;
+  /** One sampled client's radio states and packets, for the timeline chart; null when none. */
+  sample: RadioSample | null;
+}
+
+/** One client's radio over (the start of) the window; times in ms from the window's start. */
+export interface RadioSample {
+  /** The client's place among the run's clients, 0-based. */
+  clientIndex: number;
+  /** How much of the window the sample covers (all of it unless the bounds cut it). */
+  shownMs: number;
+  segments: { state: string; startMs: number; endMs: number; powerMw: number }[];
+  packets: { atMs: number; bytesUp: number; bytesDown: number }[];
 }
 
 /** Over the whole run (warm-up + window + drain): every published seq per user is accounted for. */

@@ -16,6 +16,8 @@ export const HEADLINE_FIGURES = [
   "serverCpuMsPer1000Deliveries",
   "serverRssPerConnectionBytes",
   "timeToRecoverMs",
+  // results schema 4: the estimated radio energy of the clients' traffic (RunResult.energy)
+  "radioEnergyPerUserHourJ",
 ] as const;
 export type HeadlineFigure = (typeof HEADLINE_FIGURES)[number];
 

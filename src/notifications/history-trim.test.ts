@@ -16,6 +16,7 @@ const MAX_LEN = 10;
 
 let redis: RedisHandle;
 let source: NotificationSource;
+let sharedSource: NotificationSource;
 /** A plain client to look at the keys the scripts write. */
 let raw: Redis;
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
     keyPrefix: PREFIX,
     historyMaxLen: MAX_LEN,
   });
+  sharedSource = source;
   raw = new Redis(redis.url);
 });
 afterAll(async () => {
@@ -36,6 +38,21 @@ afterAll(async () => {
 
 let users = 0;
 const newUser = (name: string) => `${name}-${++users}`;
+
+/** The real source, but every wake-up hint arrives without its entry (the read fallback). */
+function bareHints(real: NotificationSource): NotificationSource {
+  return {
+    ready: () => real.ready(),
+    publish: (userId, payload) => real.publish(userId, payload),
+    readAfter: (userId, cursor, limit) => real.readAfter(userId, cursor, limit),
+    readLatest: (userId, limit) => real.readLatest(userId, limit),
+    trimHistory: (userId, keep) => real.trimHistory(userId, keep),
+    watch: (userId, listener) => real.watch(userId, () => listener()),
+    isHealthy: () => real.isHealthy(),
+    ping: () => real.ping(),
+    close: () => real.close(),
+  };
+}
 
 async function publishMany(userId: string, count: number): Promise<Notification[]> {
   const published: Notification[] = [];
@@ -203,12 +220,14 @@ describe("CursorFollower passes resets through", () => {
     expect(seqsOf(first)).toEqual([4, 5]);
   });
 
-  it("in a later batch when a live follower fell behind, even with nothing kept after the gap", async () => {
-    const user = newUser("follow-live");
+  /**
+   * A live follower whose consumer stalls on its first batch (like a stream waiting for drain)
+   * while 3..5 are published and the history is trimmed past them, then released.
+   */
+  async function fallBehindTrim(source: NotificationSource, name: string) {
+    const user = newUser(name);
     const start = await source.publish(user, { title: "n1", message: "" });
     const batches: ReadResult[] = [];
-    // The consumer stalls on its first batch (like a stream waiting for drain) while the history
-    // moves on and is trimmed past it.
     let release = () => {};
     const stalled = new Promise<void>((resolve) => {
       release = resolve;
@@ -228,8 +247,19 @@ describe("CursorFollower passes resets through", () => {
     await source.publish(user, { title: "n2", message: "" });
     await waitFor(() => batches.length === 1, "the first batch");
     const later = await publishMany(user, 3); // seq 3..5
+    await new Promise((resolve) => setTimeout(resolve, 50)); // their hints arrive
     await source.trimHistory(user, 0);
     release();
+    return { user, batches, follower, later };
+  }
+
+  it("in a later batch when a live follower fell behind, even with nothing kept after the gap", async () => {
+    // Bare hints: this follower must read to learn of 3..5, and by then they are trimmed (with
+    // hints that carry their entries it would have them already: the next test).
+    const { batches, follower, later } = await fallBehindTrim(
+      bareHints(sharedSource),
+      "follow-live",
+    );
     await waitFor(() => batches.length === 2, "the reset batch");
     follower.stop();
     expect(seqsOf(batches[0] as ReadResult)).toEqual([2]);
@@ -241,6 +271,17 @@ describe("CursorFollower passes resets through", () => {
       reset: true,
     });
     expect(follower.cursor).toBe(idOf(later, 5));
+  });
+
+  it("a live follower whose hints carried the entries delivers them, trimmed or not: nothing lost", async () => {
+    const { user, batches, follower, later } = await fallBehindTrim(source, "follow-hinted");
+    await waitFor(() => batches.flatMap((b) => b.notifications).length === 4, "3..5");
+    follower.stop();
+    expect(batches.flatMap((b) => b.notifications.map((n) => n.seq))).toEqual([2, 3, 4, 5]);
+    expect(batches.some((b) => b.reset)).toBe(false);
+    expect(follower.cursor).toBe(idOf(later, 5));
+    // and the cursor it holds is not behind the trim marker: no reset on a later read
+    expect((await source.readAfter(user, follower.cursor, 10)).reset).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_HISTORY_MAX_LEN,
   DEFAULT_KEY_PREFIX,
   decodeEntry,
+  decodeWakeHint,
   PUBLISH_SCRIPT,
   pickPayload,
   TRIM_SCRIPT,
@@ -93,8 +94,10 @@ class RedisNotificationSource implements NotificationSource {
     this.commands.defineCommand("pvpPublish", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand("pvpTrim", { numberOfKeys: 2, lua: TRIM_SCRIPT });
     this.subscriber = createRedisClient(options.redisUrl, "pvp-wake", onError("subscriber"));
-    this.subscriber.on("message", (channel: string, userId: string) => {
-      if (channel === this.channel) this.hub.wake(userId);
+    this.subscriber.on("message", (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const hint = decodeWakeHint(message);
+      if (hint !== null) this.hub.wake(hint.userId, hint.entry ?? undefined);
     });
     this.subscriber.on("close", () => {
       this.subscribed = false;

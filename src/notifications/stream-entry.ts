@@ -79,8 +79,16 @@ end
  * moves together with the trim, and the hint is published only after the entry exists.
  * Trimming is amortised like `MAXLEN ~`: only once the stream exceeds maxLen by a slack of
  * max(1, ceil(maxLen / 10)), then exactly down to maxLen. Returns {seq, id}.
+ *
+ * The hint carries the entry itself and the id of the entry before it (encodeWakeHint): a
+ * follower whose cursor is that previous id can deliver the entry straight from the hint,
+ * since nothing else lies between its cursor and it (and trimming only ever removes the
+ * oldest entries, never the one just added). Any other follower re-reads the stream.
  */
 export const PUBLISH_SCRIPT = `${TRIM_FUNCTIONS}
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+local previous = ''
+if last[1] then previous = last[1][1] end
 local seq = redis.call('INCR', KEYS[1])
 local id = redis.call('XADD', KEYS[2], '*', 'seq', seq, 'sentAt', ARGV[4], 'payload', ARGV[5])
 local maxLen = tonumber(ARGV[1])
@@ -88,9 +96,55 @@ local slack = math.max(1, math.ceil(maxLen / 10))
 if redis.call('XLEN', KEYS[2]) > maxLen + slack then
   trimTo(KEYS[2], KEYS[3], maxLen)
 end
-redis.call('PUBLISH', ARGV[2], ARGV[3])
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\\n' .. previous .. '\\n' .. id .. '\\n' .. seq .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5])
 return {seq, id}
 `;
+
+/**
+ * A wake-up hint as published: `userId`, then (newline-separated) the previous entry's id ("" when
+ * the stream was empty), the new entry's id, its seq, sentAt and the payload JSON (JSON.stringify
+ * never writes a raw newline, so the payload is everything after the fifth one). A bare user id
+ * is a hint without an entry: the follower re-reads.
+ */
+export interface WakeMessage {
+  userId: string;
+  /** The entry, when the hint carried one. */
+  entry: WakeEntry | null;
+}
+
+export interface WakeEntry {
+  /** The id of the stream's newest entry before this one; "" when the stream was empty. */
+  previousId: string;
+  notification: Notification;
+}
+
+/** Parses a hint; null for a message that is neither form (never delivered, never thrown). */
+export function decodeWakeHint(message: string): WakeMessage | null {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 5; i++) {
+    const end = message.indexOf("\n", start);
+    if (end < 0) break;
+    parts.push(message.slice(start, end));
+    start = end + 1;
+  }
+  if (parts.length === 0)
+    return USER_ID_PATTERN.test(message) ? { userId: message, entry: null } : null;
+  const [userId = "", previousId = "", id = "", seqText = "", sentAtText = ""] = parts;
+  if (parts.length < 5 || !USER_ID_PATTERN.test(userId)) return null;
+  let payload: NotificationPayload;
+  try {
+    payload = JSON.parse(message.slice(start)) as NotificationPayload;
+  } catch {
+    return { userId, entry: null }; // the user is known: a re-read still delivers
+  }
+  const seq = Number(seqText);
+  const sentAt = Number(sentAtText);
+  if (!/^\d+-\d+$/.test(id) || !Number.isSafeInteger(seq) || !Number.isFinite(sentAt)) {
+    return { userId, entry: null };
+  }
+  return { userId, entry: { previousId, notification: { id, userId, seq, sentAt, ...payload } } };
+}
 
 /**
  * KEYS: stream, trimmed. ARGV: keep. Exact trim to the newest `keep` entries (how the bench

@@ -40,8 +40,21 @@ export interface ReadResult {
   reset: boolean;
 }
 
-/** Called when a user's stream may have changed; re-read from your cursor. */
-export type WakeListener = () => void;
+/**
+ * The entry a wake-up hint carried: the notification just published and the id of the entry
+ * before it in the user's stream ("" when it was empty).
+ */
+export interface HintedEntry {
+  previousId: string;
+  notification: Notification;
+}
+
+/**
+ * Called when a user's stream may have changed. With `entry`, the hint carried the new entry
+ * (a follower whose cursor is `entry.previousId` may deliver it without a read); without it,
+ * re-read from your cursor (a bare hint, or every listener after the subscriber reconnects).
+ */
+export type WakeListener = (entry?: HintedEntry) => void;
 
 export interface NotificationSourceOptions {
   /** redis://host:port[/db] */

@@ -1,8 +1,9 @@
 /**
  * In-memory fan-out of wake-up hints: many HTTP clients share one Redis subscription.
- * A hint only says "this user's stream may have changed"; listeners re-read from their cursor.
+ * A hint says "this user's stream may have changed" and may carry the new entry; listeners
+ * decide whether it continues their cursor or they must re-read (cursor-follower.ts).
  */
-import type { WakeListener } from "./types.ts";
+import type { HintedEntry, WakeListener } from "./types.ts";
 
 export class WakeHub {
   private readonly byUser = new Map<string, Set<WakeListener>>();
@@ -15,7 +16,7 @@ export class WakeHub {
       this.byUser.set(userId, listeners);
     }
     // Wrap so the same function registered twice stays two registrations.
-    const entry: WakeListener = () => listener();
+    const entry: WakeListener = (hinted) => listener(hinted);
     listeners.add(entry);
     return () => {
       const current = this.byUser.get(userId);
@@ -25,10 +26,10 @@ export class WakeHub {
     };
   }
 
-  wake(userId: string): void {
+  wake(userId: string, hinted?: HintedEntry): void {
     const listeners = this.byUser.get(userId);
     if (!listeners) return;
-    for (const listener of [...listeners]) callSafely(listener);
+    for (const listener of [...listeners]) callSafely(listener, hinted);
   }
 
   /** After a reconnect every listener may have missed hints. */
@@ -49,9 +50,9 @@ export class WakeHub {
   }
 }
 
-function callSafely(listener: WakeListener): void {
+function callSafely(listener: WakeListener, hinted?: HintedEntry): void {
   try {
-    listener();
+    listener(hinted);
   } catch (error) {
     // A broken listener must not stop the fan-out to the others.
     process.stderr.write(`wake listener failed: ${(error as Error).message}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCENARIO_IDS, getScenario } from "../../scenarios/index.ts";
-import { STRATEGIES } from "../model/strategies.ts";
+import { DEFAULT_STRATEGIES as STRATEGIES } from "../model/strategies.ts";
 import { UsageError } from "../util/usage-error.ts";
 
 /** The budget applies to what `npm run bench` runs by default. */
@@ -16,6 +16,7 @@ import {
   resolveRuns,
 } from "./resolve-runs.ts";
 
+// The default suite: the three default strategies (websocket is opt-in).
 const all = { strategies: STRATEGIES };
 
 describe("time budget (2-core machine, ~1.5 s per run for server start/stop)", () => {

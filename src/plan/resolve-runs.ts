@@ -4,9 +4,12 @@
  * suite to its time budget).
  */
 
+import type { DeliveryPath } from "../model/delivery-path.ts";
 import type { CapacitySpec, FaultSpec, Scenario, ScenarioParams } from "../model/scenario.ts";
-import type { StrategyId } from "../model/strategies.ts";
+import { DEFAULT_STRATEGIES, type StrategyId } from "../model/strategies.ts";
 import { UsageError } from "../util/usage-error.ts";
+import { type AdHocSweep, checkOverrides, withAdHocSweep } from "./cli-overrides.ts";
+import { deliveryStepsFor } from "./delivery-plan.ts";
 import { paramsFor, stepsFor } from "./merge-params.ts";
 import { validateFault } from "./validate-fault.ts";
 import { validateParams, validateScenario } from "./validate-scenario.ts";
@@ -37,6 +40,17 @@ export interface ResolveOptions {
    * run once whatever it says (a CapacityResult has no repetition).
    */
   repeat?: number;
+  /**
+   * Parameter flags (`--rate`, `--poll-interval`, `--hold`, ...): replace those parameters in
+   * every run, quick or not; refused on a scenario that sweeps one of them.
+   */
+  overrides?: Partial<ScenarioParams>;
+  /** `--sweep param=a,b,c`: every chosen scenario becomes a sweep over `param`. */
+  sweep?: AdHocSweep;
+  /** `--history`: notifications kept per user stream in every run (a fault's own wins if absent). */
+  historyMaxLen?: number;
+  /** `--proxy`, `--proxy-buffering`, `--proxy-read-timeout`, `--tls`, `--http2`: every run's delivery path (a scenario's own `delivery` wins). */
+  deliveryPath?: Partial<DeliveryPath>;
 }
 
 export interface PlannedRun {
@@ -59,6 +73,10 @@ export interface PlannedRun {
   capacity: CapacitySpec | null;
   /** For fault scenarios: the resolved fault (quick overrides applied); null otherwise. */
   fault: FaultSpec | null;
+  /** `--history`: notifications kept per user stream; absent = the fault's, else 1000. */
+  historyMaxLen?: number;
+  /** How the clients reach the servers (proxy, TLS, HTTP/2); absent = direct HTTP/1.1 (DIRECT_PATH). */
+  deliveryPath?: DeliveryPath;
 }
 
 export interface ResolvedPlan {
@@ -79,8 +97,10 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
   const runs: PlannedRun[] = [];
   const warnings: string[] = [];
   const strategies = [...new Set(options.strategies)];
-  for (const scenario of scenarios) {
-    validateScenario(scenario);
+  for (const given of scenarios) {
+    validateScenario(given);
+    const scenario = options.sweep ? withAdHocSweep(given, options.sweep) : given;
+    if (options.overrides) checkOverrides(scenario, options.overrides);
     const repeat = options.repeat ?? (options.quick ? 1 : (scenario.defaultRepeat ?? 1));
     if (!Number.isInteger(repeat) || repeat < 1) {
       throw new Error(`resolvePlan: repeat must be a whole number >= 1, got ${repeat}`);
@@ -104,6 +124,15 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
       );
       continue;
     }
+    const optInLeftOut = strategies.filter(
+      (s) => !chosen.includes(s) && !DEFAULT_STRATEGIES.includes(s),
+    );
+    if (scenario.capacity && optInLeftOut.length > 0) {
+      // Asked for by name (or by "all"), so say why it does not run here.
+      warnings.push(
+        `scenario '${scenario.id}' skips ${optInLeftOut.join(", ")}: capacity drives HTTP request/response routes with autocannon, which does not speak WebSocket; what a WebSocket costs per client is in the ramp and steady runs (docs/methodology.md, "Capacity").`,
+      );
+    }
     const parameter = scenario.sweep?.parameter;
     for (const step of stepsFor(scenario, options.quick)) {
       const params = paramsFor(scenario, step, options.quick);
@@ -119,6 +148,7 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
       }
       if (options.durationMs !== undefined) params.durationMs = options.durationMs;
       if (options.instances !== undefined) params.instances = options.instances;
+      Object.assign(params, options.overrides);
       const where = `scenario '${scenario.id}'${step ? ` step '${step.label}'` : ""}`;
       validateParams(params, where);
       const fault = scenario.fault
@@ -127,21 +157,30 @@ export function resolvePlan(scenarios: readonly Scenario[], options: ResolveOpti
       if (fault) validateFault(fault, params, where);
       runWarnings.push(...phaseWarnings(params));
       const repetitions = scenario.capacity ? 1 : repeat;
-      for (let repetition = 1; repetition <= repetitions; repetition++) {
-        for (const strategy of chosen) {
-          runs.push({
-            scenario: scenario.id,
-            step: step && parameter ? { parameter, label: step.label, value: step.value } : null,
-            strategy,
-            repetition,
-            repetitions,
-            params: { ...params },
-            warnings: [...runWarnings],
-            capacity: scenario.capacity
-              ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
-              : null,
-            fault: fault ? { ...fault } : null,
-          });
+      // A scenario's delivery variants (proxy-buffering: on / off) are steps of their own.
+      for (const delivery of deliveryStepsFor(scenario, options.deliveryPath)) {
+        const sweepStep =
+          step && parameter ? { parameter, label: step.label, value: step.value } : null;
+        for (let repetition = 1; repetition <= repetitions; repetition++) {
+          for (const strategy of chosen) {
+            runs.push({
+              scenario: scenario.id,
+              step: sweepStep ?? (delivery.step ? { ...delivery.step } : null),
+              strategy,
+              repetition,
+              repetitions,
+              params: { ...params },
+              warnings: [...runWarnings, ...delivery.warnings],
+              capacity: scenario.capacity
+                ? { ...scenario.capacity, ...(options.quick ? scenario.quick.capacity : {}) }
+                : null,
+              fault: fault ? { ...fault } : null,
+              deliveryPath: { ...delivery.path },
+              ...(options.historyMaxLen !== undefined
+                ? { historyMaxLen: options.historyMaxLen }
+                : {}),
+            });
+          }
         }
       }
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
 import { PARAM_LIMITS, PLAN_LIMITS } from "../model/param-limits.ts";
-import { STRATEGIES } from "../model/strategies.ts";
+import { DEFAULT_STRATEGIES as STRATEGIES } from "../model/strategies.ts";
 import { parseBenchTarget } from "../target/external-target.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { type PlannedRun, resolveRuns } from "./resolve-runs.ts";

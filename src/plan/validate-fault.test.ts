@@ -65,20 +65,26 @@ describe("validateFault", () => {
   });
 
   it("names the bad field", () => {
-    expectUsage({ ...base, kind: "meteor" as FaultSpec["kind"] }, /fault.kind 'meteor' is unknown/);
-    expectUsage({ ...base, atMs: 10 }, /fault.atMs 10 must be a whole number >= 1000/);
-    expectUsage({ ...base, durationMs: -1 }, /fault.durationMs -1/);
-    expectUsage({ ...base, kind: "server-restart" }, /durationMs must be 0 for server-restart/);
-    expectUsage({ ...base, durationMs: 0 }, /durationMs must be > 0 for reconnect-storm/);
+    expectUsage(
+      { ...base, kind: "meteor" as FaultSpec["kind"] },
+      /fault.kind: "meteor" is unknown/,
+    );
+    expectUsage({ ...base, atMs: 10 }, /fault.atMs: 10 must be a whole number >= 1000/);
+    expectUsage({ ...base, durationMs: -1 }, /fault.durationMs: -1/);
+    expectUsage(
+      { ...base, kind: "server-restart" },
+      /durationMs: 1000 must be 0 for server-restart/,
+    );
+    expectUsage({ ...base, durationMs: 0 }, /durationMs: 0 must be > 0 for reconnect-storm/);
     expectUsage({ ...base, atMs: 19_000 }, /must end at least 1000 ms before the window ends/);
-    expectUsage({ ...base, clientShare: 0.5 }, /clientShare applies only to/);
+    expectUsage({ ...base, clientShare: 0.5 }, /clientShare: applies only to/);
     expectUsage(
       { kind: "slow-consumer", atMs: 5_000, durationMs: 1_000, clientShare: 0.1 },
-      /slowReadBytesPerSec undefined must be a whole number >= 1/,
+      /slowReadBytesPerSec: is missing; slow-consumer needs a whole number >= 1/,
     );
     expectUsage(
       { kind: "history-trimmed", atMs: 5_000, durationMs: 1_000, clientShare: 2, keepHistory: 1 },
-      /clientShare 2 must be a number in \(0, 1\]/,
+      /clientShare: 2 must be a number in \(0, 1\]/,
     );
     expectUsage(
       {
@@ -96,13 +102,13 @@ describe("validateFault", () => {
   it("names the kinds a kind-specific field belongs to", () => {
     expectUsage(
       { ...base, clientShare: 0.5 },
-      /clientShare applies only to slow-consumer and history-trimmed$/,
+      /clientShare: applies only to slow-consumer and history-trimmed$/,
     );
     expectUsage(
       { ...base, slowReadBytesPerSec: 10 },
-      /slowReadBytesPerSec applies only to slow-consumer$/,
+      /slowReadBytesPerSec: applies only to slow-consumer$/,
     );
-    expectUsage({ ...base, keepHistory: 1 }, /keepHistory applies only to history-trimmed$/);
+    expectUsage({ ...base, keepHistory: 1 }, /keepHistory: applies only to history-trimmed$/);
     expectUsage(
       {
         kind: "history-trimmed",
@@ -111,27 +117,30 @@ describe("validateFault", () => {
         clientShare: 0.5,
         keepHistory: -1,
       },
-      /fault.keepHistory -1 must be a whole number >= 0/,
+      /fault.keepHistory: -1 must be a whole number >= 0/,
     );
-    expectUsage({ ...base, historyMaxLen: 0 }, /fault.historyMaxLen 0 must be a whole number >= 1/);
+    expectUsage(
+      { ...base, historyMaxLen: 0 },
+      /fault.historyMaxLen: 0 must be a whole number >= 1/,
+    );
     expectUsage(
       { ...base, serverArgs: [1] as unknown as string[] },
-      /fault.serverArgs must be a list of strings/,
+      /fault.serverArgs(\[0\])?: must be a list of strings/,
     );
   });
 
   it("gives the whole message, prefixed with where", () => {
     expectUsage(
       { kind: "instance-failover", atMs: 5_000, durationMs: 0 },
-      /^scenario 'x': instance-failover needs at least 2 instances \(got 1\); drop --instances or give 2 or more$/,
+      /^scenario 'x': fault: instance-failover needs at least 2 instances \(got 1\); drop --instances or give 2 or more$/,
     );
     expectUsage(
       { kind: "slow-consumer", atMs: 5_000, durationMs: 1_000, clientShare: 0.1 },
-      /^scenario 'x': fault.slowReadBytesPerSec undefined must be a whole number >= 1$/,
+      /^scenario 'x': fault.slowReadBytesPerSec: is missing; slow-consumer needs a whole number >= 1$/,
     );
     expectUsage(
       { kind: "server-restart", atMs: 5_000, durationMs: 5 },
-      /^scenario 'x': fault.durationMs must be 0 for server-restart \(the fault ends when the process is gone\)$/,
+      /^scenario 'x': fault.durationMs: 5 must be 0 for server-restart \(the fault ends when the process is gone\)$/,
     );
   });
 });

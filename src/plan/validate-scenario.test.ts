@@ -4,9 +4,14 @@ import { steady } from "../../scenarios/steady.ts";
 import { PARAM_LIMITS, PARAM_NAMES } from "../model/param-limits.ts";
 import type { Scenario, ScenarioParams } from "../model/scenario.ts";
 import { UsageError } from "../util/usage-error.ts";
-import { PARAM_RULES, validateParams, validateScenario } from "./validate-scenario.ts";
+import {
+  PARAM_RULES,
+  parseScenario,
+  validateParams,
+  validateScenario,
+} from "./validate-scenario.ts";
 
-const sweep: Scenario = {
+const sweep = parseScenario({
   id: "my-sweep",
   description: "A test sweep.",
   params: { ...steady.params, clients: 10 },
@@ -19,7 +24,7 @@ const sweep: Scenario = {
     ],
   },
   quick: { params: { durationMs: 1_000 } },
-};
+});
 
 function withParams(overrides: Record<string, unknown>): Scenario {
   return { ...steady, params: { ...steady.params, ...overrides } as ScenarioParams };
@@ -35,29 +40,41 @@ function messageOf(fn: () => void): string {
   throw new Error("expected a UsageError");
 }
 
-describe("validateScenario: every field names the field, the value and the range", () => {
+describe("validateScenario: every field names the path, the value, the range and the unit", () => {
   const cases: [field: keyof ScenarioParams, bad: unknown, expected: string][] = [
-    ["clients", 0, "params.clients 0 is out of range; use 1..10000"],
-    ["clients", 10_001, "params.clients 10001 is out of range; use 1..10000"],
-    ["clients", 1.5, "params.clients 1.5 is not a whole number; use a whole number in 1..10000"],
-    ["ratePerSec", -1, "params.ratePerSec -1 is out of range; use 0..100"],
-    ["ratePerSec", Number.NaN, "params.ratePerSec null is not a number; use 0..100"],
+    ["clients", 0, "params.clients: 0 is out of range; use 1..10000 (clients)"],
+    ["clients", 10_001, "params.clients: 10001 is out of range; use 1..10000 (clients)"],
+    [
+      "clients",
+      1.5,
+      "params.clients: 1.5 is not a whole number; use a whole number in 1..10000 (clients)",
+    ],
+    [
+      "ratePerSec",
+      -1,
+      "params.ratePerSec: -1 is out of range; use 0..100 (notifications per user per second)",
+    ],
+    [
+      "ratePerSec",
+      Number.NaN,
+      "params.ratePerSec: null is not a number; use 0..100 (notifications per user per second)",
+    ],
     [
       "publishModel",
       "uniform",
-      'params.publishModel "uniform" is not allowed; use one of poisson, fixed',
+      'params.publishModel: "uniform" is not allowed; use one of poisson, fixed',
     ],
-    ["fanout", "some", 'params.fanout "some" is not allowed; use one of per-user, all-users'],
-    ["shortPollIntervalMs", 5, "params.shortPollIntervalMs 5 is out of range; use 10..60000"],
-    ["jitterRatio", 1.5, "params.jitterRatio 1.5 is out of range; use 0..1"],
-    ["longPollHoldMs", 50, "params.longPollHoldMs 50 is out of range; use 100..120000"],
-    ["rampMs", -1, "params.rampMs -1 is out of range; use 0..60000"],
-    ["warmupMs", 60_001, "params.warmupMs 60001 is out of range; use 0..60000"],
-    ["durationMs", 0, "params.durationMs 0 is out of range; use 100..600000"],
-    ["drainMs", "2s", 'params.drainMs "2s" is not a number; use 0..60000'],
-    ["payloadBytes", 100_000, "params.payloadBytes 100000 is out of range; use 0..65536"],
-    ["instances", 0, "params.instances 0 is out of range; use 1..8"],
-    ["instances", 9, "params.instances 9 is out of range; use 1..8"],
+    ["fanout", "some", 'params.fanout: "some" is not allowed; use one of per-user, all-users'],
+    ["shortPollIntervalMs", 5, "params.shortPollIntervalMs: 5 is out of range; use 10..60000 (ms)"],
+    ["jitterRatio", 1.5, "params.jitterRatio: 1.5 is out of range; use 0..1 (ratio)"],
+    ["longPollHoldMs", 50, "params.longPollHoldMs: 50 is out of range; use 100..120000 (ms)"],
+    ["rampMs", -1, "params.rampMs: -1 is out of range; use 0..60000 (ms)"],
+    ["warmupMs", 60_001, "params.warmupMs: 60001 is out of range; use 0..60000 (ms)"],
+    ["durationMs", 0, "params.durationMs: 0 is out of range; use 100..600000 (ms)"],
+    ["drainMs", "2s", 'params.drainMs: "2s" is not a number; use 0..60000 (ms)'],
+    ["payloadBytes", 100_000, "params.payloadBytes: 100000 is out of range; use 0..65536 (bytes)"],
+    ["instances", 0, "params.instances: 0 is out of range; use 1..8 (server processes)"],
+    ["instances", 9, "params.instances: 9 is out of range; use 1..8 (server processes)"],
   ];
   it("covers every parameter", () => {
     expect(new Set(cases.map(([field]) => field))).toEqual(new Set(Object.keys(PARAM_RULES)));
@@ -74,51 +91,73 @@ describe("validateScenario: every field names the field, the value and the range
     });
   }
 
-  it("a missing or unknown parameter", () => {
+  it("a missing parameter takes its default; an unknown one is refused with the known ones", () => {
     const { payloadBytes: _omitted, ...rest } = steady.params;
-    expect(messageOf(() => validateScenario({ ...steady, params: rest as ScenarioParams }))).toBe(
-      "scenario 'steady': params.payloadBytes is missing",
+    expect(parseScenario({ ...steady, params: rest }).params.payloadBytes).toBe(
+      PARAM_LIMITS.payloadBytes.default,
     );
     expect(messageOf(() => validateScenario(withParams({ clientz: 5 })))).toMatch(
-      /^scenario 'steady': params\.clientz is not a parameter; known: clients, /,
+      /^scenario 'steady': params\.clientz: is not a parameter; known: clients, ratePerSec, /,
+    );
+  });
+
+  it("a left-out drain covers one short-polling wait", () => {
+    const { drainMs: _omitted, ...rest } = steady.params;
+    const slow = parseScenario({ ...steady, params: { ...rest, shortPollIntervalMs: 5_000 } });
+    expect(slow.params.drainMs).toBe(5_500 + 1_000);
+    // 1 s polling + 10 % jitter + 1 s is just above the table's 2 s.
+    expect(parseScenario({ ...steady, params: rest }).params.drainMs).toBe(2_100);
+    const fast = { ...rest, shortPollIntervalMs: 250 };
+    expect(parseScenario({ ...steady, params: fast }).params.drainMs).toBe(
+      PARAM_LIMITS.drainMs.default,
     );
   });
 
   it("a total notification rate the machine cannot drive", () => {
     expect(messageOf(() => validateScenario(withParams({ clients: 10_000, ratePerSec: 10 })))).toBe(
-      "scenario 'steady': 100000 notifications/s (clients 10000 x ratePerSec 10) is more than 20000; lower clients or ratePerSec",
+      "scenario 'steady': params: 100000 notifications/s (clients 10000 x ratePerSec 10) is more than 20000; lower clients or ratePerSec",
     );
   });
 
-  it("id, description, strategies", () => {
+  it("id, description, strategies, unknown fields", () => {
     expect(messageOf(() => validateScenario({ ...steady, id: "Steady State" }))).toMatch(
-      /^scenario 'Steady State': id must be kebab-case/,
+      /^scenario 'Steady State': id: "Steady State" is not kebab-case/,
     );
-    expect(messageOf(() => validateScenario({ ...steady, description: " " }))).toMatch(
-      /description is empty/,
+    expect(messageOf(() => validateScenario({ ...steady, description: " " }))).toBe(
+      "scenario 'steady': description: is empty; say in one sentence what question the scenario answers",
     );
     expect(messageOf(() => validateScenario({ ...steady, strategies: [] }))).toMatch(
-      /strategies is empty; leave it out for all \(short-polling, long-polling, sse\)/,
+      /strategies: is empty; leave it out for all \(short-polling, long-polling, sse/,
     );
     expect(
-      messageOf(() => validateScenario({ ...steady, strategies: ["websocket" as never] })),
-    ).toBe(
-      "scenario 'steady': strategies[0] 'websocket' is unknown; use short-polling, long-polling, sse",
+      messageOf(() => validateScenario({ ...steady, strategies: ["websockt" as never] })),
+    ).toMatch(
+      /^scenario 'steady': strategies\[0\]: "websockt" is not allowed; use one of short-polling, /,
     );
     expect(messageOf(() => validateScenario({ ...steady, strategies: ["sse", "sse"] }))).toBe(
-      "scenario 'steady': strategies lists 'sse' twice",
+      "scenario 'steady': strategies[1]: lists 'sse' twice; give each strategy once",
+    );
+    expect(messageOf(() => parseScenario({ ...steady, colour: "red" }))).toMatch(
+      /^scenario 'steady': colour: is not a scenario field; known: id, description, params, /,
     );
   });
 
   it("the quick form is checked, merged and alone", () => {
     expect(
       messageOf(() => validateScenario({ ...steady, quick: { params: { clients: -3 } } })),
-    ).toBe("scenario 'steady': quick.params.clients -3 is out of range; use 1..10000");
+    ).toBe("scenario 'steady': quick.params.clients: -3 is out of range; use 1..10000 (clients)");
     expect(
       messageOf(() =>
         validateScenario({ ...steady, quick: { params: {}, steps: sweep.sweep?.steps ?? [] } }),
       ),
-    ).toBe("scenario 'steady': quick.steps is given but the scenario has no sweep");
+    ).toBe(
+      "scenario 'steady': quick.steps: is given but the scenario has no sweep; drop it or add a sweep",
+    );
+  });
+
+  it("quick.params go on top of the standard quick phases (users only, not capacity)", () => {
+    expect(sweep.quick.params).toMatchObject({ clients: 20, rampMs: 100, durationMs: 1_000 });
+    expect(capacity.quick.params).toEqual({});
   });
 });
 
@@ -127,52 +166,60 @@ describe("validateScenario: sweeps", () => {
     expect(() => validateScenario(sweep)).not.toThrow();
   });
 
-  const withSweep = (changes: Partial<NonNullable<Scenario["sweep"]>>): Scenario => ({
+  const withSweep = (changes: Record<string, unknown>): unknown => ({
     ...sweep,
-    sweep: { ...(sweep.sweep as NonNullable<Scenario["sweep"]>), ...changes },
+    sweep: { ...sweep.sweep, ...changes },
+  });
+
+  it("fills a step's label and swept override from its value, and the axis title", () => {
+    const filled = parseScenario({
+      id: "s",
+      description: "d",
+      sweep: {
+        parameter: "payloadBytes",
+        steps: [{ value: 100 }, { value: 2_048, label: "2 KiB" }],
+      },
+    });
+    expect(filled.sweep).toEqual({
+      parameter: "payloadBytes",
+      axisTitle: "payloadBytes (bytes)",
+      steps: [
+        { label: "100", value: 100, overrides: { payloadBytes: 100 } },
+        { label: "2 KiB", value: 2_048, overrides: { payloadBytes: 2_048 } },
+      ],
+    });
   });
 
   it("names the bad step and field", () => {
     expect(
       messageOf(() =>
-        validateScenario(
-          withSweep({ steps: [{ label: "x", value: 0, overrides: { clients: 0 } }] }),
-        ),
-      ),
-    ).toBe("scenario 'my-sweep': sweep.steps[0].overrides.clients 0 is out of range; use 1..10000");
-    expect(
-      messageOf(() =>
-        validateScenario(
-          withSweep({ steps: [{ label: "x", value: 5, overrides: { clients: 6 } }] }),
-        ),
+        parseScenario(withSweep({ steps: [{ label: "x", value: 0, overrides: { clients: 0 } }] })),
       ),
     ).toBe(
-      "scenario 'my-sweep': sweep.steps[0].value 5 differs from overrides.clients 6; make them equal",
+      "scenario 'my-sweep': sweep.steps[0].overrides.clients: 0 is out of range; use 1..10000 (clients)",
     );
     expect(
       messageOf(() =>
-        validateScenario(
-          withSweep({ steps: [{ label: "x", value: 5, overrides: { rampMs: 6 } }] }),
-        ),
+        parseScenario(withSweep({ steps: [{ label: "x", value: 5, overrides: { clients: 6 } }] })),
       ),
     ).toBe(
-      "scenario 'my-sweep': sweep.steps[0].overrides.clients is missing; every step must set the swept parameter",
+      "scenario 'my-sweep': sweep.steps[0].value: 5 differs from overrides.clients 6; make them equal",
     );
-    const twice = { label: "x", value: 5, overrides: { clients: 5 } };
-    expect(messageOf(() => validateScenario(withSweep({ steps: [twice, twice] })))).toBe(
-      "scenario 'my-sweep': sweep.steps[1].label 'x' is used twice",
+    const twice = { label: "x", value: 5 };
+    expect(messageOf(() => parseScenario(withSweep({ steps: [twice, twice] })))).toBe(
+      "scenario 'my-sweep': sweep.steps[1].label: 'x' is used twice; give each step its own",
     );
-    expect(messageOf(() => validateScenario(withSweep({ steps: [] })))).toBe(
-      "scenario 'my-sweep': sweep.steps is empty; a sweep needs at least one step",
+    expect(messageOf(() => parseScenario(withSweep({ steps: [] })))).toBe(
+      "scenario 'my-sweep': sweep.steps: is empty; a sweep needs at least one step",
     );
   });
 
   it("rejects a non-numeric swept parameter and an empty axis title", () => {
-    expect(messageOf(() => validateScenario(withSweep({ parameter: "fanout" })))).toMatch(
-      /sweep\.parameter 'fanout' is not a numeric parameter; use one of clients, ratePerSec/,
+    expect(messageOf(() => parseScenario(withSweep({ parameter: "fanout" })))).toMatch(
+      /sweep\.parameter: "fanout" is not a numeric parameter; use one of clients, ratePerSec/,
     );
-    expect(messageOf(() => validateScenario(withSweep({ axisTitle: "" })))).toMatch(
-      /sweep\.axisTitle is empty/,
+    expect(messageOf(() => parseScenario(withSweep({ axisTitle: "" })))).toMatch(
+      /sweep\.axisTitle: is empty/,
     );
   });
 
@@ -180,8 +227,8 @@ describe("validateScenario: sweeps", () => {
     const heavy = withSweep({
       steps: [{ label: "10k", value: 10_000, overrides: { clients: 10_000, ratePerSec: 5 } }],
     });
-    expect(messageOf(() => validateScenario(heavy))).toMatch(
-      /^scenario 'my-sweep' step 0 '10k': 50000 notifications\/s/,
+    expect(messageOf(() => parseScenario(heavy))).toMatch(
+      /^scenario 'my-sweep': sweep\.steps\[0\]\.overrides: 50000 notifications\/s/,
     );
   });
 });
@@ -192,18 +239,17 @@ describe("validateParams", () => {
       messageOf(() =>
         validateParams({ ...steady.params, durationMs: 50 }, "scenario 'x' step '1 s'"),
       ),
-    ).toBe("scenario 'x' step '1 s': params.durationMs 50 is out of range; use 100..600000");
+    ).toBe("scenario 'x' step '1 s': params.durationMs: 50 is out of range; use 100..600000 (ms)");
   });
 });
 
 describe("validateScenario: capacity specs", () => {
-  const base: Scenario = capacity;
   function withCapacity(overrides: Record<string, unknown>, quick?: Record<string, unknown>) {
     return {
-      ...base,
-      capacity: { ...base.capacity, ...overrides },
-      quick: { ...base.quick, ...(quick ? { capacity: quick } : {}) },
-    } as Scenario;
+      ...capacity,
+      capacity: { ...capacity.capacity, ...overrides },
+      quick: { ...capacity.quick, ...(quick ? { capacity: quick } : {}) },
+    };
   }
 
   it("accepts the registered capacity scenario", () => {
@@ -211,62 +257,62 @@ describe("validateScenario: capacity specs", () => {
   });
 
   const cases: [overrides: Record<string, unknown>, expected: string][] = [
-    [{ connections: 0 }, "capacity.connections 0 is out of range; use 1..1000"],
+    [{ connections: 0 }, "capacity.connections: 0 is out of range; use 1..1000 (connections)"],
     [
       { connections: 2.5 },
-      "capacity.connections 2.5 is not a whole number; use a whole number in 1..1000",
+      "capacity.connections: 2.5 is not a whole number; use a whole number in 1..1000 (connections)",
     ],
-    [{ saturationMs: 500 }, "capacity.saturationMs 500 is out of range; use 1000..60000"],
+    [{ saturationMs: 500 }, "capacity.saturationMs: 500 is out of range; use 1000..60000 (ms)"],
     [
       { stepMs: 1500 },
-      "capacity.stepMs 1500 is not a whole number of seconds; autocannon runs in whole seconds, use e.g. 2000",
+      "capacity.stepMs: 1500 is not a whole number of seconds; autocannon runs in whole seconds, use e.g. 2000",
     ],
-    [{ p99BoundMs: "50" }, 'capacity.p99BoundMs "50" is not a number; use 1..10000'],
-    [{ stepFractions: [] }, "capacity.stepFractions must be a non-empty list"],
+    [{ p99BoundMs: "50" }, 'capacity.p99BoundMs: "50" is not a number; use 1..10000 (ms)'],
+    [{ stepFractions: [] }, "capacity.stepFractions: must be a non-empty list"],
     [
       { stepFractions: [0.5, 1.5] },
-      "capacity.stepFractions[1] 1.5 is out of range; use a fraction of the saturation rate in (0, 1], e.g. 0.5",
+      "capacity.stepFractions[1]: 1.5 is out of range; use a fraction of the saturation rate in (0, 1], e.g. 0.5",
     ],
     [
       { stepFractions: [0.5, 0.25] },
-      "capacity.stepFractions[1] 0.25 is not above the one before (0.5); list fractions in ascending order, each once",
+      "capacity.stepFractions[1]: 0.25 is not above the one before (0.5); list fractions in ascending order, each once",
     ],
-    [{ intervalsMs: [1000, 1000] }, "capacity.intervalsMs[1] 1000 is listed twice"],
-    [{ intervalsMs: [10] }, "capacity.intervalsMs[0] 10 is out of range; use 100..3600000"],
-    [{ rate: 5 }, "capacity.rate is not a capacity field; known: connections, saturationMs"],
+    [{ intervalsMs: [1000, 1000] }, "capacity.intervalsMs[1]: 1000 is listed twice"],
+    [{ intervalsMs: [10] }, "capacity.intervalsMs[0]: 10 is out of range; use 100..3600000 (ms)"],
+    [{ rate: 5 }, "capacity.rate: is not a capacity field; known: connections, saturationMs"],
   ];
   it.each(cases)("%j -> names field, value and range", (overrides, expected) => {
-    expect(messageOf(() => validateScenario(withCapacity(overrides)))).toContain(
+    expect(messageOf(() => parseScenario(withCapacity(overrides)))).toContain(
       `scenario 'capacity': ${expected}`,
     );
   });
 
   it("checks quick overrides and a missing field", () => {
-    expect(messageOf(() => validateScenario(withCapacity({}, { stepMs: 0 })))).toBe(
-      "scenario 'capacity': quick.capacity.stepMs 0 is out of range; use 1000..60000",
+    expect(messageOf(() => parseScenario(withCapacity({}, { stepMs: 0 })))).toBe(
+      "scenario 'capacity': quick.capacity.stepMs: 0 is out of range; use 1000..60000 (ms)",
     );
     const { p99BoundMs: _, ...withoutBound } = capacity.capacity ?? ({} as never);
+    expect(messageOf(() => parseScenario({ ...capacity, capacity: withoutBound }))).toBe(
+      "scenario 'capacity': capacity.p99BoundMs: is missing; give 1..10000 (ms)",
+    );
     expect(
       messageOf(() =>
-        validateScenario({ ...capacity, capacity: withoutBound as typeof capacity.capacity }),
+        parseScenario({ ...steady, quick: { ...steady.quick, capacity: { stepMs: 1000 } } }),
       ),
-    ).toBe("scenario 'capacity': capacity.p99BoundMs is missing");
-    expect(
-      messageOf(() =>
-        validateScenario({ ...steady, quick: { ...steady.quick, capacity: { stepMs: 1000 } } }),
-      ),
-    ).toBe("scenario 'steady': quick.capacity is given but the scenario has no capacity spec");
+    ).toBe(
+      "scenario 'steady': quick.capacity: is given but the scenario has no capacity spec; drop it",
+    );
   });
 
   it("allows only the polling strategies, and requires the list", () => {
     expect(
       messageOf(() => validateScenario({ ...capacity, strategies: ["short-polling", "sse"] })),
     ).toBe(
-      "scenario 'capacity': strategies[1] 'sse' cannot be driven by a capacity run (no request/response route); use short-polling, long-polling",
+      "scenario 'capacity': strategies[1]: 'sse' cannot be driven by a capacity run (no request/response route); use short-polling, long-polling",
     );
     const { strategies: _, ...withoutStrategies } = capacity;
-    expect(messageOf(() => validateScenario(withoutStrategies))).toContain(
-      "strategies is missing; a capacity scenario drives request/response routes",
+    expect(messageOf(() => parseScenario(withoutStrategies))).toContain(
+      "strategies: is missing; a capacity scenario drives request/response routes",
     );
   });
 });

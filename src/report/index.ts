@@ -41,4 +41,6 @@ export {
   writeComparison,
   writeReport,
 } from "./render/write-report.ts";
+export { renderAnswerText } from "./sections/answer.ts";
 export { formatCapacitySummary } from "./sections/capacity.ts";
+export { formatEnergySummary } from "./sections/energy.ts";

@@ -95,4 +95,17 @@ describe("summarizeRuns", () => {
     expect(summarizeRuns([])).toEqual([]);
     expect(mergeHistograms([])).toBeNull();
   });
+
+  it("folds the estimated radio energy per user-hour like the other headline figures", () => {
+    const runs = repetitions("short-polling", 3, 5);
+    runs.forEach((run, i) => {
+      if (run.energy) run.energy = { ...run.energy, energyPerUserHourJ: 3900 + 10 * i };
+    });
+    const [summary] = summarizeRuns(runs);
+    expect(summary?.figures.radioEnergyPerUserHourJ?.values).toEqual([3900, 3910, 3920]);
+    expect(summary?.figures.radioEnergyPerUserHourJ?.mean).toBeCloseTo(3910, 9);
+    const noEstimate = runs.map((run) => ({ ...run, energy: null }));
+    expect(figureOf(noEstimate[0] as RunResult, "radioEnergyPerUserHourJ")).toBeNull();
+    expect(summarizeRuns(noEstimate)[0]?.figures.radioEnergyPerUserHourJ).toBeNull();
+  });
 });

@@ -32,6 +32,8 @@ export function figureOf(run: RunResult, figure: HeadlineFigure): number | null 
       return run.server?.rssPerConnectionBytes ?? null;
     case "timeToRecoverMs":
       return run.fault?.timeToRecoverMs ?? null;
+    case "radioEnergyPerUserHourJ":
+      return run.energy?.energyPerUserHourJ ?? null;
   }
 }
 

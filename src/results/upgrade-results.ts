@@ -71,3 +71,19 @@ export function upgradeWithinVersion3(json: Json): void {
     if (!("reconnectBackoffMaxMs" in http)) http.reconnectBackoffMaxMs = null;
   });
 }
+
+/**
+ * Version 3 -> 4: no timeline was recorded, so no radio energy (null, never an estimate made up
+ * after the fact).
+ */
+export function upgradeFromVersion3(json: Json): void {
+  eachObject(json.runs, (run) => {
+    if (!("energy" in run)) run.energy = null;
+  });
+  eachObject(json.summaries, (summary) => {
+    const figures = summary.figures;
+    if (isObject(figures) && !("radioEnergyPerUserHourJ" in figures)) {
+      figures.radioEnergyPerUserHourJ = null;
+    }
+  });
+}

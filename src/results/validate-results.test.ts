@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { RunSummary } from "../model/summaries.ts";
 import { createFixtureResults } from "../report/test-support/fixture.ts";
 import { readResults } from "./read-results.ts";
 import { ResultsError, validateResults } from "./validate-results.ts";
@@ -30,15 +31,15 @@ describe("validateResults", () => {
   test.each([
     [
       0,
-      "results.json has schemaVersion 0; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
+      "results.json has schemaVersion 0; this push-vs-poll reads versions 1 to 4: re-run npm run bench",
     ],
     [
-      4,
-      "results.json has schemaVersion 4; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
+      5,
+      "results.json has schemaVersion 5; this push-vs-poll reads versions 1 to 4: re-run npm run bench",
     ],
     [
       undefined,
-      "results.json has no schemaVersion; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
+      "results.json has no schemaVersion; this push-vs-poll reads versions 1 to 4: re-run npm run bench",
     ],
   ])("an older or newer schemaVersion (%s) says to re-run the bench", (version, expected) => {
     const json = fixtureJson();
@@ -49,6 +50,7 @@ describe("validateResults", () => {
 
   test("a version 3 file from before errors by reason and backoff reads them as null (not counted)", () => {
     const json = fixtureJson();
+    json.schemaVersion = 3;
     for (const run of json.runs) {
       const http = run.http as Record<string, unknown>;
       delete http.errorsByReason;
@@ -102,14 +104,56 @@ describe("validateResults", () => {
     for (const run of json.runs as Record<string, unknown>[]) {
       delete run.repetition;
       delete run.publisher;
+      delete run.energy;
     }
     return json;
   }
 
+  /** The fixture's summaries as a file without radio energy has them. */
+  function withoutEnergy(summaries: RunSummary[]): RunSummary[] {
+    return summaries.map((s) => ({
+      ...s,
+      figures: { ...s.figures, radioEnergyPerUserHourJ: null },
+    }));
+  }
+
+  test("upgrades a version 3 file: no radio energy was estimated (null, in runs and summaries)", () => {
+    const json = fixtureJson();
+    json.schemaVersion = 3;
+    for (const run of json.runs as Record<string, unknown>[]) delete run.energy;
+    for (const summary of json.summaries as { figures: Record<string, unknown> }[]) {
+      delete summary.figures.radioEnergyPerUserHourJ;
+    }
+    const upgraded = validateResults(json);
+    expect(upgraded.schemaVersion).toBe(4);
+    expect(upgraded.runs.every((r) => r.energy === null)).toBe(true);
+    expect(upgraded.summaries.every((s) => s.figures.radioEnergyPerUserHourJ === null)).toBe(true);
+  });
+
+  test("checks the radio energy of a run by path", () => {
+    const json = fixtureJson();
+    const energy = json.runs[0]?.energy as unknown as Record<string, unknown>;
+    expect(validateResults(fixtureJson()).runs[0]?.energy?.profile).toBe("lte");
+    energy.highPowerShare = 1.5;
+    expect(messageOf(() => validateResults(json))).toBe(
+      "runs[0].energy.highPowerShare must be a share between 0 and 1, got 1.5",
+    );
+    energy.highPowerShare = 0.5;
+    energy.stateShare = { idle: "most" };
+    expect(messageOf(() => validateResults(json))).toBe(
+      'runs[0].energy.stateShare.idle must be a number, got "most"',
+    );
+    energy.stateShare = {};
+    energy.sample = { clientIndex: 0, shownMs: 10, segments: [{ state: "idle" }], packets: [] };
+    expect(messageOf(() => validateResults(json))).toBe(
+      "runs[0].energy.sample.segments[0].startMs must be a number, got nothing (the field is missing)",
+    );
+  });
+
   test("upgrades a version 2 file: every run a single repetition, summaries without intervals", () => {
     const json = asVersion2(fixtureJson());
     const upgraded = validateResults(json);
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(4);
     expect(upgraded.method.repeat).toBe(1);
     expect(upgraded.method.sampling).toBeNull();
     expect(upgraded.method.instrumentFloor).toBeNull();
@@ -123,7 +167,7 @@ describe("validateResults", () => {
       }
     }
     // The summaries are what the fresh file would have said, computed by the reader.
-    expect(upgraded.summaries).toEqual(createFixtureResults().summaries);
+    expect(upgraded.summaries).toEqual(withoutEnergy(createFixtureResults().summaries));
   });
 
   test("upgrades a version 1 file: no faults, no resets (k6 imports: resets not counted)", () => {
@@ -140,7 +184,7 @@ describe("validateResults", () => {
     const first = runs[0] as Record<string, unknown>;
     first.driver = null; // as a k6 import has it
     const upgraded = validateResults(json);
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(4);
     expect(upgraded.method.target).toBeNull();
     expect(upgraded.runs.every((r) => r.fault === null && r.delivery.skippedByReset === 0)).toBe(
       true,
@@ -179,9 +223,9 @@ describe("validateResults", () => {
     );
 
     const strategy = fixtureJson();
-    strategy.runs[5] = { ...strategy.runs[5], strategy: "websocket" };
+    strategy.runs[5] = { ...strategy.runs[5], strategy: "websockets" };
     expect(messageOf(() => validateResults(strategy))).toBe(
-      'runs[5].strategy must be one of "short-polling", "long-polling", "sse", got "websocket"',
+      'runs[5].strategy must be one of "short-polling", "long-polling", "sse", "websocket", got "websockets"',
     );
 
     const runs = fixtureJson() as Record<string, unknown>;
@@ -216,7 +260,7 @@ describe("readResults", () => {
   test("reads a run directory or the results file itself", async () => {
     await writeFile(join(dir, "results.json"), JSON.stringify(createFixtureResults()));
     expect((await readResults(dir)).runs).toHaveLength(37);
-    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(3);
+    expect((await readResults(join(dir, "results.json"))).schemaVersion).toBe(4);
   });
 
   test("a missing path, a directory without results and bad JSON give one clear line", async () => {

@@ -5,6 +5,7 @@
  * Every message names the JSON path, what was expected and what was found.
  */
 
+import { type DeliveryPath, PROXY_KINDS } from "../model/delivery-path.ts";
 import { FAULT_KINDS } from "../model/fault-kinds.ts";
 import type { LatencyStats } from "../model/latency-stats.ts";
 import {
@@ -18,23 +19,29 @@ import {
   type CapacityResult,
   type CapacityStep,
   type ClientsPerProcess,
+  type DeliveryPathResult,
   type DeliveryStats,
   type DriverCost,
   type EnvironmentInfo,
   type ExternalTarget,
   type FailedRun,
   type FaultResult,
+  type Http2Counts,
   type HttpStats,
   type InstanceCost,
   type InstrumentFloor,
   type MethodInfo,
+  type ProxyCost,
   type PublisherLag,
+  type RadioEnergy,
+  type RadioSample,
   RESULTS_SCHEMA_VERSION,
   type RedisCost,
   type ResolvedParams,
   type RunResult,
   type SamplingInfo,
   type ServerCost,
+  type TlsHandshakeCounts,
 } from "../model/results.ts";
 import { STRATEGIES } from "../model/strategies.ts";
 import {
@@ -47,6 +54,7 @@ import { summarizeRuns } from "./summarize-runs.ts";
 import {
   upgradeFromVersion1,
   upgradeFromVersion2,
+  upgradeFromVersion3,
   upgradeWithinVersion3,
 } from "./upgrade-results.ts";
 
@@ -109,6 +117,13 @@ function nullable(check: Check): Check {
   };
 }
 
+/** A field older files may lack: absent passes, present must pass `check`. */
+function optional(check: Check): Check {
+  return (value, path) => {
+    if (value !== undefined) check(value, path);
+  };
+}
+
 /** An object check whose shape must name every field of T (checked by the compiler). */
 function object<T>(shape: { [K in keyof T]-?: Check }, expected = "an object"): Check {
   return (value, path) => {
@@ -151,7 +166,16 @@ const method = object<MethodInfo>({
   strategies: arrayOf(strategy),
   redis: nullable(oneOf(["managed", "external"])),
   target: nullable(
-    object<ExternalTarget>({ strategy, subscribeUrl: str, publishUrl: str }, "an object or null"),
+    object<ExternalTarget>(
+      {
+        strategy,
+        subscribeUrl: str,
+        publishUrl: str,
+        pids: optional(arrayOf(num)),
+        cursorMode: optional(oneOf(["headers"])),
+      },
+      "an object or null",
+    ),
   ),
   repeat: nullableNum,
   sampling: nullable(
@@ -180,6 +204,7 @@ const method = object<MethodInfo>({
       "an object or null",
     ),
   ),
+  targetUsers: optional(nullableNum),
 });
 
 /**
@@ -274,6 +299,102 @@ const driver = object<DriverCost>({
   rssPerClientBytes: nullableNum,
 });
 
+/** A share of a whole: a number in 0..1. */
+const share: Check = (value, path) => {
+  num(value, path);
+  if ((value as number) < 0 || (value as number) > 1) fail(path, "a share between 0 and 1", value);
+};
+
+function numberRecord(item: Check): Check {
+  return (value, path) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      fail(path, "an object", value);
+    for (const [key, v] of Object.entries(value as Record<string, unknown>))
+      item(v, `${path}.${key}`);
+  };
+}
+
+function radioEnergyCheck(): Check {
+  const sample = object<RadioSample>({
+    clientIndex: num,
+    shownMs: num,
+    segments: arrayOf(
+      object<RadioSample["segments"][number]>({
+        state: str,
+        startMs: num,
+        endMs: num,
+        powerMw: num,
+      }),
+    ),
+    packets: arrayOf(
+      object<RadioSample["packets"][number]>({ atMs: num, bytesUp: num, bytesDown: num }),
+    ),
+  });
+  return object<RadioEnergy>(
+    {
+      profile: str,
+      profileLabel: str,
+      tailMs: num,
+      promotionMs: num,
+      batteryVoltageV: num,
+      heartbeatMs: nullableNum,
+      sampledClients: num,
+      windowMs: num,
+      shortWindow: bool,
+      energyPerUserHourJ: num,
+      energyPerUserHourMah: num,
+      highPowerShare: share,
+      promotionsPerUserHour: num,
+      energyPerDeliveredJ: nullableNum,
+      stateShare: numberRecord(share),
+      truncated: bool,
+      sample: nullable(sample),
+    },
+    "an object or null",
+  );
+}
+
+/** `RunResult.deliveryPath` (optional: older files and runs read as direct HTTP/1.1). */
+const deliveryPathResult = object<DeliveryPathResult>({
+  path: object<DeliveryPath>({
+    proxy: oneOf(PROXY_KINDS),
+    proxyBuffering: bool,
+    proxyReadTimeoutMs: num,
+    honourAccelBuffering: bool,
+    upstreamKeepAlive: bool,
+    clientKeepAliveTimeoutMs: num,
+    tls: bool,
+    http2: bool,
+    tlsResumption: bool,
+  }),
+  proxy: nullable(
+    object<ProxyCost>(
+      {
+        cpuSeconds: num,
+        cpuUtilization: num,
+        cpuMsPer1000Deliveries: nullableNum,
+        peakRssBytes: num,
+        meanRssBytes: num,
+        maxOpenSockets: num,
+        processes: num,
+      },
+      "an object or null",
+    ),
+  ),
+  tls: nullable(
+    object<TlsHandshakeCounts>(
+      { full: num, resumed: num, perDelivered: nullableNum },
+      "an object or null",
+    ),
+  ),
+  h2: nullable(
+    object<Http2Counts>(
+      { sessionsOpened: num, streamsOpened: num, maxConcurrentStreams: num, openSessions: num },
+      "an object or null",
+    ),
+  ),
+});
+
 const run = object<RunResult>({
   scenario: str,
   step,
@@ -328,6 +449,8 @@ const run = object<RunResult>({
       "an object or null",
     ),
   ),
+  energy: nullable(radioEnergyCheck()),
+  deliveryPath: optional(deliveryPathResult),
 });
 
 const capacityStep = object<CapacityStep>({
@@ -413,11 +536,11 @@ export function validateResults(json: unknown): BenchResults {
     throw new ResultsError(`results.json must hold a JSON object, got ${describe(json)}`);
   }
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  // versions 1 and 2 had no summaries: they are folded from the runs below
   const upgraded = version === 1 || version === 2;
-  if (upgraded) upgradeToCurrent(json as Record<string, unknown>, version);
-  else if (version === RESULTS_SCHEMA_VERSION) {
-    upgradeWithinVersion3(json as Record<string, unknown>);
-  } else {
+  if (version === 1 || version === 2 || version === 3) {
+    upgradeToCurrent(json as Record<string, unknown>, version);
+  } else if (version !== RESULTS_SCHEMA_VERSION) {
     const found = version === undefined ? "no schemaVersion" : `schemaVersion ${describe(version)}`;
     throw new ResultsError(
       `results.json has ${found}; this push-vs-poll reads versions 1 to ${RESULTS_SCHEMA_VERSION}: re-run npm run bench`,
@@ -430,10 +553,11 @@ export function validateResults(json: unknown): BenchResults {
   return results;
 }
 
-/** Brings a version 1 or 2 file up to the current version in place (see upgrade-results.ts). */
-function upgradeToCurrent(json: Record<string, unknown>, version: 1 | 2): void {
+/** Brings a version 1, 2 or 3 file up to the current version in place (see upgrade-results.ts). */
+function upgradeToCurrent(json: Record<string, unknown>, version: 1 | 2 | 3): void {
   if (version === 1) upgradeFromVersion1(json);
-  upgradeFromVersion2(json);
+  if (version <= 2) upgradeFromVersion2(json);
   upgradeWithinVersion3(json);
+  upgradeFromVersion3(json);
   json.schemaVersion = RESULTS_SCHEMA_VERSION;
 }

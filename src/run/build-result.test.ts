@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getScenario } from "../../scenarios/index.ts";
+import { replayRadio } from "../energy/radio-model.ts";
+import { RADIO_PROFILES, withTailMs } from "../energy/radio-profiles.ts";
 import { buildResult, type RunIdentity } from "./build-result.ts";
 import type { Verdict } from "./judge.ts";
 import {
@@ -151,5 +153,57 @@ describe("buildResult", () => {
     const result = buildResult(run, s, invalid);
     expect(result.fault).toEqual(s.fault.result);
     expect(result).toMatchObject({ valid: false, invalidReasons: ["r"], warnings: [] });
+  });
+
+  it("estimates the sampled clients' radio energy with the profile it is given", () => {
+    const s = cleanSnapshots();
+    // one sampled client polling every second through the 10 s window, one silent
+    const polls = Array.from({ length: 10 }, (_, k) => ({
+      atMs: 1_000 + 1_000 * k,
+      bytesUp: 150,
+      bytesDown: 350,
+    }));
+    s.window.timelines = {
+      fromMs: 1_000,
+      toMs: 11_000.4,
+      clients: [
+        { clientIndex: 0, bursts: polls, truncated: false },
+        { clientIndex: 50, bursts: [], truncated: false },
+      ],
+    };
+    const lte = RADIO_PROFILES.lte;
+    const energy = buildResult(run, s, verdict).energy;
+    const pollingJ = replayRadio(lte, polls, { fromMs: 1_000, toMs: 11_000.4 }).energyJ;
+    const idleJ = (lte.idlePowerMw * 10_000.4) / 1e6;
+    expect(energy).toMatchObject({
+      profile: "lte",
+      heartbeatMs: 15_000,
+      sampledClients: 2,
+      windowMs: 10_000.4,
+      // 10 s is shorter than two 11.6 s tails: the report says the figures show one tail
+      shortWindow: true,
+      // 100 clients x the mean client's energy over the 1,000 deliveries in the window
+      energyPerDeliveredJ: expect.closeTo((100 * (pollingJ + idleJ)) / 2 / 1000, 9),
+      energyPerUserHourJ: expect.closeTo(((pollingJ + idleJ) / 2) * (3_600_000 / 10_000.4), 9),
+    });
+    const shortTail = buildResult(run, s, verdict, {
+      profile: withTailMs(lte, 500),
+      heartbeatMs: null,
+    }).energy;
+    expect(shortTail?.tailMs).toBe(500);
+    expect(shortTail?.heartbeatMs).toBeNull();
+    expect(shortTail?.energyPerUserHourJ).toBeLessThan(energy?.energyPerUserHourJ ?? 0);
+  });
+
+  it("has no energy without timelines, or when the window's bytes went through no sampled socket", () => {
+    const s = cleanSnapshots();
+    expect(buildResult(run, s, verdict).energy).toBeNull();
+    s.window.timelines = {
+      fromMs: 0,
+      toMs: 10_000,
+      clients: [{ clientIndex: 0, bursts: [], truncated: false }],
+    };
+    // the fixture's window moved 1 MB: a shared transport, nothing attributable to one phone
+    expect(buildResult(run, s, verdict).energy).toBeNull();
   });
 });

@@ -29,9 +29,24 @@ const RAMP_TICK_MS = 5;
 export async function warmUpServers(rig: Rig): Promise<void> {
   if (rig.fleet === null) return;
   const { strategy, params } = rig.planned;
+  // Behind a proxy the warm-up goes straight to each instance over plain HTTP/1.1: it warms
+  // the servers, whatever the proxy does (a buffering nginx would hold an SSE warm-up forever).
+  const ctx: ClientContext =
+    rig.proxy === null
+      ? rig.clientContext
+      : {
+          ...withoutSendRequest(rig.clientContext),
+          endpoints: rig.fleet.processes.map((p) => ({ kind: "server", baseUrl: p.url })),
+          createAgent: () => rig.wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
+        };
   for (const [i] of rig.fleet.processes.entries()) {
-    await warmUpServer(strategy, rig.clientContext, i, params, rig.signal);
+    await warmUpServer(strategy, ctx, i, params, rig.signal);
   }
+}
+
+function withoutSendRequest(ctx: ClientContext): ClientContext {
+  const { sendRequest: _transport, ...rest } = ctx;
+  return rest;
 }
 
 async function warmUpServer(
@@ -59,7 +74,7 @@ async function warmUpServer(
 
 /** Before any client connects: the per-connection costs are growth over these. */
 export async function takeBaseline(rig: Rig): Promise<BaselineSnapshot> {
-  const server = (await rig.fleet?.readTotals()) ?? null;
+  const server = (await rig.sampledServers?.readTotals()) ?? null;
   return { server, driverRssBytes: process.memoryUsage().rss };
 }
 
@@ -89,10 +104,14 @@ export async function rampUp(rig: Rig, progress: RunProgress): Promise<RampSnaps
     rig.signal,
   ).finally(() => clearInterval(progressTimer));
   const connected = progress.connected;
-  const server = (await rig.fleet?.readTotals()) ?? null;
+  const server = (await rig.sampledServers?.readTotals()) ?? null;
   const notes: string[] = [];
   const openConnectionsGauges =
-    (await rig.fleet?.readGauge("pvp_open_connections", "once clients connected", notes)) ?? null;
+    (await rig.sampledServers?.readGauge(
+      "pvp_open_connections",
+      "once clients connected",
+      notes,
+    )) ?? null;
   return {
     clients: params.clients,
     connected,
@@ -100,6 +119,7 @@ export async function rampUp(rig: Rig, progress: RunProgress): Promise<RampSnaps
     graceMs: CONNECT_GRACE_MS,
     server,
     openConnectionsGauges,
+    ...(rig.fleet === null && server !== null ? { externalServer: true } : {}),
     driverRssBytes: process.memoryUsage().rss,
     notes,
   };

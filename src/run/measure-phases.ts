@@ -9,6 +9,7 @@
 
 import { copyClientStats } from "../driver/clients/client-context.ts";
 import type { RunningPublisher } from "../driver/publisher.ts";
+import { diffTransportStats } from "../driver/transport-stats.ts";
 import { diffWire } from "../driver/wire-counter.ts";
 import { diffRedisInfo, type RedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
 import { errorRateAbortReason } from "../plan/safety.ts";
@@ -32,13 +33,17 @@ export async function warmUpPublishing(rig: Rig, progress: RunProgress): Promise
 
 /** The measured window, with every counter read at both edges. */
 export async function measureWindow(rig: Rig, progress: RunProgress): Promise<WindowSnapshot> {
-  const { fleet, ledger, selfCheck, wire, stats, infoRedisUrl } = rig;
+  const { ledger, selfCheck, wire, stats, infoRedisUrl } = rig;
+  const fleet = rig.sampledServers;
   const redisBefore = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
   ledger.startWindow();
   await fleet?.markWindow();
+  await rig.proxy?.markWindow();
+  const transportStart = { ...rig.transport };
   selfCheck.mark();
   const pollingStartUs = rig.publisherPollingUs();
   const wireStart = wire.snapshot();
+  wire.timelines.startWindow();
   const statsStart = copyClientStats(stats);
   // The longest backoff wait is a maximum, not a count: it is the window's from here on.
   stats.backoffMaxMs = 0;
@@ -48,8 +53,11 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
   rig.faultRun?.markWindowEnd();
   const measuredMs = performance.now() - windowStartMs;
   const wireWindow = diffWire(wireStart, wire.snapshot());
+  const timelines = wire.timelines.endWindow();
   const statsEnd = copyClientStats(stats);
   const fleetWindow = (await fleet?.stopWindow()) ?? null;
+  const transport = diffTransportStats(transportStart, { ...rig.transport });
+  const proxyWindow = (await rig.proxy?.stopWindow()) ?? null;
   const driver = selfCheck.stop();
   const publisherPollingUs = rig.publisherPollingUs() - pollingStartUs;
   const redisAfter = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
@@ -64,9 +72,16 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
     measuredMs,
     abortReason,
     wire: wireWindow,
+    timelines,
     statsStart,
     statsEnd,
     fleet: fleetWindow,
+    delivery: {
+      path: rig.deliveryPath,
+      proxy: proxyWindow,
+      transport,
+      h2OpenSessions: rig.h2OpenSessions(),
+    },
     driver,
     publisherPollingUs,
     redisBefore,

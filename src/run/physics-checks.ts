@@ -35,6 +35,7 @@ const CHECKS: Record<RunResult["strategy"], (run: RunResult) => string | null> =
   "short-polling": checkShortPolling,
   "long-polling": checkLongPolling,
   sse: checkSse,
+  websocket: checkWebSocket,
 };
 
 /**
@@ -76,5 +77,14 @@ function checkSse(run: RunResult): string | null {
   return (
     `physics check: SSE made ${run.http.requests} requests inside the window where it needs 0 ` +
     `(one stream per client, opened before it): ${run.http.reconnects} streams reconnected`
+  );
+}
+
+/** One socket per client, upgraded before the window: no HTTP request inside it (as SSE). */
+function checkWebSocket(run: RunResult): string | null {
+  if (run.http.requests === 0) return null;
+  return (
+    `physics check: WebSocket made ${run.http.requests} upgrade requests inside the window where ` +
+    `it needs 0 (one socket per client, opened before it): ${run.http.reconnects} sockets reconnected`
   );
 }

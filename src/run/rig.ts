@@ -16,20 +16,26 @@ import {
 } from "../driver/clients/client-context.ts";
 import { createClient } from "../driver/clients/create-client.ts";
 import { type Clock, monotonicClock } from "../driver/clock.ts";
+import { H2SessionPool } from "../driver/h2-transport.ts";
 import { LatencyRecorder } from "../driver/latency-recorder.ts";
 import { Ledger } from "../driver/ledger.ts";
 import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
 import { type RunningPublisher, startPublisher } from "../driver/publisher.ts";
+import { createCountedHttpsAgent } from "../driver/tls-agent.ts";
+import { createTransportStats, type TransportStats } from "../driver/transport-stats.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
 import { FaultRun } from "../faults/fault-run.ts";
 import type { FaultTracker } from "../faults/fault-tracker.ts";
 import { FAULT_KIND_MODULES } from "../faults/kinds/index.ts";
 import { type ServerFleet, startServerFleet } from "../fleet/server-fleet.ts";
 import { type SelfCheck, startSelfCheck } from "../metrics/driver-self-check.ts";
+import { type ProcessGroup, startProcessGroup } from "../metrics/process-group.ts";
+import { type DeliveryPath, DIRECT_PATH } from "../model/delivery-path.ts";
 import type { FaultSpec } from "../model/scenario.ts";
 import { openNotificationSource } from "../notifications/notification-source.ts";
 import type { NotificationSource } from "../notifications/types.ts";
 import type { PlannedRun } from "../plan/resolve-runs.ts";
+import { type RunningNginx, startNginx } from "../proxy/nginx-proxy.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
 import type { BenchTarget } from "../target/external-target.ts";
 import { createHttpPublisher, type HttpPublisher } from "../target/http-publisher.ts";
@@ -49,6 +55,8 @@ export interface RigOptions {
   signal: AbortSignal;
   /** What the clients put up with (`--max-sse-line-bytes`, ...); default DEFAULT_CLIENT_BOUNDS. */
   clientBounds?: ClientBounds;
+  /** `--heartbeat-ms` for our servers; null or absent = their default. */
+  heartbeatMs?: number | null;
 }
 
 /**
@@ -57,9 +65,13 @@ export interface RigOptions {
  */
 interface ServerSide {
   fleet: ServerFleet | null;
+  /** `--target-pid`: the external server's processes, sampled like a fleet; null otherwise. */
+  targetProcesses: ProcessGroup | null;
   source: NotificationSource | null;
   httpPublisher: HttpPublisher | null;
   endpoints: Endpoint[];
+  /** nginx in front of the fleet (`--proxy nginx`); the clients' one endpoint then. */
+  proxy: RunningNginx | null;
 }
 
 async function startServerSide(options: RigOptions): Promise<ServerSide> {
@@ -67,8 +79,16 @@ async function startServerSide(options: RigOptions): Promise<ServerSide> {
   const redisUrl = options.redis?.url ?? null;
   if (target !== null) {
     const httpPublisher = createHttpPublisher({ template: target.publish });
-    const endpoints: Endpoint[] = [{ kind: "template", subscribe: target.subscribe }];
-    return { fleet: null, source: null, httpPublisher, endpoints };
+    const endpoints: Endpoint[] = [
+      {
+        kind: "template",
+        subscribe: target.subscribe,
+        ...(target.cursorMode === "headers" ? { cursorMode: "headers" as const } : {}),
+      },
+    ];
+    const pids = target.pids ?? [];
+    const targetProcesses = pids.length > 0 ? await startProcessGroup(pids) : null;
+    return { fleet: null, targetProcesses, source: null, httpPublisher, endpoints, proxy: null };
   }
   if (redisUrl === null) throw new Error("runOne needs a Redis unless it measures a --target");
   const fleet = await startServerFleet({
@@ -76,9 +96,13 @@ async function startServerSide(options: RigOptions): Promise<ServerSide> {
     instances: planned.params.instances,
     redisUrl,
     keyPrefix: options.keyPrefix,
-    extraArgs: planned.fault?.serverArgs ?? [],
+    extraArgs: [
+      ...(planned.fault?.serverArgs ?? []),
+      ...(options.heartbeatMs == null ? [] : ["--heartbeat-ms", String(options.heartbeatMs)]),
+    ],
   });
-  const historyMaxLen = planned.fault?.historyMaxLen;
+  // `--history` wins over a fault scenario's own retention.
+  const historyMaxLen = planned.historyMaxLen ?? planned.fault?.historyMaxLen;
   const source = await openNotificationSource({
     redisUrl,
     keyPrefix: options.keyPrefix,
@@ -87,8 +111,50 @@ async function startServerSide(options: RigOptions): Promise<ServerSide> {
     await fleet.stop();
     throw error;
   });
+  const delivery = planned.deliveryPath ?? DIRECT_PATH;
+  if (delivery.proxy === "nginx") {
+    // One endpoint, nginx, which balances over the instances (and fails over between them).
+    const proxy = await startNginx({
+      path: delivery,
+      upstreamPorts: fleet.processes.map((p) => Number(p.url.port)),
+      maxClientConnections: planned.params.clients,
+    }).catch(async (error: unknown) => {
+      await source.close();
+      await fleet.stop();
+      throw error;
+    });
+    return {
+      fleet,
+      targetProcesses: null,
+      source,
+      httpPublisher: null,
+      endpoints: [{ kind: "server", baseUrl: proxy.url }],
+      proxy,
+    };
+  }
   const endpoints: Endpoint[] = fleet.processes.map((p) => ({ kind: "server", baseUrl: p.url }));
-  return { fleet, source, httpPublisher: null, endpoints };
+  return { fleet, targetProcesses: null, source, httpPublisher: null, endpoints, proxy: null };
+}
+
+/**
+ * What the phases sample the servers through: our fleet, or the `--target-pid` processes of an
+ * external server (no /metrics of ours there: its gauges read as absent).
+ */
+export type SampledServers = Pick<
+  ServerFleet,
+  "readTotals" | "markWindow" | "stopWindow" | "readGauge"
+>;
+
+function sampledServersOf(side: ServerSide): SampledServers | null {
+  if (side.fleet !== null) return side.fleet;
+  const group = side.targetProcesses;
+  if (group === null) return null;
+  return {
+    readTotals: () => group.readTotals(),
+    markWindow: () => group.markWindow(),
+    stopWindow: () => group.stopWindow(),
+    readGauge: async () => null,
+  };
 }
 
 /** A run's parts, from the servers up to the clients; `Rig.start()` builds one, `close()` ends it. */
@@ -98,9 +164,21 @@ export class Rig {
   readonly clock: Clock = monotonicClock;
   /** Our server processes; null with --target. */
   readonly fleet: ServerFleet | null;
+  /**
+   * Whose CPU, memory and sockets the run measures: our fleet, the `--target-pid` processes,
+   * or null (a --target without pids).
+   */
+  readonly sampledServers: SampledServers | null;
   /** The Redis whose INFO the window reads: ours, when the servers are ours; null otherwise. */
   readonly infoRedisUrl: string | null;
   readonly wire = new WireCounter();
+  /** TLS handshakes and HTTP/2 sessions and streams (zero on a plain HTTP/1.1 path). */
+  readonly transport: TransportStats = createTransportStats();
+  /** How the clients reach the servers (proxy, TLS, HTTP/2). */
+  readonly deliveryPath: DeliveryPath;
+  /** nginx in front of the servers; null without `--proxy nginx`. */
+  readonly proxy: RunningNginx | null;
+  readonly #h2Pool: H2SessionPool | null;
   readonly stats: ClientStats = createClientStats();
   /** Receipts without the driver's marker: the server did not pass the published body through. */
   readonly receipts = { unrecognized: 0 };
@@ -127,6 +205,23 @@ export class Rig {
     this.signal = options.signal;
     this.#serverSide = serverSide;
     this.fleet = serverSide.fleet;
+    this.sampledServers = sampledServersOf(serverSide);
+    this.proxy = serverSide.proxy;
+    this.deliveryPath = planned.deliveryPath ?? DIRECT_PATH;
+    const ca = serverSide.proxy?.certificate?.certPem;
+    this.#h2Pool =
+      this.deliveryPath.http2 && serverSide.proxy && ca
+        ? new H2SessionPool(
+            {
+              origin: serverSide.proxy.url,
+              ca,
+              resumption: this.deliveryPath.tlsResumption,
+              maxHeaderBytes: (options.clientBounds ?? DEFAULT_CLIENT_BOUNDS).maxHeaderBytes,
+            },
+            this.wire,
+            this.transport,
+          )
+        : null;
     this.infoRedisUrl = serverSide.fleet ? (options.redis?.url ?? null) : null;
     // An external server keeps its history across runs: user ids unique to this run keep an
     // earlier run's notifications out of this one's ledger.
@@ -143,7 +238,18 @@ export class Rig {
       ledger: this.ledger,
       receipts: this.receipts,
       tracker: this.faultRun?.tracker,
+      transport:
+        ca === undefined
+          ? null
+          : {
+              stats: this.transport,
+              ca,
+              resumption: this.deliveryPath.tlsResumption,
+              h2Pool: this.#h2Pool,
+            },
     });
+    // the clients create their agents in this order: an even sample of them records timelines
+    this.wire.timelines.sampleNext(this.userIds.length);
     this.clients = this.userIds.map((userId, i) =>
       createClient(planned.strategy, this.clientContext, userId, params, i),
     );
@@ -181,6 +287,11 @@ export class Rig {
     return this.#publisher;
   }
 
+  /** HTTP/2 sessions open now (0 without HTTP/2). */
+  h2OpenSessions(): number {
+    return this.#h2Pool?.sessions ?? 0;
+  }
+
   /** Time the publisher's precise timer has spent polling so far, µs (0 before publishing). */
   publisherPollingUs(): number {
     return this.#publisher?.stats().timerPollingUs ?? 0;
@@ -204,13 +315,29 @@ export class Rig {
     this.selfCheck.stop();
     await this.#publisher?.stop();
     httpPublisher?.close();
+    this.#h2Pool?.close();
+    const proxyNotes = await this.#stopProxy();
     await source?.close();
+    await this.#serverSide.targetProcesses?.close();
     const exitCodes = (await fleet?.stop()) ?? [];
     const unclean = exitCodes.filter((code) => code !== 0 && code !== null);
-    if (unclean.length === 0 || this.signal.aborted) return [];
+    if (unclean.length === 0 || this.signal.aborted) return proxyNotes;
     // A server that does not shut down cleanly is worth knowing about, but the numbers stand.
     return [
+      ...proxyNotes,
       `server exited with code ${unclean.join(", ")} on shutdown: ${fleet?.stderrTail() ?? ""}`,
+    ];
+  }
+
+  /** Stops nginx; what its error log said at level error or worse becomes a warning. */
+  async #stopProxy(): Promise<string[]> {
+    const proxy = this.#serverSide.proxy;
+    if (proxy === null) return [];
+    const errors = await proxy.errorLines();
+    await proxy.stop();
+    if (errors.count === 0) return [];
+    return [
+      `nginx logged ${errors.count} error line${errors.count === 1 ? "" : "s"} (e.g. ${errors.sample})`,
     ];
   }
 
@@ -261,11 +388,32 @@ export function runClientContext(deps: {
   ledger: Ledger;
   receipts: { unrecognized: number };
   tracker: FaultTracker | undefined;
+  /** TLS (and HTTP/2) to the proxy; null or absent = plain HTTP/1.1. */
+  transport?: {
+    stats: TransportStats;
+    ca: string;
+    resumption: boolean;
+    h2Pool: H2SessionPool | null;
+  } | null;
 }): ClientContext {
   const { wire, stats, clock, ledger, receipts, tracker } = deps;
+  const transport = deps.transport ?? null;
+  const h2Pool = transport?.h2Pool ?? null;
   return {
     endpoints: deps.endpoints,
-    createAgent: () => wire.createAgent({ keepAlive: true, maxFreeSockets: 1 }),
+    createAgent: () =>
+      transport === null
+        ? wire.createAgent({ keepAlive: true, maxFreeSockets: 1 })
+        : createCountedHttpsAgent(wire, transport.stats, {
+            keepAlive: true,
+            maxFreeSockets: 1,
+            ca: transport.ca,
+            resumption: transport.resumption,
+          }),
+    // HTTP/2: every client's polls and streams on the run's few shared sessions.
+    ...(h2Pool
+      ? { sendRequest: (url, options) => h2Pool.request(url, options.headers).asClientRequest() }
+      : {}),
     stats,
     bounds: deps.bounds,
     onNotifications(userId, notifications) {

@@ -14,7 +14,7 @@ import type { RunResult } from "../model/results.ts";
 import type { PlannedRun } from "../plan/resolve-runs.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
 import type { BenchTarget } from "../target/external-target.ts";
-import { buildResult } from "./build-result.ts";
+import { buildResult, DEFAULT_ENERGY_ASSUMPTIONS, type EnergyAssumptions } from "./build-result.ts";
 import { rampUp, takeBaseline, warmUpServers } from "./connect-phases.ts";
 import { judgeRun } from "./judge.ts";
 import {
@@ -40,15 +40,22 @@ export interface RunOneOptions {
   signal: AbortSignal;
   /** What the clients put up with; default DEFAULT_CLIENT_BOUNDS. */
   clientBounds?: ClientBounds;
+  /**
+   * The radio the energy estimate replays the clients' traffic through, and the heartbeat our
+   * servers run with (passed to them as `--heartbeat-ms`; null = their default, or --target).
+   * Default: LTE and the servers' own 15 s.
+   */
+  energy?: EnergyAssumptions;
   onProgress(update: ProgressUpdate): void;
 }
 
 export async function runOne(options: RunOneOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   options.onProgress({ phase: "starting", connected: 0, delivered: 0 });
-  const rig = await Rig.start(options);
+  const energy = options.energy ?? DEFAULT_ENERGY_ASSUMPTIONS;
+  const rig = await Rig.start({ ...options, heartbeatMs: options.energy?.heartbeatMs ?? null });
   try {
-    const result = await measure(rig, new RunProgress(options.onProgress), startedAt);
+    const result = await measure(rig, new RunProgress(options.onProgress), startedAt, energy);
     result.warnings.push(...(await rig.close()));
     return result;
   } finally {
@@ -56,7 +63,12 @@ export async function runOne(options: RunOneOptions): Promise<RunResult> {
   }
 }
 
-async function measure(rig: Rig, progress: RunProgress, startedAt: string): Promise<RunResult> {
+async function measure(
+  rig: Rig,
+  progress: RunProgress,
+  startedAt: string,
+  energy: EnergyAssumptions,
+): Promise<RunResult> {
   const { planned } = rig;
   await warmUpServers(rig);
   const baseline = await takeBaseline(rig);
@@ -83,7 +95,11 @@ async function measure(rig: Rig, progress: RunProgress, startedAt: string): Prom
     plannedWarnings: planned.warnings,
     snapshots,
   });
-  const result = buildResult(planned, snapshots, verdict);
+  const result = buildResult(planned, snapshots, verdict, {
+    ...energy,
+    // the servers are not ours: their heartbeat is unknown
+    heartbeatMs: rig.fleet === null ? null : energy.heartbeatMs,
+  });
   result.warnings.push(...physicsChecks(result));
   progress.report("done", drain.delivery.delivered);
   return result;

@@ -7,13 +7,17 @@
 
 import type { ClientStats } from "../driver/clients/client-context.ts";
 import type { PublisherStats } from "../driver/publisher.ts";
+import type { TimelineWindow } from "../driver/traffic-timeline.ts";
+import type { TransportStats } from "../driver/transport-stats.ts";
 import type { WireSnapshot } from "../driver/wire-counter.ts";
 import type { FaultOutcome } from "../faults/fault-run.ts";
 import type { FleetWindow } from "../fleet/server-fleet.ts";
 import type { SelfCheckResult } from "../metrics/driver-self-check.ts";
 import type { RedisInfo } from "../metrics/redis-info.ts";
+import type { DeliveryPath } from "../model/delivery-path.ts";
 import type { LatencyStats } from "../model/latency-stats.ts";
 import type { DeliveryStats, RedisCost } from "../model/results.ts";
+import type { NginxWindow } from "../proxy/nginx-proxy.ts";
 
 /** Our servers' RSS and TCP connections, summed over instances. */
 export interface ServerTotals {
@@ -38,6 +42,11 @@ export interface RampSnapshot {
   server: ServerTotals | null;
   /** Each instance's `pvp_open_connections`; null with --target or when one did not answer. */
   openConnectionsGauges: number[] | null;
+  /**
+   * True when `server` is a `--target-pid` server's: it has no gauges of ours and its sockets are
+   * not ours to interpret (no known Redis connections), so connections are the driver's count.
+   */
+  externalServer?: boolean;
   driverRssBytes: number;
   /** Gauges that could not be read, for the warnings. */
   notes: string[];
@@ -50,10 +59,26 @@ export interface WindowSnapshot {
   abortReason: string | null;
   /** What the clients put on the wire inside the window. */
   wire: WireSnapshot;
+  /**
+   * When a sample of the clients moved their bytes (the radio energy model's input); absent
+   * when not recorded (tests of other figures).
+   */
+  timelines?: TimelineWindow;
   statsStart: ClientStats;
   statsEnd: ClientStats;
   /** null with --target. */
   fleet: FleetWindow | null;
+  /**
+   * The delivery path and what it counted in the window: nginx's cost (null without a proxy or
+   * when it could not be sampled), TLS handshakes and h2 streams (window differences), h2
+   * sessions open at the end. Absent in snapshots built by older tests: read as direct.
+   */
+  delivery?: {
+    path: DeliveryPath;
+    proxy: NginxWindow | null;
+    transport: TransportStats;
+    h2OpenSessions: number;
+  };
   driver: SelfCheckResult;
   /**
    * Wall time the publisher's precise timer spent polling the clock inside the window, µs:

@@ -38,6 +38,46 @@ describe("parseBenchTarget", () => {
     }
   });
 
+  it("websocket templates: ws:// (or http://), {cursor} optional, expanded as ws://; wss refused", () => {
+    const target = parseBenchTarget({
+      target: "ws://127.0.0.1:3000/api/notifications/{userId}/ws?after={cursor}",
+      targetStrategy: "websocket",
+      publishUrl: PUBLISH,
+    });
+    expect(target.subscribe.text).toBe(
+      "ws://127.0.0.1:3000/api/notifications/{userId}/ws?after={cursor}",
+    );
+    expect(target.subscribe.expand({ userId: "user 1", cursor: "" }).href).toBe(
+      "ws://127.0.0.1:3000/api/notifications/user%201/ws?after=",
+    );
+    const plain = parseBenchTarget({
+      target: "http://127.0.0.1:4000/socket/{userId}",
+      targetStrategy: "websocket",
+      publishUrl: PUBLISH,
+    });
+    expect(plain.subscribe).toMatchObject({ host: "127.0.0.1", port: 4000 });
+    expect(plain.subscribe.expand({ userId: "u", cursor: "1-0" }).href).toBe(
+      "ws://127.0.0.1:4000/socket/u",
+    );
+    expect(
+      errorOf({
+        target: "wss://127.0.0.1:3000/api/notifications/{userId}/ws",
+        targetStrategy: "websocket",
+        publishUrl: PUBLISH,
+      }),
+    ).toMatch(
+      /^--target 'wss:\/\/127\.0\.0\.1:3000\/api\/notifications\/\{userId\}\/ws' uses wss, .* give the server's ws:\/\/ address/,
+    );
+    // A message about the template quotes it as given, not as rewritten for checking.
+    expect(
+      errorOf({
+        target: "ws://127.0.0.1:3000/api/notifications/ws",
+        targetStrategy: "websocket",
+        publishUrl: PUBLISH,
+      }),
+    ).toMatch(/^--target 'ws:\/\/127\.0\.0\.1:3000\/api\/notifications\/ws' has no \{userId\}/);
+  });
+
   it("polling templates need {cursor}; the expanded URL carries it", () => {
     const target = parseBenchTarget({
       target:
@@ -87,9 +127,9 @@ describe("parseBenchTarget", () => {
       }),
     ).toMatch(/^--publish-url '.*' may not contain \{cursor\}/);
     expect(
-      errorOf({ target: SUBSCRIBE_EXAMPLES.sse, targetStrategy: "websocket", publishUrl: PUBLISH }),
+      errorOf({ target: SUBSCRIBE_EXAMPLES.sse, targetStrategy: "grpc", publishUrl: PUBLISH }),
     ).toBe(
-      "--target-strategy: unknown strategy 'websocket'; use one of: short-polling, long-polling, sse (how the target delivers).",
+      "--target-strategy: unknown strategy 'grpc'; use one of: short-polling, long-polling, sse, websocket (how the target delivers).",
     );
   });
 });

@@ -75,9 +75,14 @@ describe("whyNotForTarget", () => {
     const allowed = targetScenarioIds(SCENARIOS);
     for (const scenario of SCENARIOS) {
       const ownFault = scenario.fault !== undefined && needsOwnServers(scenario.fault.kind);
-      const needsOwn = ownFault || scenario.capacity !== undefined || scenario.params.instances > 1;
+      const needsOwn =
+        ownFault ||
+        scenario.capacity !== undefined ||
+        scenario.params.instances > 1 ||
+        scenario.delivery !== undefined; // the bench's nginx in front of our servers
       expect(allowed.includes(scenario.id), scenario.id).toBe(!needsOwn);
     }
     expect(allowed).toContain("steady");
+    expect(allowed).not.toContain("proxy-buffering");
   });
 });

@@ -15,6 +15,9 @@ export function whyNotForTarget(scenario: Scenario): string | null {
   const faultReason = faultKind === undefined ? null : FAULT_KIND_FACTS[faultKind].needsOwnServers;
   if (faultReason !== null) return faultReason;
   if (scenario.capacity) return "it drives our own servers' routes with autocannon";
+  if (scenario.delivery?.path?.proxy === "nginx" || scenario.delivery?.variants !== undefined) {
+    return "it puts the bench's own nginx (TLS, HTTP/2) in front of our servers";
+  }
   const instances = Math.max(
     scenario.params.instances,
     scenario.quick.params.instances ?? 1,

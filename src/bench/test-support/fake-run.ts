@@ -113,5 +113,6 @@ export function fakeRun(spec: FakeRunSpec): RunResult {
     },
     fault: null,
     publisher: null,
+    energy: null,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type http from "node:http";
 import type { ClientBounds } from "./client-bounds.ts";
+import type { SendRequest } from "./send-request.ts";
 
 /** A subscribe URL template of an external server (`--target`); see src/target/url-template.ts. */
 export interface SubscribeTemplate {
@@ -19,7 +20,17 @@ export interface SubscribeTemplate {
  */
 export type Endpoint =
   | { kind: "server"; baseUrl: URL }
-  | { kind: "template"; subscribe: SubscribeTemplate };
+  | {
+      kind: "template";
+      subscribe: SubscribeTemplate;
+      /**
+       * How a polling client resumes: "url" (default) fills `{cursor}` from the answer's
+       * `cursor`; "headers" sends the answer's Last-Modified / ETag back as If-Modified-Since /
+       * If-None-Match, and each 200 answer's body is one notification (nchan's longpoll and
+       * intervalpoll, the HTTP push stream module), a 304 "nothing new".
+       */
+      cursorMode?: "url" | "headers";
+    };
 
 /** Counters shared by all clients of one run; bytes and connections live in WireCounter. */
 export interface ClientStats {
@@ -114,6 +125,11 @@ export interface ClientContext {
    * over a handful of sockets and hide the server's per-connection cost.
    */
   createAgent(): http.Agent;
+  /**
+   * How polls and SSE streams are sent; default HTTP/1.1 (http or https as the URL says) on the
+   * client's agent. With `--http2` the run's HTTP/2 session pool, shared by every client.
+   */
+  sendRequest?: SendRequest;
   stats: ClientStats;
   /** What a client puts up with before it ends a connection (sizes, times, retry waits). */
   bounds: ClientBounds;

@@ -5,6 +5,7 @@ import type { ClientContext, SimulatedClient } from "./client-context.ts";
 import { createLongPollingClient } from "./long-polling-client.ts";
 import { createShortPollingClient } from "./short-polling-client.ts";
 import { createSseClient } from "./sse-client.ts";
+import { createWebSocketClient } from "./websocket-client.ts";
 
 /**
  * `endpointIndex`: where in `ctx.endpoints` this client starts (callers pass the client's own
@@ -28,5 +29,7 @@ export function createClient(
       return createLongPollingClient(ctx, userId, { holdMs: params.longPollHoldMs, endpointIndex });
     case "sse":
       return createSseClient(ctx, userId, { endpointIndex });
+    case "websocket":
+      return createWebSocketClient(ctx, userId, { endpointIndex });
   }
 }

@@ -10,11 +10,12 @@
  * redirect is never followed: the bench measures the URL it was given.
  */
 import { isUtf8 } from "node:buffer";
-import http from "node:http";
+import type http from "node:http";
 import { type ClientBounds, formatBytes } from "./client-bounds.ts";
 import { type ClientStats, describeNetworkError } from "./client-context.ts";
 import type { ReadThrottle } from "./read-throttle.ts";
 import { startRequestClocks } from "./request-clocks.ts";
+import { type SendRequest, sendHttp1Request } from "./send-request.ts";
 
 export type JsonOutcome =
   | {
@@ -24,6 +25,8 @@ export type JsonOutcome =
       body: unknown;
       /** The body was not valid UTF-8 (decoded with U+FFFD, as a browser's fetch would). */
       invalidUtf8: boolean;
+      /** The answer's Last-Modified and ETag (header cursors, `--target-cursor headers`). */
+      cursorHeaders?: { lastModified?: string; etag?: string };
     }
   /** The server answered, but not with JSON, or crossed a size bound, or redirected. */
   | { kind: "bad-answer"; status: number; reason: string }
@@ -46,6 +49,13 @@ export interface GetJsonOptions {
   holdMs?: number;
   /** Called once the request has been written to a connected socket (the server has it). */
   onSent?: () => void;
+  /** How the GET is sent (default: HTTP/1.1 on `agent`; the run may use HTTP/2). */
+  sendRequest?: SendRequest;
+  /**
+   * Header cursors: sent as If-Modified-Since / If-None-Match, and a 304 Not Modified is then an
+   * answer ("nothing new"), not a redirect.
+   */
+  cursorHeaders?: { lastModified?: string; etag?: string };
 }
 
 /** The reason for a redirect: never followed, and said so. */
@@ -69,13 +79,14 @@ export function getJson(options: GetJsonOptions): JsonRequest {
     let settled = false;
     const send = (isRetry: boolean): void => {
       stats.requests += 1;
-      const req = http.request({
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        method: "GET",
+      const sentCursor = options.cursorHeaders;
+      const req = (options.sendRequest ?? sendHttp1Request)(url, {
         agent,
-        headers: { accept: "application/json" },
+        headers: {
+          accept: "application/json",
+          ...(sentCursor?.lastModified ? { "if-modified-since": sentCursor.lastModified } : {}),
+          ...(sentCursor?.etag !== undefined ? { "if-none-match": sentCursor.etag } : {}),
+        },
         maxHeaderSize: bounds.maxHeaderBytes,
       });
       current = req;
@@ -101,6 +112,26 @@ export function getJson(options: GetJsonOptions): JsonRequest {
       req.on("response", (res) => {
         clocks.headersArrived();
         const status = res.statusCode ?? 0;
+        const cursorHeaders = {
+          ...(typeof res.headers["last-modified"] === "string"
+            ? { lastModified: res.headers["last-modified"] }
+            : {}),
+          ...(typeof res.headers.etag === "string" ? { etag: res.headers.etag } : {}),
+        };
+        if (status === 304 && options.cursorHeaders !== undefined) {
+          res.resume();
+          res.once("end", () =>
+            finish({
+              kind: "answer",
+              status,
+              retryAfter: undefined,
+              body: null,
+              invalidUtf8: false,
+              cursorHeaders,
+            }),
+          );
+          return;
+        }
         if (isRedirect(status)) {
           finish(
             { kind: "bad-answer", status, reason: redirectReason(status, res.headers.location) },
@@ -162,6 +193,7 @@ export function getJson(options: GetJsonOptions): JsonRequest {
             retryAfter: res.headers["retry-after"],
             body,
             invalidUtf8: !isUtf8(bytes),
+            cursorHeaders,
           });
         });
       });

@@ -95,6 +95,10 @@ export function createPollingClient(
 ): SimulatedClient {
   const life = createConnectionLifecycle(ctx, userId, options, (isCurrent) => poll(isCurrent));
   let cursor = isExternal(life.route.current()) ? EXTERNAL_INITIAL_CURSOR : INITIAL_CURSOR;
+  /** Header cursors: what the last answer said, sent back on the next request. */
+  let cursorHeaders: { lastModified?: string; etag?: string } = {};
+  const usesHeaderCursor = (endpoint: Endpoint): boolean =>
+    endpoint.kind === "template" && endpoint.cursorMode === "headers";
 
   const urlFor = (endpoint: Endpoint): URL =>
     endpoint.kind === "server"
@@ -119,13 +123,16 @@ export function createPollingClient(
           }
         : undefined;
     const sentCursor = cursor;
+    const headerMode = usesHeaderCursor(endpoint);
     const request = getJson({
+      ...(headerMode ? { cursorHeaders } : {}),
       stats: ctx.stats,
       agent: life.agent,
       url: urlFor(endpoint),
       throttle: life.throttle,
       bounds: ctx.bounds,
       holdMs: behaviour.holdsRequests === true ? (behaviour.holdMs ?? 0) : 0,
+      ...(ctx.sendRequest ? { sendRequest: ctx.sendRequest } : {}),
       ...(onSent ? { onSent } : {}),
     });
     life.setInFlight(() => request.abort());
@@ -141,9 +148,17 @@ export function createPollingClient(
         failed(outcome.reason, errorDelayMs());
         return;
       }
+      if (headerMode && outcome.status === 304) {
+        headerAnswer(outcome); // "nothing new" in the header-cursor protocol, not an error
+        return;
+      }
       if (outcome.status < 200 || outcome.status >= 300) {
         const said = hasRetryAfter(outcome.retryAfter);
         failed(`HTTP ${outcome.status}`, errorDelayMs(outcome.retryAfter), false, said);
+        return;
+      }
+      if (headerMode) {
+        headerAnswer(outcome);
         return;
       }
       const answer = toPollAnswer(outcome.body);
@@ -177,6 +192,42 @@ export function createPollingClient(
       life.succeeded();
       life.schedule(behaviour.nextDelayMs());
     });
+  };
+
+  /**
+   * A header-cursor answer: 304 = nothing new; 200 = one notification (the body, whatever its
+   * shape: the caller finds the driver's marker in it), its Last-Modified / ETag the next cursor.
+   */
+  const headerAnswer = (
+    outcome: Extract<Awaited<ReturnType<typeof getJson>["outcome"]>, { kind: "answer" }>,
+  ): void => {
+    const next = outcome.cursorHeaders ?? {};
+    if (outcome.status !== 304) {
+      if (next.lastModified === undefined && next.etag === undefined) {
+        failed(
+          `HTTP ${outcome.status} without Last-Modified or ETag: a header-cursor target must send one (or use --target-cursor url)`,
+          errorDelayMs(),
+        );
+        return;
+      }
+      const same =
+        next.lastModified === cursorHeaders.lastModified && next.etag === cursorHeaders.etag;
+      if (outcome.invalidUtf8) countError(ctx.stats, "poll answer is not valid UTF-8");
+      ctx.onConnected?.(userId);
+      ctx.onNotifications(userId, [outcome.body]);
+      cursorHeaders = next;
+      life.markConnected();
+      if (same) {
+        failed("cursor did not advance past the notifications it answered", errorDelayMs());
+        return;
+      }
+    } else {
+      ctx.onConnected?.(userId);
+      ctx.stats.emptyResponses += 1;
+      life.markConnected();
+    }
+    life.succeeded();
+    life.schedule(behaviour.nextDelayMs());
   };
 
   return life.client;

@@ -10,7 +10,7 @@
  * `id:` ignored, invalid UTF-8 replaced (all counted, once per stream); a redirect is never
  * followed.
  */
-import http from "node:http";
+import type http from "node:http";
 import { createSseParser, type SseEvent, SseLimitError } from "../sse-parser.ts";
 import { type ClientBounds, formatBytes, formatMs } from "./client-bounds.ts";
 import {
@@ -26,6 +26,7 @@ import { isExternal } from "./endpoint-rotation.ts";
 import { describeRequestError, isRedirect, redirectReason } from "./get-json.ts";
 import { INITIAL_CURSOR } from "./polling-client.ts";
 import { startRequestClocks } from "./request-clocks.ts";
+import { sendHttp1Request } from "./send-request.ts";
 
 /** EventSource's usual default before the server sends a `retry:` field. */
 export const DEFAULT_SSE_RETRY_MS = 2000;
@@ -119,11 +120,7 @@ export function createSseClient(
     const url = streamUrl(life.route.current(), userId);
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (lastEventId !== "") headers["last-event-id"] = lastEventId;
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      method: "GET",
+    const req = (ctx.sendRequest ?? sendHttp1Request)(url, {
       agent: life.agent,
       headers,
       maxHeaderSize: bounds.maxHeaderBytes,

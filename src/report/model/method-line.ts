@@ -2,6 +2,7 @@
  * The "Method" lines: what was run, on what, so a reader can judge and reproduce the numbers.
  * Plain text; the HTML and Markdown renderers escape it.
  */
+import { DIRECT_PATH, describeDeliveryPath } from "../../model/delivery-path.ts";
 import type { BenchResults, ResolvedParams } from "../../model/results.ts";
 import { groupKey } from "../../results/summarize-runs.ts";
 import {
@@ -119,11 +120,24 @@ export function describeScenarioMethod(results: BenchResults, group: ScenarioGro
     `long-poll hold: ${distinct(group, "longPollHoldMs", formatDurationMs)}`,
     `ramp ${formatDurationMs(p.rampMs)}, warm-up ${formatDurationMs(p.warmupMs)} (discarded), measured window ${distinct(group, "durationMs", formatDurationMs)}, drain up to ${formatDurationMs(p.drainMs)}`,
     `payload: ${distinct(group, "payloadBytes", (v) => formatBytes(v))}`,
+    describeDeliveryPaths(group),
     `strategies: ${group.strategies.join(", ")}`,
     repetitionsOf(results, group),
   ]
     .filter(Boolean)
     .join("; ");
+}
+
+/**
+ * Proxy, TLS, protocol and buffering of the group's runs: "delivery path: nginx (buffering
+ * off, HTTP/1.1 keep-alive upstream, read timeout 60 s), TLS, HTTP/2"; several when the
+ * scenario's steps vary it. Runs without the field (older files) went direct over HTTP/1.1.
+ */
+export function describeDeliveryPaths(group: ScenarioGroup): string {
+  const paths = [
+    ...new Set(group.runs.map((r) => describeDeliveryPath(r.deliveryPath?.path ?? DIRECT_PATH))),
+  ];
+  return `delivery path: ${paths.join(" / ")}${paths.length > 1 ? " (varied)" : ""}`;
 }
 
 /** The scenario's repetitions: sampling per step, or "3 repetitions per strategy"; "" for single runs. */

@@ -9,6 +9,8 @@ export const STRATEGY_COLORS: Readonly<Record<StrategyId, string>> = {
   "short-polling": "#D55E00",
   "long-polling": "#0072B2",
   sse: "#009E73",
+  // Okabe-Ito reddish purple: apart from SSE's green, as the two push strategies are compared most.
+  websocket: "#CC79A7",
 };
 
 /** Colour of model lines drawn beside measurements (e.g. the interval/2 model). */

@@ -27,6 +27,8 @@ export const STRATEGY_PAIRS: readonly (readonly [StrategyId, StrategyId])[] = [
   ["sse", "long-polling"],
   ["sse", "short-polling"],
   ["long-polling", "short-polling"],
+  // Opt-in: the question WebSocket raises is what it adds over SSE for one-way delivery.
+  ["websocket", "sse"],
 ];
 
 export type StrategyDiffStatus =

@@ -54,12 +54,30 @@ describe("npm run report", () => {
       expect(bad.stderr).toMatch(/^report: /);
     }
     expect(old.stderr).toContain(
-      "schemaVersion 0; this push-vs-poll reads versions 1 to 3: re-run npm run bench",
+      "schemaVersion 0; this push-vs-poll reads versions 1 to 4: re-run npm run bench",
     );
     expect(compare.code).toBe(0);
     expect(compare.stdout.trim()).toMatch(/cmp[/\\]comparison\.html$/);
     expect(await readFile(join(dir, "cmp", "comparison.md"), "utf8")).toContain(
       "0 change(s) beyond noise",
     );
+  });
+
+  test("--target-users re-estimates the answer's scale and leaves results.json alone", async () => {
+    const before = await readFile(join(dir, "a", "results.json"), "utf8");
+    const [ok, bad, withCompare] = await Promise.all([
+      report(join(dir, "a"), "--target-users", "250k"),
+      report(join(dir, "b"), "--target-users", "many"),
+      report("--compare", join(dir, "a"), join(dir, "b"), "--target-users", "5"),
+    ]);
+    expect(ok.code).toBe(0);
+    const summary = await readFile(join(dir, "a", "summary.md"), "utf8");
+    expect(summary).toContain("At 250,000 users (estimate; set with --target-users)");
+    expect(await readFile(join(dir, "a", "results.json"), "utf8")).toBe(before);
+    for (const failed of [bad, withCompare]) {
+      expect(failed.code).toBe(2);
+      expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(bad.stderr).toContain("--target-users 'many' is not a user count");
   });
 });

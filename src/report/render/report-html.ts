@@ -1,6 +1,6 @@
 /**
  * report.html: one self-contained page (Chart.js and its error-bars plugin inlined, no network):
- * the header, the verdict on top, the between-strategy verdicts, one section per scenario, then the fault runs (their own section, never in the verdict)
+ * the header, the answer (model/answer.ts), the verdict, the between-strategy verdicts, one section per scenario, then the fault runs (their own section, never in the verdict)
  * and the capacity runs. The sections render themselves (sections/); this file numbers the
  * embedded chart configurations and puts the page together.
  * Pure: the Chart.js source is passed in (see loadChartJsSource in write-report.ts).
@@ -12,7 +12,13 @@ import { buildReportCharts } from "../charts/scenario-charts.ts";
 import { LOG_TICK_LABEL_SOURCE } from "../charts/tick-format.ts";
 import { escapeHtml, jsonForScript } from "../markup/html.ts";
 import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
+import { ANSWER_SECTION_ID, renderAnswerSectionHtml } from "../sections/answer.ts";
 import { CAPACITY_SECTION_ID, renderCapacitySectionHtml } from "../sections/capacity.ts";
+import {
+  DELIVERY_PATH_SECTION_ID,
+  renderDeliveryPathSectionHtml,
+} from "../sections/delivery-path.ts";
+import { ENERGY_SECTION_ID, renderEnergySectionHtml } from "../sections/energy.ts";
 import { FAULTS_SECTION_ID, renderFaultSectionHtml } from "../sections/faults.ts";
 import { type NavItem, renderFooterHtml, renderHeaderHtml } from "../sections/header.ts";
 import { renderScenarioSectionHtml, sectionId } from "../sections/scenarios.ts";
@@ -82,23 +88,32 @@ export function renderHtml(results: BenchResults, chartJsSource: string): string
   const scenarioSections = scenarios.map(({ group, charts }) =>
     renderScenarioSectionHtml(results, group, charts, renderChart),
   );
+  const energySection = renderEnergySectionHtml(results, renderChart);
+  const deliveryPathSection = renderDeliveryPathSectionHtml(results);
   const faultSection = renderFaultSectionHtml(results, renderChart);
   const capacitySection = renderCapacitySectionHtml(results, renderChart);
   // computed once: the "Between strategies" section and the verdict's "vs best" column agree
   const diffs = buildStrategyDiffs(results);
   const diffSection = renderStrategyDiffsHtml(results, diffs);
+  const answerSection = renderAnswerSectionHtml(results);
   const nav: NavItem[] = [
+    ...(answerSection ? [{ id: ANSWER_SECTION_ID, label: "the answer" }] : []),
     ...(diffSection ? [{ id: STRATEGY_DIFFS_SECTION_ID, label: "between strategies" }] : []),
     ...scenarios.map(({ group }) => ({ id: sectionId(group.scenario), label: group.scenario })),
+    ...(deliveryPathSection ? [{ id: DELIVERY_PATH_SECTION_ID, label: "delivery path" }] : []),
+    ...(energySection ? [{ id: ENERGY_SECTION_ID, label: "radio energy" }] : []),
     ...(faultSection ? [{ id: FAULTS_SECTION_ID, label: "faults" }] : []),
     ...(capacitySection ? [{ id: CAPACITY_SECTION_ID, label: "capacity" }] : []),
   ];
   const body = [
     renderHeaderHtml(results, nav),
     "<main>",
+    ...(answerSection ? [answerSection] : []),
     renderVerdictSectionHtml(results, diffs),
     ...(diffSection ? [diffSection] : []),
     ...scenarioSections,
+    ...(deliveryPathSection ? [deliveryPathSection] : []),
+    ...(energySection ? [energySection] : []),
     ...(faultSection ? [faultSection] : []),
     ...(capacitySection ? [capacitySection] : []),
     "</main>",

@@ -1,15 +1,19 @@
 /**
- * summary.md: the verdict table, the between-strategy verdicts, per scenario its method, every invalid reason and warning and
+ * summary.md: the answer (per workload, what matters for the choice), the verdict table, the between-strategy verdicts, per scenario its method, every invalid reason and warning and
  * its key charts as images, then the fault and capacity sections, ready to paste into a README,
  * an issue or a blog post. The sections render themselves (sections/); this file decides which
  * image goes under which section.
  */
 import type { BenchResults } from "../../model/results.ts";
+import { isEnergyChartTitle } from "../charts/energy.ts";
 import { FAULT_CHART_TITLE } from "../charts/fault-recovery.ts";
 import { type MarkdownImage, renderMarkdownImage } from "../markup/markdown.ts";
 import { groupByScenario } from "../model/run-groups.ts";
 import { buildStrategyDiffs } from "../model/strategy-diffs.ts";
+import { renderAnswerSectionMarkdown } from "../sections/answer.ts";
 import { renderCapacityMarkdown } from "../sections/capacity.ts";
+import { renderDeliveryPathSectionMarkdown } from "../sections/delivery-path.ts";
+import { renderEnergySectionMarkdown } from "../sections/energy.ts";
 import { renderFaultSectionMarkdown } from "../sections/faults.ts";
 import { renderHeaderMarkdown } from "../sections/header.ts";
 import { renderScenarioMarkdown } from "../sections/scenarios.ts";
@@ -35,12 +39,15 @@ export function renderSummaryMarkdown(
   const diffs = buildStrategyDiffs(results);
   const out = [
     ...renderHeaderMarkdown(results),
+    ...renderAnswerSectionMarkdown(results),
     ...renderVerdictSectionMarkdown(results, diffs),
     ...renderStrategyDiffsMarkdown(results, diffs),
   ];
   // the fault chart goes to the Faults section, whatever a scenario happens to be called
   const faultImages = images.filter((image) => image.title === FAULT_CHART_TITLE);
-  const used = new Set<SummaryImage>(faultImages);
+  // the energy charts go to the radio energy section, after the scenarios
+  const energyImages = images.filter((image) => isEnergyChartTitle(image.title));
+  const used = new Set<SummaryImage>([...faultImages, ...energyImages]);
   for (const group of groupByScenario(results)) {
     const own: SummaryImage[] = [];
     for (const image of images) {
@@ -50,6 +57,8 @@ export function renderSummaryMarkdown(
     }
     out.push(...renderScenarioMarkdown(results, group, own));
   }
+  out.push(...renderDeliveryPathSectionMarkdown(results));
+  out.push(...renderEnergySectionMarkdown(results, energyImages));
   out.push(...renderFaultSectionMarkdown(results, faultImages));
   const capacityImages = images.filter(
     (image) => !used.has(image) && results.capacity.some((c) => belongsTo(image, c.scenario)),

@@ -13,8 +13,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BenchResults } from "../../model/results.ts";
 import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../../test-support/chromium.ts";
 import type { ChartSpec } from "../charts/chart-spec.ts";
+import { buildEnergyCharts } from "../charts/energy.ts";
 import { buildFaultCharts } from "../charts/fault-recovery.ts";
 import { buildReportCharts } from "../charts/scenario-charts.ts";
+import { buildEnergyGroups } from "../model/energy.ts";
 import { sunnyDayRuns } from "../model/run-groups.ts";
 import { createFixtureWithFaults } from "../test-support/fixture-faults.ts";
 import { createRepeatedFixture } from "../test-support/fixture-repeated.ts";
@@ -77,6 +79,7 @@ function checkWellFormedSvg(text: string): void {
 function allCharts(results: BenchResults): ChartSpec[] {
   return [
     ...buildReportCharts(results).flatMap(({ charts }) => charts),
+    ...buildEnergyCharts(buildEnergyGroups(results)),
     ...buildFaultCharts(results),
   ];
 }

@@ -7,8 +7,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { BenchResults } from "../../model/results.ts";
 import { buildCapacityCharts } from "../charts/capacity.ts";
+import { buildEnergyCharts } from "../charts/energy.ts";
 import { buildFaultCharts } from "../charts/fault-recovery.ts";
 import { buildReportCharts } from "../charts/scenario-charts.ts";
+import { buildEnergyGroups } from "../model/energy.ts";
 import { renderComparison } from "./comparison.ts";
 import {
   DEFAULT_IMAGE_SIZE,
@@ -71,6 +73,7 @@ export async function writeReport(
   const summaryImages: SummaryImage[] = [];
   for (const charts of [
     ...buildReportCharts(results).map((s) => s.charts),
+    buildEnergyCharts(buildEnergyGroups(results)),
     buildFaultCharts(results),
     buildCapacityCharts(results),
   ]) {

@@ -34,7 +34,8 @@ export interface FaultFixtureSpec {
   instances?: number;
   /** Shared by all strategies; per-strategy outcomes override. */
   common?: Partial<FaultResult>;
-  outcomes: Record<StrategyId, StrategyOutcome>;
+  /** The default suite's three; the opt-in websocket has no fault fixture. */
+  outcomes: Partial<Record<StrategyId, StrategyOutcome>>;
 }
 
 const CLIENTS = 200;
@@ -291,7 +292,9 @@ export function createFaultRun(
     random,
     noise,
   );
-  const { warnings = [], reconnects = 0, ...given } = spec.outcomes[strategy];
+  const outcomeSpec = spec.outcomes[strategy];
+  if (outcomeSpec === undefined) throw new Error(`no ${spec.kind} fixture outcome for ${strategy}`);
+  const { warnings = [], reconnects = 0, ...given } = outcomeSpec;
   const scale = (ms: number | null) =>
     ms === null || noise === undefined ? ms : Math.round(ms * noise.recovery);
   // "back" cannot come before the fault is over, "recovered" not before "back"

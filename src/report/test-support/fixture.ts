@@ -13,6 +13,7 @@ import { createRng } from "../../driver/publish-schedule.ts";
 import type { BenchResults, ResolvedParams, RunResult } from "../../model/results.ts";
 import type { StrategyId } from "../../model/strategies.ts";
 import { summarizeRuns } from "../../results/summarize-runs.ts";
+import { fixtureEnergy } from "./fixture-energy.ts";
 
 /** Seeded PRNG (the driver's mulberry32) so fixtures are byte-identical between test runs. */
 export const createRandom: (seed: number) => () => number = createRng;
@@ -119,6 +120,7 @@ export function createFixtureRun(
     strategy,
     repetition: 1,
     publisher: null,
+    energy: fixtureEnergy(strategy, params, deliveredInWindow),
     params,
     valid,
     invalidReasons: valid
@@ -286,7 +288,7 @@ export function createFixtureResults(): BenchResults {
 /** The results file around `runs`: the fixture's machine and method, summaries folded from the runs. */
 export function fixtureResults(runs: RunResult[]): BenchResults {
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     tool: { name: "push-vs-poll", version: "0.1.0" },
     createdAt: "2025-11-20T10:00:00.000Z",
     environment: {

@@ -1,0 +1,137 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCENARIO_IDS } from "../../scenarios/index.ts";
+import { PARAM_LIMITS } from "../model/param-limits.ts";
+import { UsageError } from "../util/usage-error.ts";
+import { resolvePlan } from "./resolve-runs.ts";
+import { parseScenarioFileText, readScenarioFiles } from "./scenario-file.ts";
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a UsageError");
+}
+
+const mine = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    scenarios: [{ id: "my-app", description: "My workload.", params, ...extra }],
+  });
+
+describe("parseScenarioFileText", () => {
+  it("a user's numbers, the rest from the defaults, and the standard quick form", () => {
+    const [scenario] = parseScenarioFileText(
+      mine({ clients: 4_000, ratePerSec: 1 / 60, payloadBytes: 2_048, shortPollIntervalMs: 5_000 }),
+      "mine.json",
+    );
+    expect(scenario?.params).toMatchObject({
+      clients: 4_000,
+      payloadBytes: 2_048,
+      longPollHoldMs: PARAM_LIMITS.longPollHoldMs.default,
+      fanout: "per-user",
+      // one 5 s poll + 10 % jitter + 1 s
+      drainMs: 6_500,
+    });
+    expect(scenario?.quick.params).toMatchObject({ clients: 20, durationMs: 1_000 });
+    const runs = resolvePlan(scenario ? [scenario] : [], { quick: true, strategies: ["sse"] }).runs;
+    expect(runs[0]?.params).toMatchObject({ clients: 20, payloadBytes: 2_048 });
+  });
+
+  it("names the file, the JSON path, the value and the fix", () => {
+    expect(messageOf(() => parseScenarioFileText(mine({ ratePerSec: -1 }), "mine.json"))).toBe(
+      "mine.json: scenarios[0].params.ratePerSec: -1 is out of range; use 0..100 (notifications per user per second)",
+    );
+    expect(messageOf(() => parseScenarioFileText(mine({ rate: 1 }), "f.json"))).toMatch(
+      /^f\.json: scenarios\[0\]\.params\.rate: is not a parameter; known: clients, ratePerSec/,
+    );
+    expect(
+      messageOf(() =>
+        parseScenarioFileText(
+          mine({}, { fault: { kind: "redis-blip", atMs: 1_000, durationMs: 20_000 } }),
+          "f.json",
+        ),
+      ),
+    ).toMatch(/^f\.json: scenarios\[0\]\.fault\.atMs: the fault \(atMs 1000 \+ durationMs 20000\)/);
+    expect(messageOf(() => parseScenarioFileText("{", "f.json"))).toMatch(
+      /^f\.json: not valid JSON \(.+\); a scenario file is JSON like \{"scenarios"/,
+    );
+    expect(messageOf(() => parseScenarioFileText("[]", "f.json"))).toMatch(
+      /^f\.json: is a list; wrap it as \{"scenarios": \[\.\.\.\]\}/,
+    );
+    expect(messageOf(() => parseScenarioFileText('{"scenarios": []}', "f.json"))).toBe(
+      "f.json: scenarios: is empty; give at least one scenario",
+    );
+    const twice = JSON.stringify({
+      scenarios: [
+        { id: "a", description: "x" },
+        { id: "a", description: "y" },
+      ],
+    });
+    expect(messageOf(() => parseScenarioFileText(twice, "f.json"))).toBe(
+      "f.json: scenarios[1].id: 'a' is used twice in this file; give each scenario its own id",
+    );
+  });
+
+  it("sweeps over any numeric parameter, faults and the quick form", () => {
+    const [sweep] = parseScenarioFileText(
+      mine(
+        {},
+        {
+          sweep: { parameter: "longPollHoldMs", steps: [{ value: 5_000 }, { value: 25_000 }] },
+          quick: { steps: [{ value: 500 }] },
+        },
+      ),
+      "f.json",
+    );
+    const runs = resolvePlan(sweep ? [sweep] : [], { quick: true, strategies: ["long-polling"] });
+    expect(runs.runs.map((r) => r.step)).toEqual([
+      { parameter: "longPollHoldMs", label: "500", value: 500 },
+    ]);
+    const [fault] = parseScenarioFileText(
+      mine(
+        { durationMs: 20_000 },
+        {
+          fault: { kind: "reconnect-storm", atMs: 5_000, durationMs: 1_000 },
+          quick: { params: { durationMs: 5_000 }, fault: { atMs: 1_500 } },
+        },
+      ),
+      "f.json",
+    );
+    expect(fault?.quick.fault).toEqual({ atMs: 1_500 });
+  });
+});
+
+describe("readScenarioFiles", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "pvp-scenario-file-"));
+    await writeFile(path.join(dir, "a.json"), mine());
+    await writeFile(
+      path.join(dir, "steady.json"),
+      JSON.stringify({ scenarios: [{ id: "steady", description: "x" }] }),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads files in order; ids are unique across files and apart from the built-ins", () => {
+    const a = path.join(dir, "a.json");
+    expect(readScenarioFiles([a], SCENARIO_IDS).map((s) => s.id)).toEqual(["my-app"]);
+    expect(messageOf(() => readScenarioFiles([a, a], SCENARIO_IDS))).toBe(
+      `${a}: scenarios[0].id: 'my-app' is also in ${a}; give each scenario its own id.`,
+    );
+    const steady = path.join(dir, "steady.json");
+    expect(messageOf(() => readScenarioFiles([steady], SCENARIO_IDS))).toBe(
+      `${steady}: scenarios[0].id: 'steady' is a built-in scenario's id; give yours another, e.g. 'my-steady'.`,
+    );
+    expect(messageOf(() => readScenarioFiles([path.join(dir, "none.json")], []))).toMatch(
+      /cannot read it \(ENOENT\); give the path of a JSON scenario file/,
+    );
+  });
+});
