@@ -171,7 +171,9 @@ export const ANSWER_FIGURES: readonly AnswerFigure[] = [
     read: (run) => {
       const tls = run.deliveryPath?.tls ?? null;
       const seconds = windowSeconds(run);
-      return tls === null || seconds === null ? null : tls.full / run.params.clients / (seconds / 60);
+      return tls === null || seconds === null
+        ? null
+        : tls.full / run.params.clients / (seconds / 60);
     },
     optional: true,
   },

@@ -187,7 +187,9 @@ describe("the scale estimate", () => {
     expect(estimate?.processes).toBe(processes);
     expect(estimate?.cpuCores).toBeCloseTo((variableMs + 30 * processes) / 1000, 9);
     expect(estimate?.memoryBytes).toBeCloseTo(80e6 * processes + 20_000 * users, 3);
-    expect(estimate?.redisCommandsPerSec).toBeCloseTo(10 * deliveriesPerUserSec * users, 6);
+    // Redis: this workload's own commands per user-second, times the users
+    const redisPerUserSec = (run.redis?.commands ?? 0) / seconds / run.params.clients;
+    expect(estimate?.redisCommandsPerSec).toBeCloseTo(redisPerUserSec * users, 6);
     expect(estimate?.cpuCoresHalfWidth).toBeNull();
     // a fixed cost above the budget: no number of processes holds the load
     const heavy = {

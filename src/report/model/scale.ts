@@ -48,7 +48,7 @@ export interface ScaleEstimate {
   egressBytesPerSec: number;
   /** Bytes the servers receive. */
   ingressBytesPerSec: number;
-  /** Redis commands per second (commands per delivery x deliveries); null when unknown. */
+  /** Redis commands per second (this workload's per-user rate x users); null when unknown. */
   redisCommandsPerSec: number | null;
 }
 
@@ -58,6 +58,8 @@ interface PerUserRates {
   requests: number;
   bytesToClients: number;
   bytesFromClients: number;
+  /** Redis commands per user-second; null when the runs did not read Redis INFO. */
+  redisCommands: number | null;
 }
 
 function perUserRates(runs: readonly RunResult[]): PerUserRates | null {
@@ -73,6 +75,10 @@ function perUserRates(runs: readonly RunResult[]): PerUserRates | null {
     requests: mean((run) => run.http.requests),
     bytesToClients: mean((run) => run.http.bytesReceived),
     bytesFromClients: mean((run) => run.http.bytesSent),
+    // the workload's own Redis rate: per delivery would say 0 for an idle poller's reads
+    redisCommands: usable.every((run) => run.redis !== null)
+      ? mean((run) => run.redis?.commands ?? 0)
+      : null,
   };
 }
 
@@ -109,7 +115,6 @@ function perUserCpu(
 
 /** What `users` users of this workload send and receive: the per-user rates times `users`. */
 function trafficAt(
-  costs: StrategyUnitCosts,
   rates: PerUserRates,
   users: number,
 ): Pick<
@@ -120,10 +125,7 @@ function trafficAt(
     requestsPerSec: rates.requests * users,
     egressBytesPerSec: rates.bytesToClients * users,
     ingressBytesPerSec: rates.bytesFromClients * users,
-    redisCommandsPerSec:
-      costs.redisCommandsPerDelivery === null
-        ? null
-        : costs.redisCommandsPerDelivery.value * rates.deliveries * users,
+    redisCommandsPerSec: rates.redisCommands === null ? null : rates.redisCommands * users,
   };
 }
 
@@ -171,7 +173,7 @@ function linearEstimate(
           0,
         ) /
           measured.length),
-    ...trafficAt(costs, rates, users),
+    ...trafficAt(rates, users),
   };
 }
 
@@ -203,7 +205,7 @@ export function estimateAtScale(
     cpuCores: (variable.msPerSec + fixedMsPerSec * shownProcesses) / 1000,
     cpuCoresHalfWidth: variable.halfWidth === null ? null : variable.halfWidth / 1000,
     memoryBytes,
-    ...trafficAt(costs, rates, users),
+    ...trafficAt(rates, users),
   };
 }
 
