@@ -4,6 +4,7 @@
  * down and started again, real sockets dropped, real history trimmed. Asserts the invariants of
  * recovery (recovered, lost = 0, duplicates = 0, resets counted), never speed.
  */
+
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,15 +15,11 @@ import { FAULT_SCENARIO_IDS, getScenario } from "../scenarios/index.ts";
 import type { BenchResults, RunResult } from "../src/model/results.ts";
 import { STRATEGIES } from "../src/model/strategies.ts";
 import { validateResults } from "../src/results/validate-results.ts";
+import { reasonsBesidesDriverHealth } from "./test-support/driver-health.ts";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BENCH = ["--import", "tsx", path.join(ROOT, "scripts/bench.ts")];
-
-/** An invalid reason from the driver's self-check (its CPU or event loop), not from the run. */
-function isDriverHealthReason(reason: string): boolean {
-  return /^driver (CPU was|event-loop delay p99 was) /.test(reason);
-}
 
 describe("npm run bench -- --quick --strategies all --scenario faults", () => {
   let outDir: string;
@@ -80,11 +77,8 @@ describe("npm run bench -- --quick --strategies all --scenario faults", () => {
   it.each(cases)("%s / %s: valid, recovered, nothing lost, nothing twice", (id, strategy) => {
     const r = runOf(id, strategy);
     const name = `${id}/${strategy}: ${r.invalidReasons.join("; ")} ${r.warnings.join("; ")}`;
-    // Valid, unless the only reasons are the driver's own health: with the other test files
-    // running on the same two cores, the driver's event loop can be late, which invalidates the
-    // run's timing (as it should) but says nothing about recovery, which is what this checks.
-    const otherReasons = r.invalidReasons.filter((reason) => !isDriverHealthReason(reason));
-    expect(otherReasons, name).toEqual([]);
+    // Valid, unless the only reasons are the driver's own health (test-support/driver-health.ts).
+    expect(reasonsBesidesDriverHealth(r.invalidReasons), name).toEqual([]);
     const fault = r.fault;
     expect(fault, name).not.toBeNull();
     if (!fault) return;

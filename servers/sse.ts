@@ -15,9 +15,10 @@
  */
 
 import type { Response } from "express";
-import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
+import type { ReadResult } from "../src/notifications/index.ts";
 import { waitForDrainOrStall } from "./drain-or-stall.ts";
 import { sendUnavailable } from "./http-errors.ts";
+import { startPushFollower } from "./push-follower.ts";
 import { parseCursor, parseUserId, singleQuery } from "./request-validation.ts";
 import type { SseCutReason } from "./server-metrics.ts";
 import { formatSseBatchEvents, formatSseComment, formatSseRetry } from "./sse-format.ts";
@@ -36,21 +37,17 @@ export const installSse: RouteInstaller = (app, context) => {
     if (release === undefined) return;
 
     let stream: SseStream | undefined;
-    const follower = new CursorFollower({
+    const started = await startPushFollower({
       source,
       userId,
-      from: cursor === undefined ? { latest: 0 } : { after: cursor },
+      cursor,
       pageSize: options.pageSize,
       onBatch: (batch) => stream?.sendBatch(batch),
+      release,
+      res,
     });
-    let first: ReadResult;
-    try {
-      first = await follower.start();
-    } catch {
-      release();
-      sendUnavailable(res);
-      return;
-    }
+    if (started === null) return;
+    const { follower, first } = started;
     if (context.isShuttingDown() || res.destroyed) {
       release();
       follower.stop();

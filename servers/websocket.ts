@@ -23,9 +23,10 @@
 
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { CursorFollower, type ReadResult } from "../src/notifications/index.ts";
+import type { ReadResult } from "../src/notifications/index.ts";
 import { waitForDrainOrStall } from "./drain-or-stall.ts";
 import { sendUnavailable } from "./http-errors.ts";
+import { startPushFollower } from "./push-follower.ts";
 import { parseOptionalCursor, parseUserId, singleQuery } from "./request-validation.ts";
 import type { SseCutReason } from "./server-metrics.ts";
 import type { RouteInstaller, StrategyContext } from "./strategy-context.ts";
@@ -62,21 +63,17 @@ export const installWebSocket: RouteInstaller = (app, context) => {
     if (release === undefined) return;
 
     let stream: WebSocketStream | undefined;
-    const follower = new CursorFollower({
+    const started = await startPushFollower({
       source,
       userId,
-      from: cursor === undefined ? { latest: 0 } : { after: cursor },
+      cursor,
       pageSize: options.pageSize,
       onBatch: (batch) => stream?.sendBatch(batch),
+      release,
+      res,
     });
-    let first: ReadResult;
-    try {
-      first = await follower.start();
-    } catch {
-      release();
-      sendUnavailable(res);
-      return;
-    }
+    if (started === null) return;
+    const { follower, first } = started;
     if (context.isShuttingDown() || res.destroyed || req.socket.destroyed) {
       release();
       follower.stop();
