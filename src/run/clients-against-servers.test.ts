@@ -126,13 +126,19 @@ describe.each(STRATEGIES)("%s client", (strategy) => {
       await h.source.close();
     }
     const wire = h.wire.snapshot();
-    // Socket-level counting: what one side wrote is exactly what the other side read.
+    // Socket-level counting: what one side wrote is exactly what the other side read. One race
+    // is real, not a counting error: a long poll answered by the server's shutdown is followed
+    // at once by the client's next poll, written to a socket the server no longer reads, so
+    // the clients may have sent up to one request per user more than the server read.
     expect(wire.bytesSent).toBeGreaterThan(0);
-    expect(wire.bytesSent).toBe(h.serverBytes.read);
-    expect({ sent: wire.bytesSent, received: wire.bytesReceived }).toEqual({
-      sent: h.serverBytes.read,
-      received: h.serverBytes.written,
-    });
+    expect(wire.bytesReceived).toBe(h.serverBytes.written);
+    if (strategy === "long-polling") {
+      const unread = wire.bytesSent - h.serverBytes.read;
+      expect(unread).toBeGreaterThanOrEqual(0);
+      expect(unread).toBeLessThanOrEqual(USERS * 512);
+    } else {
+      expect(wire.bytesSent).toBe(h.serverBytes.read);
+    }
     // One connection per user: nobody shares a socket with another simulated user.
     expect(wire.connectionsOpened).toBeGreaterThanOrEqual(USERS);
   });
