@@ -38,7 +38,7 @@ Options:
   --scenario-file F  your scenario file (JSON, as for npm run bench; repeatable) instead of
                      the built-ins; run it with k6 run -e SCENARIOS_JSON=<out> -e SCENARIO=<id>
   --out FILE         where to write (default ${DEFAULT_SCENARIO_FILE}; with one
-                     --scenario-file F.json: F.k6.json next to it)
+                     --scenario-file F.json or F.yaml: F.k6.json next to it)
   --quick            the --quick form of every scenario (a smoke test, not a measurement)
   -h, --help         show this help
 `;
@@ -96,7 +96,10 @@ export function buildScenarioFile(
   scenarios: readonly Scenario[] = k6Scenarios(),
   source = "scenarios/index.ts",
 ): ScenarioFile {
-  const args = [quick ? "--quick" : "", source.endsWith(".json") ? `--scenario-file ${source}` : ""]
+  const args = [
+    quick ? "--quick" : "",
+    /\.(json|ya?ml)$/i.test(source) ? `--scenario-file ${source}` : "",
+  ]
     .filter((a) => a !== "")
     .join(" ");
   return {
@@ -165,7 +168,7 @@ async function main(argv: readonly string[]): Promise<number> {
       if (files.length > 1 || only === undefined) {
         throw new UsageError("several --scenario-file: give --out FILE for the k6 scenario file.");
       }
-      outPath = only.replace(/(\.json)?$/i, ".k6.json");
+      outPath = only.replace(/(\.json|\.ya?ml)?$/i, ".k6.json");
     }
     file = buildScenarioFile(quick, scenarios, files.join(", "));
   }

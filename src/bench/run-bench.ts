@@ -233,6 +233,7 @@ export async function runBench(
         signal,
         clientBounds: options.clientBounds,
         energy: energyAssumptions(options.energy),
+        driverWorkers: options.driverWorkers,
         onProgress: progressFor,
       });
     } catch (error) {

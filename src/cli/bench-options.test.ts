@@ -9,6 +9,7 @@ import {
   type BenchOptions,
   DEFAULT_MAX_REPEAT,
   DEFAULT_TIME_BUDGET_MS,
+  MAX_DRIVER_WORKERS,
   MAX_REPEAT,
   MIN_CONFIDENT_REPEAT,
   MIN_REPEAT,
@@ -44,8 +45,29 @@ describe("parseBenchOptions: defaults", () => {
       deliveryPath: {},
       fileScenarios: [],
       workload: { overrides: {}, sweep: null, historyMaxLen: null },
+      driverWorkers: 0,
     });
   });
+});
+
+describe("--driver-workers", () => {
+  it("takes a whole number of worker processes, 0 (in process) to the cap", () => {
+    expect(parseBenchOptions(["--driver-workers", "2"]).driverWorkers).toBe(2);
+    expect(parseBenchOptions(["--driver-workers", "0"]).driverWorkers).toBe(0);
+    expect(parseBenchOptions(["--driver-workers", String(MAX_DRIVER_WORKERS)]).driverWorkers).toBe(
+      MAX_DRIVER_WORKERS,
+    );
+  });
+
+  it.each([["1.5"], ["two"], [""], [String(MAX_DRIVER_WORKERS + 1)]])(
+    "refuses %j with one line naming the flag and the range",
+    (value) => {
+      expect(() => parseBenchOptions(["--driver-workers", value])).toThrow(UsageError);
+      expect(() => parseBenchOptions(["--driver-workers", value])).toThrow(
+        new RegExp(`--driver-workers .* from 0 to ${MAX_DRIVER_WORKERS}`),
+      );
+    },
+  );
 });
 
 describe("parseBenchOptions: valid flags", () => {

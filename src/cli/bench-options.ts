@@ -177,7 +177,15 @@ export interface BenchOptions {
    * `--history` and `--sweep` (src/cli/workload-flags.ts).
    */
   workload: WorkloadOptions;
+  /**
+   * `--driver-workers N`: the simulated users in N child processes (0 = in the bench's own
+   * process, the default). Fault runs keep theirs in process.
+   */
+  driverWorkers: number;
 }
+
+/** `--driver-workers` bounds: a hard cap, well above what a machine's cores can feed. */
+export const MAX_DRIVER_WORKERS = 16;
 
 /** The scenario an id of `options.scenarios` names: one of the files' or a built-in. */
 export function scenarioOf(options: Pick<BenchOptions, "fileScenarios">, id: string): Scenario {
@@ -210,6 +218,7 @@ const FLAGS = {
   "max-repeat": { type: "string" },
   "confident-on": { type: "string" },
   quick: { type: "boolean" },
+  "driver-workers": { type: "string" },
   out: { type: "string" },
   "redis-url": { type: "string" },
   "allow-remote": { type: "string" },
@@ -262,6 +271,10 @@ Options:
                        ${CONFIDENT_ON_NAMES.join(",")} (default: ${DEFAULT_CONFIDENT_ON.join(",")})
   --quick              seconds-long runs with few clients: a smoke test of the whole suite
                        (under a minute), not a measurement
+  --driver-workers N   hold the simulated users in N driver processes (0..${MAX_DRIVER_WORKERS}; default 0:
+                       in this one), user i in worker i mod N, figures merged exactly; the
+                       bench process keeps the servers and the publisher. For client counts
+                       or rates one event loop cannot drive; fault runs stay in process
   --out DIR            output directory (default: ${DEFAULT_OUT_DIR})
   --redis-url URL      use this Redis (redis:// or rediss://) instead of spawning one;
                        loopback only (127.0.0.0/8, ::1) unless --allow-remote names its host
@@ -339,6 +352,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     deliveryPath: {},
     fileScenarios: [],
     workload: { overrides: {}, sweep: null, historyMaxLen: null },
+    driverWorkers: 0,
   };
   if (options.help) return options;
   if (values["target-users"] !== undefined) {
@@ -391,6 +405,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       );
     }
     options.durationMs = durationMs;
+  }
+  if (values["driver-workers"] !== undefined) {
+    options.driverWorkers = parseIntegerFlag(
+      values["driver-workers"],
+      "--driver-workers",
+      0,
+      MAX_DRIVER_WORKERS,
+    );
   }
   if (values.out !== undefined) {
     if (values.out.trim() === "") {

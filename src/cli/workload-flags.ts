@@ -271,7 +271,7 @@ export function takeScenarioFiles(argv: readonly string[]): { argv: string[]; fi
   for (const file of files) {
     if (file.trim() === "") {
       throw new UsageError(
-        "--scenario-file is empty; give a JSON scenario file, e.g. --scenario-file examples/chat-unread-badge.json.",
+        "--scenario-file is empty; give a JSON or YAML scenario file, e.g. --scenario-file examples/chat-unread-badge.json.",
       );
     }
   }

@@ -7,7 +7,12 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { chunkBytes, type TimelineRecorder, TrafficTimelines } from "./traffic-timeline.ts";
+import {
+  chunkBytes,
+  type TimelineLimits,
+  type TimelineRecorder,
+  TrafficTimelines,
+} from "./traffic-timeline.ts";
 
 export interface WireSnapshot {
   connectionsOpened: number;
@@ -27,7 +32,12 @@ export class WireCounter {
    * When each sampled client moved its bytes (the radio energy model's input): every agent of
    * createAgent() is one client and records into its own timeline when it is in the sample.
    */
-  readonly timelines = new TrafficTimelines();
+  readonly timelines: TrafficTimelines;
+
+  /** `timelineLimits`: the energy sample's bounds (a driver worker samples its share of them). */
+  constructor(timelineLimits?: TimelineLimits) {
+    this.timelines = new TrafficTimelines(timelineLimits);
+  }
 
   /** A timeline for one client's sockets (pass it to track()), or null outside the sample. */
   openTimeline(): TimelineRecorder | null {

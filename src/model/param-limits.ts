@@ -3,7 +3,7 @@
  * meaning, and the bounds on a whole plan. The scenario schema (src/model/scenario-schema.ts,
  * and so the ScenarioParams type, the scenario-file validator and docs/scenario.schema.json),
  * the safety bounds (src/plan/safety.ts), the `npm run bench` flag ranges and help text
- * (src/cli/bench-options.ts) and the results validator (src/results/validate-results.ts) all
+ * (src/cli/bench-options.ts) and the results schema (src/model/results-schema.ts) all
  * read it, so a limit is changed here once. The limits keep one run sane on a 2-core laptop.
  * A new entry here is a new parameter: the schema and the type follow from it.
  */

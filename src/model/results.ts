@@ -403,6 +403,29 @@ export interface DriverCost {
   rssBytes: number;
   /** Driver RSS growth from before clients connected, divided by clients. */
   rssPerClientBytes: number | null;
+  /**
+   * `--driver-workers N`: each worker process's share, whose sums are the run's figures. Absent
+   * when the clients ran in the bench's own process. With workers, cpuUtilization and
+   * eventLoopDelayP99Ms are the busiest driver process's (the coordinator's included), and
+   * cpuSeconds and rssBytes the sums.
+   */
+  workers?: DriverWorkerShare[];
+}
+
+/** One `--driver-workers` process: its users and what it counted. */
+export interface DriverWorkerShare {
+  clients: number;
+  /** Its users' ledger over the whole run. */
+  published: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  /** Requests and bytes on the wire (both directions) in the measured window. */
+  requests: number;
+  bytes: number;
+  cpuUtilization: number;
+  eventLoopDelayP99Ms: number;
+  rssBytes: number;
 }
 
 /** One autocannon measurement: a closed loop (targetRps null) or a rate-limited step. */

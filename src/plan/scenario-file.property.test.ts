@@ -2,9 +2,11 @@
  * Property tests of the scenario-file validator: arbitrary JSON, and valid files with one field
  * replaced by an arbitrary value, give either scenarios the planner accepts (or refuses in one
  * line) or one line naming the file and the JSON path of the bad field; never a stack trace.
+ * The same holds for arbitrary YAML, and a file written in YAML reads exactly as in JSON.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { PARAM_NAMES } from "../model/param-limits.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { resolvePlan } from "./resolve-runs.ts";
@@ -64,9 +66,9 @@ function withField(fieldPath: readonly string[], value: unknown): unknown {
   return { scenarios: [scenario] };
 }
 
-function expectScenariosOrOneLine(text: string): void {
+function expectScenariosOrOneLine(text: string, name = "f.json"): void {
   try {
-    const scenarios = parseScenarioFileText(text, "f.json");
+    const scenarios = parseScenarioFileText(text, name);
     expect(scenarios.length).toBeGreaterThan(0);
     try {
       resolvePlan(scenarios, { quick: true, strategies: ["short-polling", "sse"] });
@@ -79,8 +81,9 @@ function expectScenariosOrOneLine(text: string): void {
     const message = (error as UsageError).message;
     expect(message).not.toMatch(LINE_BREAK);
     expect(message).not.toMatch(/\bat .+:\d+:\d+/);
-    expect(message).toMatch(
-      /^f\.json: (scenarios|not valid JSON|is a list|\$schema|[a-zA-Z$]+: is not|.+ is not an object; give an object with \$schema, scenarios$)/,
+    expect(message.startsWith(`${name}: `)).toBe(true);
+    expect(message.slice(name.length + 2)).toMatch(
+      /^(scenarios|not valid (JSON|YAML)|is a list|is empty|\$schema|[a-zA-Z$]+: is not|.+ is not an object; give an object with \$schema, scenarios$|-?(Infinity|NaN) is not a finite number)/,
     );
   }
 }
@@ -88,9 +91,8 @@ function expectScenariosOrOneLine(text: string): void {
 describe("scenario files with arbitrary content", () => {
   it("any JSON text: scenarios or one line naming the file and the path", () => {
     fc.assert(
-      fc.property(
-        fc.oneof(fc.json({ maxDepth: 3 }), fc.string({ maxLength: 40 })),
-        expectScenariosOrOneLine,
+      fc.property(fc.oneof(fc.json({ maxDepth: 3 }), fc.string({ maxLength: 40 })), (text) =>
+        expectScenariosOrOneLine(text),
       ),
       { numRuns: NUM_RUNS },
     );
@@ -110,6 +112,61 @@ describe("scenario files with arbitrary content", () => {
           expect(message.startsWith(`f.json: scenarios[0].${fieldPath[0]}`)).toBe(true);
         }
         expectScenariosOrOneLine(text);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("any text as YAML: scenarios or one line naming the file", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.json({ maxDepth: 3 }).map((text) => stringify(JSON.parse(text))),
+          fc
+            .array(
+              fc.constantFrom(
+                "scenarios:",
+                "  - ",
+                "id: a",
+                "    ",
+                "- ",
+                "&x ",
+                "*x",
+                ": ",
+                "\n",
+                "'",
+                "{",
+                "]",
+                "\t",
+                "#",
+              ),
+              { maxLength: 12 },
+            )
+            .map((parts) => parts.join("")),
+        ),
+        (text) => expectScenariosOrOneLine(text, "f.yaml"),
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it("a file written in YAML reads exactly as the same file in JSON: the scenarios or the message", () => {
+    const outcome = (text: string, name: string) => {
+      try {
+        return { scenarios: parseScenarioFileText(text, name) };
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        const message = (error as Error).message;
+        expect(message.startsWith(`${name}: `)).toBe(true);
+        return { message: message.slice(name.length) };
+      }
+    };
+    fc.assert(
+      fc.property(path, anyValue, (fieldPath, value) => {
+        const json = JSON.stringify(withField(fieldPath, value));
+        const yaml = stringify(JSON.parse(json));
+        expect(outcome(yaml, "f.yaml")).toEqual(outcome(json, "f.json"));
       }),
       { numRuns: NUM_RUNS },
     );

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,9 @@ import { SCENARIO_IDS } from "../../scenarios/index.ts";
 import { PARAM_LIMITS } from "../model/param-limits.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { resolvePlan } from "./resolve-runs.ts";
-import { parseScenarioFileText, readScenarioFiles } from "./scenario-file.ts";
+import { parseScenarioFileText, readScenarioFile, readScenarioFiles } from "./scenario-file.ts";
+
+const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -131,7 +133,115 @@ describe("readScenarioFiles", () => {
       `${steady}: scenarios[0].id: 'steady' is a built-in scenario's id; give yours another, e.g. 'my-steady'.`,
     );
     expect(messageOf(() => readScenarioFiles([path.join(dir, "none.json")], []))).toMatch(
-      /cannot read it \(ENOENT\); give the path of a JSON scenario file/,
+      /cannot read it \(ENOENT\); give the path of a JSON or YAML scenario file/,
+    );
+  });
+});
+
+/** A scenario file in YAML: `my-app` with the given params block (indented lines). */
+const mineYaml = (params: string) =>
+  ["scenarios:", "  - id: my-app", "    description: My workload.", "    params:", params, ""].join(
+    "\n",
+  );
+
+describe("YAML scenario files", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "pvp-scenario-yaml-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("examples/chat-unread-badge.yaml, read as --scenario-file reads it, is the JSON example's workload", () => {
+    const yaml = path.join(EXAMPLES, "chat-unread-badge.yaml");
+    const fromYaml = readScenarioFiles([yaml], SCENARIO_IDS);
+    expect(fromYaml.map((s) => s.id)).toEqual(["chat-unread-badge"]);
+    expect(fromYaml[0]?.params).toMatchObject({
+      clients: 2_000,
+      ratePerSec: 0.033,
+      payloadBytes: 300,
+    });
+    expect(fromYaml).toEqual(readScenarioFile(path.join(EXAMPLES, "chat-unread-badge.json")));
+    const plan = resolvePlan(fromYaml, { quick: true, strategies: ["sse"] });
+    expect(plan.runs[0]?.params).toMatchObject({ clients: 20, ratePerSec: 1, payloadBytes: 300 });
+  });
+
+  it(".yaml and .yml meet the same schema, with the same path-naming messages as JSON", async () => {
+    const yml = path.join(dir, "mine.yml");
+    await writeFile(yml, mineYaml("      clients: 4000\n      shortPollIntervalMs: 5000"));
+    const [scenario] = readScenarioFiles([yml], SCENARIO_IDS);
+    expect(scenario?.params).toMatchObject({ clients: 4_000, drainMs: 6_500 });
+    expect(scenario).toEqual(
+      parseScenarioFileText(mine({ clients: 4_000, shortPollIntervalMs: 5_000 }), "mine.json")[0],
+    );
+    expect(
+      messageOf(() => parseScenarioFileText(mineYaml("      ratePerSec: -1"), "mine.yaml")),
+    ).toBe(
+      "mine.yaml: scenarios[0].params.ratePerSec: -1 is out of range; use 0..100 (notifications per user per second)",
+    );
+    const bad = path.join(dir, "bad.YAML");
+    await writeFile(bad, mineYaml("      rate: 1"));
+    expect(messageOf(() => readScenarioFiles([bad], SCENARIO_IDS))).toMatch(
+      new RegExp(
+        `^${bad.replaceAll(".", "\\.")}: scenarios\\[0\\]\\.params\\.rate: is not a parameter; known: clients,`,
+      ),
+    );
+  });
+
+  it("the README's YAML example is a valid scenario file", async () => {
+    const readme = await readFile(path.resolve(EXAMPLES, "../README.md"), "utf8");
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const [scenario] = parseScenarioFileText(block, "README.yaml");
+      expect(scenario?.params).toMatchObject({ clients: 4_000, shortPollIntervalMs: 5_000 });
+    }
+  });
+
+  it("a YAML syntax error is one line naming the file, the line and the column", () => {
+    const misindented = ["scenarios:", "  - id: my-app", "   description: x", ""].join("\n");
+    expect(messageOf(() => parseScenarioFileText(misindented, "f.yaml"))).toBe(
+      "f.yaml: not valid YAML at line 3, column 1 (Sequence item without - indicator); a scenario file is YAML like 'scenarios: [{id: my-app, description: ..., params: {...}}]' (see docs/scenario.schema.json).",
+    );
+    const twice = mineYaml("      clients: 10\n      clients: 20");
+    expect(messageOf(() => parseScenarioFileText(twice, "f.yml"))).toMatch(
+      /^f\.yml: not valid YAML at line 6, column 7 \(Map keys must be unique\); /,
+    );
+    expect(
+      messageOf(() => parseScenarioFileText("scenarios: []\n---\nmore: 1\n", "f.yaml")),
+    ).toMatch(/^f\.yaml: not valid YAML at line 2, column 1 \(Source contains multiple documents/);
+    expect(messageOf(() => parseScenarioFileText("scenarios: [1, 2\n", "f.yaml"))).toMatch(
+      /^f\.yaml: not valid YAML at line \d+, column \d+ \(.+\); a scenario file is YAML like/,
+    );
+    expect(messageOf(() => parseScenarioFileText("scenarios: *nowhere\n", "f.yaml"))).toMatch(
+      /^f\.yaml: not valid YAML \(.*nowhere.*\); a scenario file is YAML like/,
+    );
+  });
+
+  it("YAML 1.2: what JSON cannot say is refused by name, and `yes` is no boolean", () => {
+    expect(
+      messageOf(() => parseScenarioFileText(mineYaml("      ratePerSec: .inf"), "f.yaml")),
+    ).toBe(
+      "f.yaml: scenarios[0].params.ratePerSec: Infinity is not a finite number; write a number",
+    );
+    const yes = [
+      ...mineYaml("      clients: 10").split("\n").slice(0, -1),
+      "    defaultSuite: yes",
+      "",
+    ];
+    expect(messageOf(() => parseScenarioFileText(yes.join("\n"), "f.yaml"))).toBe(
+      "f.yaml: scenarios[0].defaultSuite: must be true or false",
+    );
+    expect(messageOf(() => parseScenarioFileText("# nothing here\n", "f.yaml"))).toMatch(
+      /^f\.yaml: is empty; a scenario file is YAML like/,
+    );
+    expect(messageOf(() => parseScenarioFileText("- id: my-app\n", "f.yaml"))).toBe(
+      "f.yaml: is a list; put it under a 'scenarios:' key (see docs/scenario.schema.json).",
+    );
+    // the name decides the format: YAML in a .json file is refused as JSON
+    expect(messageOf(() => parseScenarioFileText(mineYaml("      clients: 10"), "f.json"))).toMatch(
+      /^f\.json: not valid JSON/,
     );
   });
 });

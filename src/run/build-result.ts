@@ -201,9 +201,10 @@ function connectedClients({ ramp }: RunSnapshots, instances: number): number {
   );
 }
 
-function driverCost({ baseline, ramp, window }: RunSnapshots, clients: number): DriverCost {
+function driverCost({ baseline, ramp, window, drain }: RunSnapshots, clients: number): DriverCost {
   const driver = window.driver;
   return {
+    ...(drain.workers ? { workers: drain.workers } : {}),
     cpuSeconds: driver.cpuSeconds,
     cpuUtilization: driver.cpuUtilization,
     eventLoopDelayP99Ms: driver.eventLoopDelayP99Ms,

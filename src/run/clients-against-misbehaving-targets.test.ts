@@ -37,7 +37,7 @@ import {
 } from "../driver/test-support/misbehaving-targets.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
 import { extractReceipt } from "../target/receipt.ts";
-import { runClientContext } from "./rig.ts";
+import { runClientContext } from "./run-client-context.ts";
 
 /** Polls `condition` until true; the message is built when it fails, with what is known then. */
 async function waitFor(

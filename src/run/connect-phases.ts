@@ -8,19 +8,13 @@ import type { ClientContext } from "../driver/clients/client-context.ts";
 import { createClient } from "../driver/clients/create-client.ts";
 import type { ScenarioParams } from "../model/scenario.ts";
 import type { StrategyId } from "../model/strategies.ts";
-import { settlesWithin, sleep } from "../util/sleep.ts";
+import { CONNECT_GRACE_MS } from "./client-side.ts";
 import type { Rig } from "./rig.ts";
 import type { RunProgress } from "./run-progress.ts";
 import type { BaselineSnapshot, RampSnapshot } from "./snapshots.ts";
 
-/** Time allowed for all clients to connect after the ramp has started the last one. */
-export const CONNECT_GRACE_MS = 15_000;
-
 /** Throwaway users that warm the server's delivery route before the RSS baseline. */
 export const SERVER_WARMUP_USERS = 20;
-
-/** How often the ramp loop wakes to start the clients whose turn has come. */
-const RAMP_TICK_MS = 5;
 
 /**
  * Exercises the strategy's route once per warm-up user on every instance, so RSS growth from
@@ -75,35 +69,22 @@ async function warmUpServer(
 /** Before any client connects: the per-connection costs are growth over these. */
 export async function takeBaseline(rig: Rig): Promise<BaselineSnapshot> {
   const server = (await rig.sampledServers?.readTotals()) ?? null;
-  return { server, driverRssBytes: process.memoryUsage().rss };
+  return { server, driverRssBytes: await rig.clientSide.driverRssBytes() };
 }
 
 /** Connects the clients evenly over rampMs; connected = first answer / first SSE event. */
 export async function rampUp(rig: Rig, progress: RunProgress): Promise<RampSnapshot> {
   const { params } = rig.planned;
+  const clients = rig.clientSide;
   progress.report("connecting", 0);
-  const connections: Promise<void>[] = [];
-  const progressTimer = setInterval(() => progress.report("connecting", 0), 500);
-  try {
-    await rampClients(rig.clients.length, params.rampMs, rig.signal, (i) => {
-      const client = rig.clients[i];
-      if (!client) return;
-      connections.push(
-        client.start().then(() => {
-          progress.connected += 1;
-        }),
-      );
-    });
-  } catch (error) {
-    clearInterval(progressTimer);
-    throw error;
-  }
-  const allConnected = await settlesWithin(
-    Promise.all(connections),
-    CONNECT_GRACE_MS,
-    rig.signal,
-  ).finally(() => clearInterval(progressTimer));
-  const connected = progress.connected;
+  const progressTimer = setInterval(() => {
+    progress.connected = clients.live().connected;
+    progress.report("connecting", 0);
+  }, 500);
+  const { connected, allConnected } = await clients
+    .startClients(params.rampMs, rig.signal)
+    .finally(() => clearInterval(progressTimer));
+  progress.connected = connected;
   const server = (await rig.sampledServers?.readTotals()) ?? null;
   const notes: string[] = [];
   const openConnectionsGauges =
@@ -120,30 +101,7 @@ export async function rampUp(rig: Rig, progress: RunProgress): Promise<RampSnaps
     server,
     openConnectionsGauges,
     ...(rig.fleet === null && server !== null ? { externalServer: true } : {}),
-    driverRssBytes: process.memoryUsage().rss,
+    driverRssBytes: await clients.driverRssBytes(),
     notes,
   };
-}
-
-/**
- * Starts `count` clients spread evenly over `rampMs`: one pacing loop that wakes every few ms and
- * starts every client whose turn has come (one timer per client would cost 10,000 timers).
- */
-async function rampClients(
-  count: number,
-  rampMs: number,
-  signal: AbortSignal,
-  startClient: (index: number) => void,
-): Promise<void> {
-  const startMs = performance.now();
-  let next = 0;
-  while (next < count) {
-    signal.throwIfAborted();
-    const dueCount =
-      rampMs <= 0
-        ? count
-        : Math.min(count, Math.floor(((performance.now() - startMs) / rampMs) * count) + 1);
-    while (next < dueCount) startClient(next++);
-    if (next < count) await sleep(RAMP_TICK_MS, signal);
-  }
 }

@@ -26,7 +26,7 @@ import { Ledger } from "../driver/ledger.ts";
 import { templateEndpoint } from "../driver/test-support/clients.ts";
 import { marked, SSE_HEAD, startRawTarget } from "../driver/test-support/misbehaving-targets.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
-import { runClientContext } from "./rig.ts";
+import { runClientContext } from "./run-client-context.ts";
 
 const CLIENTS = 20;
 const WARM_UP_MS = 1500;

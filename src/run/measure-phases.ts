@@ -7,20 +7,18 @@
  * window only; the ledger spans the whole run so every published seq is accounted for.
  */
 
-import { copyClientStats } from "../driver/clients/client-context.ts";
 import type { RunningPublisher } from "../driver/publisher.ts";
-import { diffTransportStats } from "../driver/transport-stats.ts";
-import { diffWire } from "../driver/wire-counter.ts";
 import { diffRedisInfo, type RedisInfo, readRedisInfo } from "../metrics/redis-info.ts";
 import { errorRateAbortReason } from "../plan/safety.ts";
 import { sleep } from "../util/sleep.ts";
+import { mergeChecks } from "./driver-workers/merge.ts";
 import type { Rig } from "./rig.ts";
 import type { RunProgress } from "./run-progress.ts";
 import type { DrainSnapshot, ReceiptSnapshot, RedisWindow, WindowSnapshot } from "./snapshots.ts";
 
-/** Deliveries so far, for the progress line. */
+/** Deliveries so far, for the progress line (with driver workers: as of their last status). */
 function deliveredSoFar(rig: Rig): number {
-  return rig.ledger.summary().delivered;
+  return rig.clientSide.live().delivered;
 }
 
 /** Publishing: one open-model schedule over warm-up + window; the warm-up is discarded. */
@@ -33,32 +31,26 @@ export async function warmUpPublishing(rig: Rig, progress: RunProgress): Promise
 
 /** The measured window, with every counter read at both edges. */
 export async function measureWindow(rig: Rig, progress: RunProgress): Promise<WindowSnapshot> {
-  const { ledger, selfCheck, wire, stats, infoRedisUrl } = rig;
+  const { selfCheck, infoRedisUrl, clientSide } = rig;
   const fleet = rig.sampledServers;
   const redisBefore = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
-  ledger.startWindow();
   await fleet?.markWindow();
   await rig.proxy?.markWindow();
-  const transportStart = { ...rig.transport };
+  await clientSide.openWindow(rig.clock.nowUs());
   selfCheck.mark();
   const pollingStartUs = rig.publisherPollingUs();
-  const wireStart = wire.snapshot();
-  wire.timelines.startWindow();
-  const statsStart = copyClientStats(stats);
-  // The longest backoff wait is a maximum, not a count: it is the window's from here on.
-  stats.backoffMaxMs = 0;
   const windowStartMs = performance.now();
-  const abortReason = await holdWindow(rig, progress, statsStart);
-  ledger.endWindow();
+  const abortReason = await holdWindow(rig, progress, clientSide.live());
+  const clients = await clientSide.closeWindow();
   rig.faultRun?.markWindowEnd();
   const measuredMs = performance.now() - windowStartMs;
-  const wireWindow = diffWire(wireStart, wire.snapshot());
-  const timelines = wire.timelines.endWindow();
-  const statsEnd = copyClientStats(stats);
   const fleetWindow = (await fleet?.stopWindow()) ?? null;
-  const transport = diffTransportStats(transportStart, { ...rig.transport });
   const proxyWindow = (await rig.proxy?.stopWindow()) ?? null;
-  const driver = selfCheck.stop();
+  // With driver workers the driver is several processes: judged by the busiest one.
+  const driver =
+    clients.workerChecks.length === 0
+      ? selfCheck.stop()
+      : mergeChecks([selfCheck.stop(), ...clients.workerChecks]);
   const publisherPollingUs = rig.publisherPollingUs() - pollingStartUs;
   const redisAfter = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
   const notes: string[] = [];
@@ -71,16 +63,16 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
   return {
     measuredMs,
     abortReason,
-    wire: wireWindow,
-    timelines,
-    statsStart,
-    statsEnd,
+    wire: clients.wire,
+    timelines: clients.timelines,
+    statsStart: clients.statsStart,
+    statsEnd: clients.statsEnd,
     fleet: fleetWindow,
     delivery: {
       path: rig.deliveryPath,
       proxy: proxyWindow,
-      transport,
-      h2OpenSessions: rig.h2OpenSessions(),
+      transport: clients.transport,
+      h2OpenSessions: clients.h2OpenSessions,
     },
     driver,
     publisherPollingUs,
@@ -102,15 +94,16 @@ async function holdWindow(
   progress: RunProgress,
   statsStart: { requests: number; errors: number },
 ): Promise<string | null> {
-  const { stats, faultRun, signal } = rig;
+  const { faultRun, signal } = rig;
   const windowAbort = new AbortController();
   let abortReason: string | null = null;
   const windowTimer = setInterval(() => {
     progress.report("measuring", deliveredSoFar(rig));
     if (faultRun) return;
+    const live = rig.clientSide.live();
     abortReason ??= errorRateAbortReason(
-      stats.requests - statsStart.requests,
-      stats.errors - statsStart.errors,
+      live.requests - statsStart.requests,
+      live.errors - statsStart.errors,
     );
     if (abortReason !== null) windowAbort.abort(new Error(abortReason));
   }, 1000);
@@ -135,28 +128,31 @@ export async function drainDeliveries(
   progress: RunProgress,
   publisher: RunningPublisher,
 ): Promise<DrainSnapshot> {
-  const { ledger, signal } = rig;
+  const { clientSide, signal } = rig;
   progress.report("draining", deliveredSoFar(rig));
   const publisherStats = await publisher.stop();
   const drainStartMs = performance.now();
-  while (!ledger.allDelivered() && performance.now() - drainStartMs < rig.planned.params.drainMs) {
+  while (
+    !(await clientSide.allDelivered()) &&
+    performance.now() - drainStartMs < rig.planned.params.drainMs
+  ) {
     await sleep(20, signal);
   }
   const drainedMs = performance.now() - drainStartMs;
+  const final = await clientSide.final();
   return {
     drainedMs,
     publisher: publisherStats,
-    delivery: ledger.summary(),
-    latency: rig.recorder.summary(),
+    delivery: final.delivery,
+    latency: final.latency,
+    receipts: final.receipts,
+    ...(final.workers ? { workers: final.workers } : {}),
   };
 }
 
-/** What arrived that the ledger could not take, at the very end. */
-export function readReceipts(rig: Rig): ReceiptSnapshot {
-  return {
-    foreignNotifications: rig.stats.foreignNotifications,
-    unrecognized: rig.receipts.unrecognized,
-  };
+/** What arrived that the ledger could not take, at the very end (read by the drain). */
+export function readReceipts(drain: DrainSnapshot): ReceiptSnapshot {
+  return drain.receipts;
 }
 
 /**

@@ -9,7 +9,6 @@ import { type ClientBounds, DEFAULT_CLIENT_BOUNDS } from "../driver/clients/clie
 import {
   type ClientContext,
   type ClientStats,
-  countError,
   createClientStats,
   type Endpoint,
   type SimulatedClient,
@@ -21,11 +20,9 @@ import { LatencyRecorder } from "../driver/latency-recorder.ts";
 import { Ledger } from "../driver/ledger.ts";
 import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
 import { type RunningPublisher, startPublisher } from "../driver/publisher.ts";
-import { createCountedHttpsAgent } from "../driver/tls-agent.ts";
 import { createTransportStats, type TransportStats } from "../driver/transport-stats.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
 import { FaultRun } from "../faults/fault-run.ts";
-import type { FaultTracker } from "../faults/fault-tracker.ts";
 import { FAULT_KIND_MODULES } from "../faults/kinds/index.ts";
 import { type ServerFleet, startServerFleet } from "../fleet/server-fleet.ts";
 import { type SelfCheck, startSelfCheck } from "../metrics/driver-self-check.ts";
@@ -39,7 +36,10 @@ import { type RunningNginx, startNginx } from "../proxy/nginx-proxy.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
 import type { BenchTarget } from "../target/external-target.ts";
 import { createHttpPublisher, type HttpPublisher } from "../target/http-publisher.ts";
-import { extractReceipt } from "../target/receipt.ts";
+import { type ClientSide, InProcessClients } from "./client-side.ts";
+import type { WireEndpoint, WorkerInit } from "./driver-workers/protocol.ts";
+import { DriverWorkers } from "./driver-workers/worker-pool.ts";
+import { runClientContext } from "./run-client-context.ts";
 
 /** Seed of the publisher's user choice, fixed so every strategy gets the same sequence. */
 export const USER_CHOICE_SEED = 0xc0ffee; // distinct from the schedule's seed, so gaps and users are independent
@@ -57,6 +57,12 @@ export interface RigOptions {
   clientBounds?: ClientBounds;
   /** `--heartbeat-ms` for our servers; null or absent = their default. */
   heartbeatMs?: number | null;
+  /**
+   * `--driver-workers`: the clients in this many child processes (src/run/driver-workers/);
+   * 0 or absent = in this process. Fault runs always keep their clients here (their tracker
+   * and the faults themselves act on the client objects).
+   */
+  driverWorkers?: number;
 }
 
 /**
@@ -188,17 +194,40 @@ export class Rig {
   readonly userIds: readonly string[];
   readonly faultRun: FaultRun | null;
   readonly clientContext: ClientContext;
+  /** The clients in this process (none with --driver-workers: they live in the workers). */
   readonly clients: readonly SimulatedClient[];
+  /** Where the phases reach the clients: this process's, or the driver workers'. */
+  readonly clientSide: ClientSide;
+  /** Driver worker processes holding the clients; 0 = this process. */
+  readonly driverWorkers: number;
   readonly #serverSide: ServerSide;
   #publisher: RunningPublisher | null = null;
   #closing: Promise<string[]> | null = null;
 
   /** Starts the servers (or connects to --target) and builds everything else around them. */
   static async start(options: RigOptions): Promise<Rig> {
-    return new Rig(options, await startServerSide(options));
+    const serverSide = await startServerSide(options);
+    // no more workers than users (a worker without users would only add a process)
+    const workers = options.planned.fault
+      ? 0
+      : Math.min(options.driverWorkers ?? 0, options.planned.params.clients);
+    if (workers <= 0) return new Rig(options, serverSide, null);
+    const pool = await DriverWorkers.start({
+      workers,
+      strategy: options.planned.strategy,
+      params: options.planned.params,
+      userIds: runUserIds(options),
+      endpoints: wireEndpoints(serverSide.endpoints, options.target),
+      bounds: options.clientBounds ?? DEFAULT_CLIENT_BOUNDS,
+      transport: workerTransport(options.planned, serverSide.proxy),
+    }).catch(async (error: unknown) => {
+      await stopServerSide(serverSide);
+      throw error;
+    });
+    return new Rig(options, serverSide, pool);
   }
 
-  private constructor(options: RigOptions, serverSide: ServerSide) {
+  private constructor(options: RigOptions, serverSide: ServerSide, workers: DriverWorkers | null) {
     const { planned } = options;
     const params = planned.params;
     this.planned = planned;
@@ -225,9 +254,7 @@ export class Rig {
     this.infoRedisUrl = serverSide.fleet ? (options.redis?.url ?? null) : null;
     // An external server keeps its history across runs: user ids unique to this run keep an
     // earlier run's notifications out of this one's ledger.
-    const userPrefix =
-      options.target === null ? "user" : `pvp-${options.keyPrefix.replace(/\W+/g, "")}`;
-    this.userIds = Array.from({ length: params.clients }, (_, i) => `${userPrefix}-${i + 1}`);
+    this.userIds = runUserIds(options);
     this.faultRun = planned.fault ? this.#faultRun(planned.fault, options.redis) : null;
     this.clientContext = runClientContext({
       endpoints: serverSide.endpoints,
@@ -249,10 +276,27 @@ export class Rig {
             },
     });
     // the clients create their agents in this order: an even sample of them records timelines
-    this.wire.timelines.sampleNext(this.userIds.length);
-    this.clients = this.userIds.map((userId, i) =>
-      createClient(planned.strategy, this.clientContext, userId, params, i),
-    );
+    this.wire.timelines.sampleNext(workers === null ? this.userIds.length : 0);
+    this.clients =
+      workers === null
+        ? this.userIds.map((userId, i) =>
+            createClient(planned.strategy, this.clientContext, userId, params, i),
+          )
+        : [];
+    this.driverWorkers =
+      workers === null ? 0 : Math.min(options.driverWorkers ?? 0, params.clients);
+    this.clientSide =
+      workers ??
+      new InProcessClients({
+        clients: this.clients,
+        ledger: this.ledger,
+        recorder: this.recorder,
+        wire: this.wire,
+        stats: this.stats,
+        transport: this.transport,
+        receipts: this.receipts,
+        h2OpenSessions: () => this.h2OpenSessions(),
+      });
   }
 
   /** Starts the open-model publisher over warm-up + window, from now. */
@@ -280,7 +324,7 @@ export class Rig {
       clock: this.clock,
       payloadBytes: params.payloadBytes,
       onPublished: (userId, seq, intendedAtUs) => {
-        this.ledger.recordPublished(userId, seq, intendedAtUs);
+        this.clientSide.recordPublished(userId, seq, intendedAtUs);
         this.faultRun?.tracker.published(userId, seq, intendedAtUs);
       },
     });
@@ -309,7 +353,7 @@ export class Rig {
   async #release(): Promise<string[]> {
     const { fleet, source, httpPublisher } = this.#serverSide;
     this.faultRun?.stop();
-    for (const client of this.clients) client.stop();
+    await this.clientSide.close();
     // Idempotent: after a normal run these return the memoized window; after a failure they
     // only stop the timers.
     this.selfCheck.stop();
@@ -372,77 +416,43 @@ export class Rig {
   }
 }
 
-/** The reason counted once per received batch that held notifications without the marker. */
-export const UNMARKED_REASON = "notification without the driver's marker";
+/** The run's user ids, the same in every process of the driver. */
+function runUserIds(options: RigOptions): string[] {
+  // An external server keeps its history across runs: user ids unique to this run keep an
+  // earlier run's notifications out of this one's ledger.
+  const userPrefix =
+    options.target === null ? "user" : `pvp-${options.keyPrefix.replace(/\W+/g, "")}`;
+  return Array.from({ length: options.planned.params.clients }, (_, i) => `${userPrefix}-${i + 1}`);
+}
 
-/**
- * Where the clients' receipts and connection events go: the ledger and the fault tracker.
- * Exported for the tests that drive real clients the way a run does.
- */
-export function runClientContext(deps: {
-  endpoints: Endpoint[];
-  bounds: ClientBounds;
-  wire: WireCounter;
-  stats: ClientStats;
-  clock: Clock;
-  ledger: Ledger;
-  receipts: { unrecognized: number };
-  tracker: FaultTracker | undefined;
-  /** TLS (and HTTP/2) to the proxy; null or absent = plain HTTP/1.1. */
-  transport?: {
-    stats: TransportStats;
-    ca: string;
-    resumption: boolean;
-    h2Pool: H2SessionPool | null;
-  } | null;
-}): ClientContext {
-  const { wire, stats, clock, ledger, receipts, tracker } = deps;
-  const transport = deps.transport ?? null;
-  const h2Pool = transport?.h2Pool ?? null;
-  return {
-    endpoints: deps.endpoints,
-    createAgent: () =>
-      transport === null
-        ? wire.createAgent({ keepAlive: true, maxFreeSockets: 1 })
-        : createCountedHttpsAgent(wire, transport.stats, {
-            keepAlive: true,
-            maxFreeSockets: 1,
-            ca: transport.ca,
-            resumption: transport.resumption,
-          }),
-    // HTTP/2: every client's polls and streams on the run's few shared sessions.
-    ...(h2Pool
-      ? { sendRequest: (url, options) => h2Pool.request(url, options.headers).asClientRequest() }
-      : {}),
-    stats,
-    bounds: deps.bounds,
-    onNotifications(userId, notifications) {
-      const receivedAtUs = clock.nowUs();
-      let unmarked = 0;
-      for (const item of notifications) {
-        // The driver's own marker (seq, intended send time, user) travels in the payload, so
-        // the ledger works the same for our servers and for any server that passes it through.
-        const receipt = extractReceipt(item);
-        if (receipt === null) {
-          receipts.unrecognized += 1;
-          unmarked += 1;
-          continue;
-        }
-        if (receipt.userId !== userId) stats.foreignNotifications += 1;
-        ledger.recordReceived(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
-        tracker?.received(userId, receipt.seq, receipt.intendedAtUs, receivedAtUs);
-      }
-      if (unmarked > 0) countError(stats, UNMARKED_REASON);
-    },
-    onReset(userId) {
-      ledger.recordReset(userId);
-      tracker?.reset(userId, clock.nowUs());
-    },
-    onConnected(userId) {
-      tracker?.connected(userId, clock.nowUs());
-    },
-    onDisrupted(userId) {
-      tracker?.disrupted(userId, clock.nowUs());
-    },
-  };
+/** The endpoints as plain data for a driver worker (a --target's templates as their text). */
+function wireEndpoints(endpoints: readonly Endpoint[], target: BenchTarget | null): WireEndpoint[] {
+  return endpoints.map((endpoint) => {
+    if (endpoint.kind === "server") return { kind: "server", baseUrl: endpoint.baseUrl.href };
+    if (target === null) throw new Error("a template endpoint needs its --target");
+    return {
+      kind: "template",
+      target: target.subscribe.text,
+      targetStrategy: target.strategy,
+      publishUrl: target.publish.text,
+      targetCursor: target.cursorMode ?? "url",
+    };
+  });
+}
+
+/** TLS (and HTTP/2) settings a driver worker needs to reach the proxy; null = plain HTTP. */
+function workerTransport(planned: PlannedRun, proxy: RunningNginx | null): WorkerInit["transport"] {
+  const ca = proxy?.certificate?.certPem;
+  if (!proxy || ca === undefined) return null;
+  const path = planned.deliveryPath ?? DIRECT_PATH;
+  return { ca, resumption: path.tlsResumption, h2Origin: path.http2 ? proxy.url.href : null };
+}
+
+/** Stops what startServerSide started (when the rig around it could not be built). */
+async function stopServerSide(side: ServerSide): Promise<void> {
+  side.httpPublisher?.close();
+  await side.proxy?.stop();
+  await side.source?.close();
+  await side.targetProcesses?.close();
+  await side.fleet?.stop();
 }

@@ -46,6 +46,8 @@ export interface RunOneOptions {
    * Default: LTE and the servers' own 15 s.
    */
   energy?: EnergyAssumptions;
+  /** `--driver-workers`: the clients in this many child processes; 0 or absent = here. */
+  driverWorkers?: number;
   onProgress(update: ProgressUpdate): void;
 }
 
@@ -77,7 +79,7 @@ async function measure(
   const window = await measureWindow(rig, progress);
   const drain = await drainDeliveries(rig, progress, publisher);
   const fault = (await rig.faultRun?.finish(drain.delivery)) ?? null;
-  const receipts = readReceipts(rig);
+  const receipts = readReceipts(drain);
   const restartsRedis = rig.faultRun?.kind.restartsRedis ?? false;
   const redis = redisWindowCost(window.redisBefore, window.redisAfter, restartsRedis);
   const snapshots: RunSnapshots = {

@@ -16,7 +16,7 @@ import type { SelfCheckResult } from "../metrics/driver-self-check.ts";
 import type { RedisInfo } from "../metrics/redis-info.ts";
 import type { DeliveryPath } from "../model/delivery-path.ts";
 import type { LatencyStats } from "../model/latency-stats.ts";
-import type { DeliveryStats, RedisCost } from "../model/results.ts";
+import type { DeliveryStats, DriverWorkerShare, RedisCost } from "../model/results.ts";
 import type { NginxWindow } from "../proxy/nginx-proxy.ts";
 
 /** Our servers' RSS and TCP connections, summed over instances. */
@@ -101,6 +101,10 @@ export interface DrainSnapshot {
   delivery: DeliveryStats;
   /** Receipts inside the window. */
   latency: LatencyStats;
+  /** What arrived that the ledger could not take. */
+  receipts: ReceiptSnapshot;
+  /** `--driver-workers`: each worker's share; absent when the clients ran in process. */
+  workers?: DriverWorkerShare[];
 }
 
 /** What arrived that the ledger could not take, read at the very end. */
