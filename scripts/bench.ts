@@ -27,7 +27,10 @@ runCli(async () => {
   }
   // Refuse an unsafe plan or target before anything starts; then show what will run.
   const plan = planBench(options);
-  checkPlanBounds(plan.runs);
+  checkPlanBounds(plan.runs, {
+    driverWorkers: options.driverWorkers,
+    external: options.target !== null,
+  });
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl !== undefined && !options.target) await checkTarget(redisUrl, options.allowRemote);
   if (options.target) await checkExternalTarget(options.target, options.allowRemote);

@@ -126,7 +126,10 @@ export async function runBench(
 ): Promise<BenchOutcome> {
   const { runs: plan, warnings: planWarnings } = resolved;
   // Safety first (cheap, and repeated here so no caller can skip them): bounds, loopback only.
-  checkPlanBounds(plan);
+  checkPlanBounds(plan, {
+    driverWorkers: options.driverWorkers,
+    external: options.target !== null,
+  });
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (redisUrl !== undefined && !options.target) await checkTarget(redisUrl, options.allowRemote);
   if (options.target) await checkExternalTarget(options.target, options.allowRemote);

@@ -237,14 +237,14 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
       "--strategies: unknown strategy 'websockets'; use one of: short-polling, long-polling, sse, websocket.",
     ],
     [["--strategies", ""], /^--strategies '' has an empty item/],
-    [["--clients", "0"], "--clients 0 is out of range; give one from 1 to 10000."],
+    [["--clients", "0"], "--clients 0 is out of range; give one from 1 to 40000."],
     [
       ["--target-users", "lots"],
       /^--target-users 'lots' is not a user count; give a whole number from 1 to/,
     ],
     [["--target-users", "0"], /^--target-users 0 is out of range/],
-    [["--clients", "10001"], "--clients 10001 is out of range; give one from 1 to 10000."],
-    [["--clients", "many"], "--clients 'many' is not a whole number; give one from 1 to 10000."],
+    [["--clients", "40001"], "--clients 40001 is out of range; give one from 1 to 40000."],
+    [["--clients", "many"], "--clients 'many' is not a whole number; give one from 1 to 40000."],
     [["--clients", "1.5"], /^--clients '1.5' is not a whole number/],
     [
       ["--duration", "500ms"],

@@ -56,7 +56,8 @@ export const PARAM_LIMITS = {
   clients: {
     kind: "number",
     min: 1,
-    max: 10_000,
+    // Above 10,000 a run needs --driver-workers and --instances: PLAN_LIMITS.clientsPerProcess.
+    max: 40_000,
     integer: true,
     unit: "clients",
     description: "Simulated clients, one per user id.",
@@ -258,7 +259,13 @@ export const PLAN_LIMITS = {
     max: 20_000,
     unit: "requests per second",
     description:
-      "HTTP requests one run implies (short polling: clients / interval; long polling: clients / hold + deliveries); above it the driver floods any server.",
+      "HTTP requests one run implies per driver process (short polling: clients / interval; long polling: clients / hold + deliveries); above it the driver floods any server.",
+  },
+  clientsPerProcess: {
+    max: 10_000,
+    unit: "clients",
+    description:
+      "Clients per driver process and per server process of ours: each holds a socket per client, under the 20,000 file descriptors a process may open here (ulimit -n); more clients need --driver-workers and --instances.",
   },
   planMs: {
     max: 60 * 60_000,

@@ -14,6 +14,7 @@ import {
   formatPlan,
   impliedRequestsPerSec,
   isLoopbackAddress,
+  MAX_CLIENTS_PER_PROCESS,
   MAX_ERROR_RATIO,
   MAX_NOTIFICATIONS_PER_SEC,
   MAX_PLAN_MS,
@@ -221,7 +222,7 @@ describe("checkPlanBounds", () => {
   it("refuses a request rate above MAX_REQUESTS_PER_SEC, naming the run, the bound and the fix", () => {
     const runs = plan("interval-sweep", { clients: 10_000 });
     expect(() => checkPlanBounds(runs)).toThrow(
-      `plan refused: interval-sweep [250 ms] short-polling implies 40000 requests/s (10000 clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC}; lower --clients.`,
+      `plan refused: interval-sweep [250 ms] short-polling implies 40000 requests/s (10000 clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC} per driver process; lower --clients or add --driver-workers.`,
     );
   });
 
@@ -250,12 +251,58 @@ describe("checkPlanBounds", () => {
     expect(() => checkPlanBounds(withParams({ durationMs: 700_000 }))).toThrow(
       /above MAX_RUN_WINDOW_MS/,
     );
-    expect(() => checkPlanBounds(withParams({ clients: 20_000 }))).toThrow(
-      /above MAX_RUN_CLIENTS 10000/,
+    expect(() => checkPlanBounds(withParams({ clients: 40_001 }))).toThrow(
+      /above MAX_RUN_CLIENTS 40000/,
     );
     expect(() =>
       checkPlanBounds(withParams({ clients: 10_000, ratePerSec: 3, shortPollIntervalMs: 5_000 })),
     ).toThrow(/above MAX_NOTIFICATIONS_PER_SEC 20000/);
+  });
+
+  it("past 10,000 clients a run needs driver workers and server instances, a fault run refuses", () => {
+    const [base] = plan("steady");
+    if (!base) throw new Error("no run");
+    const run = (params: Partial<PlannedRun["params"]>, extra: Partial<PlannedRun> = {}) => [
+      { ...base, ...extra, params: { ...base.params, ...params } },
+    ];
+    expect(MAX_CLIENTS_PER_PROCESS).toBe(PLAN_LIMITS.clientsPerProcess.max);
+    expect(() => checkPlanBounds(run({ clients: 10_000 }))).not.toThrow();
+    expect(() => checkPlanBounds(run({ clients: 20_000, instances: 2 }))).toThrow(
+      /20000 clients, above MAX_CLIENTS_PER_PROCESS 10000 per driver process .*add --driver-workers 2/,
+    );
+    expect(() => checkPlanBounds(run({ clients: 20_000 }), { driverWorkers: 2 })).toThrow(
+      /on 1 server process, above MAX_CLIENTS_PER_PROCESS 10000 each .*add --instances 2/,
+    );
+    expect(() =>
+      checkPlanBounds(run({ clients: 20_000, instances: 2 }), { driverWorkers: 2 }),
+    ).not.toThrow();
+    // an external target's descriptors are its own business; the driver's are ours
+    expect(() =>
+      checkPlanBounds(run({ clients: 20_000 }), { driverWorkers: 2, external: true }),
+    ).not.toThrow();
+    const fault = plan("server-restart")[0]?.fault ?? null;
+    expect(fault).not.toBeNull();
+    expect(() =>
+      checkPlanBounds(run({ clients: 20_000, instances: 2 }, { fault }), { driverWorkers: 2 }),
+    ).toThrow(/a fault run keeps its clients in one driver process/);
+  });
+
+  it("the request-rate bound is per driver process", () => {
+    const [base] = plan("steady");
+    if (!base) throw new Error("no run");
+    const polling = [
+      {
+        ...base,
+        strategy: "short-polling" as const,
+        params: { ...base.params, clients: 10_000, shortPollIntervalMs: 250 },
+      },
+    ];
+    // 40,000 requests/s: two processes' worth, not one's
+    expect(() => checkPlanBounds(polling)).toThrow(
+      /40000 requests\/s .*above MAX_REQUESTS_PER_SEC 20000 per driver process; lower --clients or add --driver-workers/,
+    );
+    expect(() => checkPlanBounds(polling, { driverWorkers: 1 })).toThrow(/per driver process/);
+    expect(() => checkPlanBounds(polling, { driverWorkers: 2 })).not.toThrow();
   });
 
   it("implied request rate per strategy", () => {

@@ -20,13 +20,16 @@ import { MAX_NOTIFICATIONS_PER_SEC, notificationsPerSec } from "./validate-scena
 
 /** Clients in one run (the same bound as `--clients` and `params.clients`). */
 export const MAX_RUN_CLIENTS = PARAM_LIMITS.clients.max;
+/** Clients one driver process, and one server process of ours, may hold (descriptors). */
+export const MAX_CLIENTS_PER_PROCESS = PLAN_LIMITS.clientsPerProcess.max;
 /** Measured window of one run, ms: 10 min (the same bound as `--duration` and `params.durationMs`). */
 export const MAX_RUN_WINDOW_MS = PARAM_LIMITS.durationMs.max;
 /** Estimated wall time of the whole plan, ms: 60 min. Longer is a mistake, not a benchmark. */
 export const MAX_PLAN_MS = PLAN_LIMITS.planMs.max;
 /**
- * HTTP requests per second one run implies (short polling: clients / interval; long polling:
- * clients / hold + deliveries). Above this the driver floods the server, whoever it is.
+ * HTTP requests per second one run implies per driver process (short polling: clients /
+ * interval; long polling: clients / hold + deliveries). Above this the driver floods the
+ * server, whoever it is; `--driver-workers N` multiplies it by N.
  */
 export const MAX_REQUESTS_PER_SEC = PLAN_LIMITS.requestsPerSec.max;
 /** Notifications published per second in one run: the scenarios' own bound, reused. */
@@ -173,7 +176,15 @@ function runName(run: PlannedRun): string {
  * Throws UsageError naming the first bound the plan breaks and the fix. Capacity runs drive
  * autocannon by their own validated spec (to saturation, by design) and are bounded by time only.
  */
-export function checkPlanBounds(runs: readonly PlannedRun[]): void {
+export function checkPlanBounds(
+  runs: readonly PlannedRun[],
+  options: {
+    /** `--driver-workers`: driver processes holding the clients (0 = the bench's own). */
+    driverWorkers?: number;
+    /** The servers are a --target's (their descriptors are not ours to bound). */
+    external?: boolean;
+  } = {},
+): void {
   for (const run of runs) {
     if (run.capacity) continue;
     const p = run.params;
@@ -183,15 +194,31 @@ export function checkPlanBounds(runs: readonly PlannedRun[]): void {
         `plan refused: ${name} has ${p.clients} clients, above MAX_RUN_CLIENTS ${MAX_RUN_CLIENTS}; lower --clients.`,
       );
     }
+    // Fault runs keep their clients in the bench's own process (rig.ts).
+    const driverProcesses = run.fault ? 1 : Math.max(1, options.driverWorkers ?? 0);
+    if (p.clients > MAX_CLIENTS_PER_PROCESS * driverProcesses) {
+      const needed = Math.ceil(p.clients / MAX_CLIENTS_PER_PROCESS);
+      throw new UsageError(
+        run.fault
+          ? `plan refused: ${name} has ${p.clients} clients, above MAX_CLIENTS_PER_PROCESS ${MAX_CLIENTS_PER_PROCESS}; a fault run keeps its clients in one driver process, so lower --clients.`
+          : `plan refused: ${name} has ${p.clients} clients, above MAX_CLIENTS_PER_PROCESS ${MAX_CLIENTS_PER_PROCESS} per driver process (each holds a socket per client); add --driver-workers ${needed} or lower --clients.`,
+      );
+    }
+    if (!options.external && p.clients > MAX_CLIENTS_PER_PROCESS * p.instances) {
+      const needed = Math.ceil(p.clients / MAX_CLIENTS_PER_PROCESS);
+      throw new UsageError(
+        `plan refused: ${name} has ${p.clients} clients on ${p.instances} server process${p.instances === 1 ? "" : "es"}, above MAX_CLIENTS_PER_PROCESS ${MAX_CLIENTS_PER_PROCESS} each (a socket per client); add --instances ${needed} or lower --clients.`,
+      );
+    }
     if (p.durationMs > MAX_RUN_WINDOW_MS) {
       throw new UsageError(
         `plan refused: ${name} measures ${formatClock(p.durationMs)}, above MAX_RUN_WINDOW_MS (${formatClock(MAX_RUN_WINDOW_MS)}); give a shorter --duration.`,
       );
     }
     const rps = impliedRequestsPerSec(run.strategy, p);
-    if (rps > MAX_REQUESTS_PER_SEC) {
+    if (rps > MAX_REQUESTS_PER_SEC * driverProcesses) {
       throw new UsageError(
-        `plan refused: ${name} implies ${Math.round(rps)} requests/s (${p.clients} clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC}; lower --clients.`,
+        `plan refused: ${name} implies ${Math.round(rps)} requests/s (${p.clients} clients), above MAX_REQUESTS_PER_SEC ${MAX_REQUESTS_PER_SEC}${driverProcesses > 1 ? ` x ${driverProcesses} driver processes` : " per driver process"}; lower --clients${run.fault ? "" : " or add --driver-workers"}.`,
       );
     }
     const publishes = notificationsPerSec(p);

@@ -42,12 +42,12 @@ function messageOf(fn: () => void): string {
 
 describe("validateScenario: every field names the path, the value, the range and the unit", () => {
   const cases: [field: keyof ScenarioParams, bad: unknown, expected: string][] = [
-    ["clients", 0, "params.clients: 0 is out of range; use 1..10000 (clients)"],
-    ["clients", 10_001, "params.clients: 10001 is out of range; use 1..10000 (clients)"],
+    ["clients", 0, "params.clients: 0 is out of range; use 1..40000 (clients)"],
+    ["clients", 40_001, "params.clients: 40001 is out of range; use 1..40000 (clients)"],
     [
       "clients",
       1.5,
-      "params.clients: 1.5 is not a whole number; use a whole number in 1..10000 (clients)",
+      "params.clients: 1.5 is not a whole number; use a whole number in 1..40000 (clients)",
     ],
     [
       "ratePerSec",
@@ -145,7 +145,7 @@ describe("validateScenario: every field names the path, the value, the range and
   it("the quick form is checked, merged and alone", () => {
     expect(
       messageOf(() => validateScenario({ ...steady, quick: { params: { clients: -3 } } })),
-    ).toBe("scenario 'steady': quick.params.clients: -3 is out of range; use 1..10000 (clients)");
+    ).toBe("scenario 'steady': quick.params.clients: -3 is out of range; use 1..40000 (clients)");
     expect(
       messageOf(() =>
         validateScenario({ ...steady, quick: { params: {}, steps: sweep.sweep?.steps ?? [] } }),
@@ -196,7 +196,7 @@ describe("validateScenario: sweeps", () => {
         parseScenario(withSweep({ steps: [{ label: "x", value: 0, overrides: { clients: 0 } }] })),
       ),
     ).toBe(
-      "scenario 'my-sweep': sweep.steps[0].overrides.clients: 0 is out of range; use 1..10000 (clients)",
+      "scenario 'my-sweep': sweep.steps[0].overrides.clients: 0 is out of range; use 1..40000 (clients)",
     );
     expect(
       messageOf(() =>
