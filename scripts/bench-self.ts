@@ -19,7 +19,10 @@ Measures the instrument against references on this machine, side by side:
 the driver's short-polling clients vs autocannon on one fixed endpoint, and
 our SSE server vs nginx + nchan (when installed) under the same raw probe.
 
-  --clients N     driver clients, 100..10000 (default ${DEFAULT_SELF_BENCH.clients})
+  --clients N     driver clients, 100..10000 per driver process (default ${DEFAULT_SELF_BENCH.clients})
+  --driver-workers N
+                  hold the driver's clients in N processes, as npm run bench
+                  -- --driver-workers N does (0..16, default 0: this process)
   --interval D    their poll interval, 10ms..10s (default ${DEFAULT_SELF_BENCH.intervalMs}ms)
   --duration D    each measurement's window, 1s..2m (default ${DEFAULT_SELF_BENCH.durationMs / 1000}s)
   --quick         1,000 clients, 2 s windows: a smoke test, not a measurement
@@ -30,6 +33,7 @@ our SSE server vs nginx + nchan (when installed) under the same raw probe.
 const FLAGS = {
   help: { type: "boolean", short: "h" },
   clients: { type: "string" },
+  "driver-workers": { type: "string" },
   interval: { type: "string" },
   duration: { type: "string" },
   quick: { type: "boolean" },
@@ -50,12 +54,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const quick = values.quick ?? false;
+  const driverWorkers =
+    values["driver-workers"] === undefined
+      ? 0
+      : parseIntegerFlag(values["driver-workers"], "--driver-workers", 0, 16);
   const clients =
     values.clients === undefined
       ? quick
         ? 1_000
         : DEFAULT_SELF_BENCH.clients
-      : parseIntegerFlag(values.clients, "--clients", 100, 10_000);
+      : parseIntegerFlag(values.clients, "--clients", 100, 10_000 * Math.max(1, driverWorkers));
   const intervalMs =
     values.interval === undefined
       ? DEFAULT_SELF_BENCH.intervalMs
@@ -83,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const result = await runSelfBench({
     ...DEFAULT_SELF_BENCH,
     clients,
+    driverWorkers,
     intervalMs,
     durationMs,
     signal: controller.signal,

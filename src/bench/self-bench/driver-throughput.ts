@@ -5,6 +5,7 @@
  * and the other cannot is the driver's overhead per request.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { getScenario } from "../../../scenarios/index.ts";
 import { runLoad } from "../../capacity/autocannon-load.ts";
 import { DEFAULT_CLIENT_BOUNDS } from "../../driver/clients/client-bounds.ts";
 import {
@@ -14,11 +15,15 @@ import {
 } from "../../driver/clients/client-context.ts";
 import { createShortPollingClient } from "../../driver/clients/short-polling-client.ts";
 import { WireCounter } from "../../driver/wire-counter.ts";
+import { resolvePlan } from "../../plan/resolve-runs.ts";
+import { DriverWorkers } from "../../run/driver-workers/worker-pool.ts";
 import { sleep } from "../../util/sleep.ts";
 
 export interface DriverThroughputOptions {
   port: number;
   clients: number;
+  /** `--driver-workers`: the clients in this many processes (0 = this one), as the bench runs them. */
+  driverWorkers?: number;
   intervalMs: number;
   warmupMs: number;
   durationMs: number;
@@ -27,13 +32,16 @@ export interface DriverThroughputOptions {
 
 export interface DriverThroughput {
   clients: number;
+  /** Driver worker processes (0: the clients ran in this process). */
+  driverWorkers: number;
   intervalMs: number;
   /** What the clients asked for: clients x 1000 / interval (the open model's target). */
   offeredRequestsPerSec: number;
   requestsPerSec: number;
   errors: number;
-  /** The driver's CPU over the window, 1.0 = one core. */
+  /** The driver's CPU over the window, 1.0 = one core (with workers: all of them, summed). */
   driverCpuUtilization: number;
+  /** With workers: the busiest worker's. */
   eventLoopDelayP99Ms: number;
   /** RSS growth from before the clients to all polling, per client. */
   driverRssPerClientBytes: number;
@@ -42,6 +50,7 @@ export interface DriverThroughput {
 export async function measureDriverThroughput(
   options: DriverThroughputOptions,
 ): Promise<DriverThroughput> {
+  if ((options.driverWorkers ?? 0) > 0) return measureWorkerThroughput(options);
   const wire = new WireCounter();
   const stats = createClientStats();
   const ctx: ClientContext = {
@@ -80,6 +89,7 @@ export async function measureDriverThroughput(
     loop.disable();
     return {
       clients: options.clients,
+      driverWorkers: 0,
       intervalMs: options.intervalMs,
       offeredRequestsPerSec: (options.clients * 1000) / options.intervalMs,
       requestsPerSec: (stats.requests - requestsStart) / seconds,
@@ -90,6 +100,56 @@ export async function measureDriverThroughput(
     };
   } finally {
     for (const client of clients) client.stop();
+  }
+}
+
+/**
+ * The same clients spread over `driverWorkers` processes through the bench's own DriverWorkers
+ * (ramp, window edges, merged counters), so the figure is what `--driver-workers` gets.
+ */
+async function measureWorkerThroughput(
+  options: DriverThroughputOptions,
+): Promise<DriverThroughput> {
+  const workers = options.driverWorkers ?? 0;
+  const planned = resolvePlan([getScenario("steady")], {
+    quick: false,
+    strategies: ["short-polling"],
+    overrides: { shortPollIntervalMs: options.intervalMs, jitterRatio: 0.1 },
+  }).runs[0];
+  if (planned === undefined) throw new Error("no short-polling run planned");
+  const pool = await DriverWorkers.start({
+    workers,
+    strategy: "short-polling",
+    params: planned.params,
+    userIds: Array.from({ length: options.clients }, (_, i) => `self-${i}`),
+    endpoints: [{ kind: "server", baseUrl: `http://127.0.0.1:${options.port}/` }],
+    bounds: DEFAULT_CLIENT_BOUNDS,
+    transport: null,
+  });
+  try {
+    const rssBefore = await pool.driverRssBytes();
+    await pool.startClients(options.intervalMs, options.signal);
+    await sleep(options.warmupMs, options.signal);
+    await pool.openWindow(performance.now() * 1000);
+    const wallStart = performance.now();
+    await sleep(options.durationMs, options.signal);
+    const window = await pool.closeWindow();
+    const seconds = (performance.now() - wallStart) / 1000;
+    const checks = window.workerChecks;
+    return {
+      clients: options.clients,
+      driverWorkers: workers,
+      intervalMs: options.intervalMs,
+      offeredRequestsPerSec: (options.clients * 1000) / options.intervalMs,
+      requestsPerSec: (window.statsEnd.requests - window.statsStart.requests) / seconds,
+      errors: window.statsEnd.errors - window.statsStart.errors,
+      driverCpuUtilization: checks.reduce((sum, c) => sum + c.cpuSeconds, 0) / seconds,
+      eventLoopDelayP99Ms: Math.max(0, ...checks.map((c) => c.eventLoopDelayP99Ms)),
+      driverRssPerClientBytes:
+        Math.max(0, checks.reduce((sum, c) => sum + c.rssBytes, 0) - rssBefore) / options.clients,
+    };
+  } finally {
+    await pool.close();
   }
 }
 

@@ -20,6 +20,8 @@ import { type RawProbeResult, runRawProbe } from "./raw-probe.ts";
 
 export interface SelfBenchOptions {
   clients: number;
+  /** `--driver-workers`: the driver's clients in this many processes (0 = this one). */
+  driverWorkers: number;
   intervalMs: number;
   durationMs: number;
   autocannonConnections: number;
@@ -32,6 +34,7 @@ export interface SelfBenchOptions {
 export const DEFAULT_SELF_BENCH = {
   // 40,000 polls/s offered: past the 25,000 of issue 13's goal, so the driver's ceiling shows
   clients: 10_000,
+  driverWorkers: 0,
   intervalMs: 250,
   durationMs: 10_000,
   autocannonConnections: 100,
@@ -57,7 +60,7 @@ const FIXED_SERVER = fileURLToPath(new URL("./fixed-answer-server.ts", import.me
 export async function runSelfBench(options: SelfBenchOptions): Promise<SelfBenchResult> {
   const { signal, log } = options;
   log(
-    `driver: ${options.clients} short-polling clients every ${options.intervalMs} ms against a fixed endpoint...`,
+    `driver: ${options.clients} short-polling clients every ${options.intervalMs} ms against a fixed endpoint${options.driverWorkers > 0 ? ` in ${options.driverWorkers} driver workers` : ""}...`,
   );
   const fixed = await startChildServer(FIXED_SERVER);
   let driver: DriverThroughput;
@@ -66,6 +69,7 @@ export async function runSelfBench(options: SelfBenchOptions): Promise<SelfBench
     driver = await measureDriverThroughput({
       port: fixed.port,
       clients: options.clients,
+      driverWorkers: options.driverWorkers,
       intervalMs: options.intervalMs,
       warmupMs: 2_000,
       durationMs: options.durationMs,
@@ -157,7 +161,7 @@ export function formatSelfBench(r: SelfBenchResult): string {
     `  ${name.padEnd(6)} p50 ${ms(p.p50Us)}, p99 ${ms(p.p99Us)}, max ${ms(p.maxUs)} (received ${count(p.received)} of ${count(p.sent)})`;
   return [
     "Driver vs autocannon (the same fixed endpoint: node:http in its own process)",
-    `  driver      ${count(d.requestsPerSec)} req/s from ${count(d.clients)} clients every ${d.intervalMs} ms (offered ${count(d.offeredRequestsPerSec)}), driver CPU ${(d.driverCpuUtilization * 100).toFixed(0)} % of a core, event-loop p99 ${d.eventLoopDelayP99Ms.toFixed(1)} ms, ${count(d.driverRssPerClientBytes / 1024)} KiB RSS per client, ${d.errors} errors`,
+    `  driver      ${count(d.requestsPerSec)} req/s from ${count(d.clients)} clients every ${d.intervalMs} ms${d.driverWorkers > 0 ? ` in ${d.driverWorkers} workers` : ""} (offered ${count(d.offeredRequestsPerSec)}), driver CPU ${(d.driverCpuUtilization * 100).toFixed(0)} % of a core, event-loop p99 ${d.eventLoopDelayP99Ms.toFixed(1)} ms, ${count(d.driverRssPerClientBytes / 1024)} KiB RSS per client, ${d.errors} errors`,
     `  autocannon  ${count(r.autocannon.requestsPerSec)} req/s with ${r.autocannon.connections} connections (closed loop), ${r.autocannon.errors} errors`,
     `  ratio       ${r.driverRatio.toFixed(2)} (issue 13's goal: >= 0.4 and >= 25,000 req/s)`,
     "",

@@ -41,6 +41,27 @@ describe("self-benchmark parts", () => {
     }
   }, 60_000);
 
+  it("drives the same clients from two driver workers, counted through the bench's own merge", async () => {
+    const fixed = await startChildServer(FIXED_SERVER);
+    try {
+      const driver = await measureDriverThroughput({
+        port: fixed.port,
+        clients: 50,
+        driverWorkers: 2,
+        intervalMs: 100,
+        warmupMs: 200,
+        durationMs: 1_000,
+        signal: new AbortController().signal,
+      });
+      expect(driver.driverWorkers).toBe(2);
+      expect(driver.errors).toBe(0);
+      expect(driver.requestsPerSec).toBeGreaterThan(0);
+      expect(driver.driverCpuUtilization).toBeGreaterThan(0);
+    } finally {
+      await fixed.stop();
+    }
+  }, 60_000);
+
   it("the raw probe receives every measured publish from our SSE server, each once", async () => {
     const redis = await startRedis();
     const server = await startServerProcess({
