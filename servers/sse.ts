@@ -16,16 +16,13 @@
 
 import type { Response } from "express";
 import type { ReadResult } from "../src/notifications/index.ts";
-import { waitForDrainOrStall } from "./drain-or-stall.ts";
-import { sendUnavailable } from "./http-errors.ts";
-import { startPushFollower } from "./push-follower.ts";
+import { admitPushFollower } from "./push-follower.ts";
+import { PushStreamLifecycle } from "./push-stream-lifecycle.ts";
 import { parseCursor, parseUserId, singleQuery } from "./request-validation.ts";
-import type { SseCutReason } from "./server-metrics.ts";
 import { formatSseBatchEvents, formatSseComment, formatSseRetry } from "./sse-format.ts";
 import type { RouteInstaller, StrategyContext } from "./strategy-context.ts";
 
 export const installSse: RouteInstaller = (app, context) => {
-  const { source, options } = context;
   app.get("/api/notifications/:userId/sse", async (req, res) => {
     const userId = parseUserId(req);
     const header = req.get("last-event-id");
@@ -33,27 +30,15 @@ export const installSse: RouteInstaller = (app, context) => {
     // An empty Last-Event-ID means "none" (EventSource semantics); the header wins over the query.
     const raw = header !== undefined && header !== "" ? header : query || undefined;
     const cursor = raw === undefined ? undefined : parseCursor(raw, "Last-Event-ID");
-    const release = context.admitDelivery(userId, res);
-    if (release === undefined) return;
-
     let stream: SseStream | undefined;
-    const started = await startPushFollower({
-      source,
+    const started = await admitPushFollower(context, {
       userId,
       cursor,
-      pageSize: options.pageSize,
       onBatch: (batch) => stream?.sendBatch(batch),
-      release,
       res,
     });
     if (started === null) return;
-    const { follower, first } = started;
-    if (context.isShuttingDown() || res.destroyed) {
-      release();
-      follower.stop();
-      if (!res.destroyed) sendUnavailable(res);
-      return;
-    }
+    const { follower, first, release } = started;
     stream = new SseStream(res, context, userId, () => {
       follower.stop();
       release();
@@ -67,18 +52,15 @@ export const installSse: RouteInstaller = (app, context) => {
   });
 };
 
-/** One open event stream: headers, heartbeats, backpressure bounds and shutdown. */
-class SseStream {
-  private closed = false;
-  private readonly cleanups: (() => void)[] = [];
-
+/** One open event stream: headers, the retry hint, SSE events; the lifecycle is shared. */
+class SseStream extends PushStreamLifecycle {
   constructor(
     private readonly res: Response,
-    private readonly context: StrategyContext,
-    private readonly userId: string,
+    context: StrategyContext,
+    userId: string,
     onClose: () => void,
   ) {
-    this.cleanups.push(onClose);
+    super(context, res, userId, "sse: closed the stream", onClose);
   }
 
   /** Sends the headers, the retry hint and the first batch (one write unless it is too big). */
@@ -89,27 +71,21 @@ class SseStream {
       "Cache-Control": "no-store",
       "X-Accel-Buffering": "no",
     });
-    context.metrics.openStreams.inc();
-    this.cleanups.push(() => context.metrics.openStreams.dec());
-    this.cleanups.push(context.onShutdown(() => this.end()));
+    this.startLifecycle(
+      () => this.end(),
+      () => this.write(formatSseComment("heartbeat")),
+    );
     res.once("close", () => this.cleanup());
-    const heartbeat = setInterval(() => {
-      // Skip while paused: the client is not reading anyway, and the buffer must not grow.
-      if (!res.writableNeedDrain) this.write(formatSseComment("heartbeat"));
-    }, context.options.heartbeatMs);
-    this.cleanups.push(() => clearInterval(heartbeat));
-    await this.writePaced([
-      formatSseRetry(context.options.sseRetryMs),
-      ...formatSseBatchEvents(first),
-    ]);
-    this.countDelivered(first);
+    await this.deliver(
+      [formatSseRetry(context.options.sseRetryMs), ...formatSseBatchEvents(first)],
+      first,
+    );
   }
 
   /** Writes a batch; resolves when more may be written (after 'drain' if the buffer filled). */
   async sendBatch(batch: ReadResult): Promise<void> {
     if (this.closed) throw new Error("stream closed");
-    await this.writePaced(formatSseBatchEvents(batch));
-    this.countDelivered(batch);
+    await this.deliver(formatSseBatchEvents(batch), batch);
   }
 
   /** Graceful shutdown: finish the response and the connection. */
@@ -119,79 +95,27 @@ class SseStream {
     this.cleanup();
   }
 
-  private countDelivered(batch: ReadResult): void {
-    this.context.metrics.notificationsDelivered.inc(batch.notifications.length);
-    if (batch.reset) this.context.metrics.resets.inc();
+  protected unsentBytes(): number {
+    return this.res.writableLength;
   }
 
-  /**
-   * Writes `events` in as few writes as the bound allows: the usual small batch is one write
-   * (the bytes on the wire do not change), a large one is sliced at event boundaries so the
-   * unsent backlog stays within sseMaxBufferedBytes while the client keeps reading. Resolves
-   * when more may be written; rejects when the stream was closed or cut meanwhile.
-   */
-  private async writePaced(events: string[]): Promise<void> {
-    const bound = this.context.options.sseMaxBufferedBytes;
-    let slice = "";
-    let sliceBytes = 0;
-    for (const event of events) {
-      const bytes = Buffer.byteLength(event);
-      if (slice !== "" && this.res.writableLength + sliceBytes + bytes > bound) {
-        await this.writeSlice(slice);
-        slice = "";
-        sliceBytes = 0;
-      }
-      slice += event;
-      sliceBytes += bytes;
-    }
-    if (slice !== "") await this.writeSlice(slice);
-  }
-
-  private async writeSlice(slice: string): Promise<void> {
+  /** One write of the slice's events joined (the same bytes as a whole-batch write). */
+  protected async sendSlice(events: string[]): Promise<void> {
     if (this.res.writableNeedDrain) await this.waitForDrain();
-    const writable = this.write(slice);
+    const writable = this.write(events.join(""));
     if (this.closed) throw new Error("stream closed");
     // Full socket: stop here (and so stop reading Redis) until the client takes it.
     if (!writable) await this.waitForDrain();
   }
 
-  private write(chunk: string): boolean {
-    if (this.closed) return false;
-    const writable = this.res.write(chunk);
-    const buffered = this.res.writableLength;
-    const bound = this.context.options.sseMaxBufferedBytes;
-    this.context.metrics.observeSseBufferedBytes(buffered);
-    if (buffered > bound) {
-      this.abort("buffer-full", `${buffered} bytes unsent exceed the ${bound}-byte bound`);
-      return false;
-    }
-    return writable;
-  }
-
-  /** Resolves on 'drain'; a client that took nothing for sseMaxStallMs is cut (drain-or-stall.ts). */
-  private waitForDrain(): Promise<void> {
-    const stallMs = this.context.options.sseMaxStallMs;
-    return waitForDrainOrStall({
-      emitter: this.res,
-      unsentBytes: () => this.res.writableLength,
-      stallMs,
-      onStall: (unsent) =>
-        this.abort("stalled", `client took nothing for ${stallMs} ms (${unsent} bytes unsent)`),
-    });
-  }
-
-  /** A slow consumer is cut off rather than buffered without bound. */
-  private abort(reason: SseCutReason, detail: string): void {
-    if (this.closed) return;
-    this.context.log(`sse: closed the stream of user ${this.userId}: ${detail}`);
-    this.context.metrics.sseStreamsCut.inc({ reason });
-    this.cleanup();
+  protected closeAfterCut(): void {
     this.res.destroy();
   }
 
-  private cleanup(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const cleanup of this.cleanups) cleanup();
+  private write(chunk: string): boolean {
+    if (this.closed) return false;
+    const writable = this.res.write(chunk);
+    if (!this.withinBound()) return false;
+    return writable;
   }
 }

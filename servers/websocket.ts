@@ -24,9 +24,8 @@
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ReadResult } from "../src/notifications/index.ts";
-import { waitForDrainOrStall } from "./drain-or-stall.ts";
-import { sendUnavailable } from "./http-errors.ts";
-import { startPushFollower } from "./push-follower.ts";
+import { admitPushFollower } from "./push-follower.ts";
+import { PushStreamLifecycle } from "./push-stream-lifecycle.ts";
 import { parseOptionalCursor, parseUserId, singleQuery } from "./request-validation.ts";
 import type { SseCutReason } from "./server-metrics.ts";
 import type { RouteInstaller, StrategyContext } from "./strategy-context.ts";
@@ -47,7 +46,6 @@ export const WS_MAX_CLIENT_PAYLOAD_BYTES = 4096;
 const CLOSE_GRACE_MS = 1000;
 
 export const installWebSocket: RouteInstaller = (app, context) => {
-  const { source, options } = context;
   // noServer: upgrades come from the route below, after validation; no compression (as SSE).
   const wss = new WebSocketServer({
     noServer: true,
@@ -59,27 +57,16 @@ export const installWebSocket: RouteInstaller = (app, context) => {
     const userId = parseUserId(req);
     const cursor = parseOptionalCursor(singleQuery(req, "after"), "after");
     checkHandshake(req, res);
-    const release = context.admitDelivery(userId, res);
-    if (release === undefined) return;
-
     let stream: WebSocketStream | undefined;
-    const started = await startPushFollower({
-      source,
+    const started = await admitPushFollower(context, {
       userId,
       cursor,
-      pageSize: options.pageSize,
       onBatch: (batch) => stream?.sendBatch(batch),
-      release,
       res,
+      connectionGone: () => req.socket.destroyed,
     });
     if (started === null) return;
-    const { follower, first } = started;
-    if (context.isShuttingDown() || res.destroyed || req.socket.destroyed) {
-      release();
-      follower.stop();
-      if (!res.destroyed) sendUnavailable(res);
-      return;
-    }
+    const { follower, first, release } = started;
     const upgrade = takeUpgrade(req, res);
     if (upgrade === undefined) {
       release();
@@ -107,73 +94,39 @@ export const installWebSocket: RouteInstaller = (app, context) => {
   return { attach: (server) => dispatchUpgrades(server, app) };
 };
 
-/** One open WebSocket: pings, backpressure bounds, shutdown. */
-class WebSocketStream {
-  private closed = false;
-  private readonly cleanups: (() => void)[] = [];
-
+/** One open WebSocket: pings, JSON messages, close frames; the lifecycle is shared. */
+class WebSocketStream extends PushStreamLifecycle {
   constructor(
     private readonly ws: WebSocket,
     private readonly socket: Duplex,
-    private readonly context: StrategyContext,
-    private readonly userId: string,
+    context: StrategyContext,
+    userId: string,
     onClose: () => void,
   ) {
-    this.cleanups.push(onClose);
+    super(context, socket, userId, "websocket: closed the socket", onClose);
   }
 
   async open(first: ReadResult): Promise<void> {
-    const { ws, context } = this;
-    context.metrics.openStreams.inc();
-    this.cleanups.push(() => context.metrics.openStreams.dec());
-    this.cleanups.push(
-      context.onShutdown(() => this.close(WS_CLOSE.goingAway, "server shutting down")),
+    const { ws } = this;
+    this.startLifecycle(
+      () => this.close(WS_CLOSE.goingAway, "server shutting down"),
+      () => ws.ping(),
     );
     ws.on("error", () => {}); // a protocol error from the client; 'close' follows and cleans up
     ws.on("close", () => this.cleanup());
-    const heartbeat = setInterval(() => {
-      // Skip while the socket is full: the client is not reading, the buffer must not grow.
-      if (!this.socket.writableNeedDrain) ws.ping();
-    }, context.options.heartbeatMs);
-    this.cleanups.push(() => clearInterval(heartbeat));
-    await this.sendPaced(formatWebSocketBatch(first));
-    this.countDelivered(first);
+    await this.deliver(formatWebSocketBatch(first), first);
   }
 
   async sendBatch(batch: ReadResult): Promise<void> {
     if (this.closed) throw new Error("socket closed");
-    await this.sendPaced(formatWebSocketBatch(batch));
-    this.countDelivered(batch);
+    await this.deliver(formatWebSocketBatch(batch), batch);
   }
 
-  private countDelivered(batch: ReadResult): void {
-    this.context.metrics.notificationsDelivered.inc(batch.notifications.length);
-    if (batch.reset) this.context.metrics.resets.inc();
+  protected unsentBytes(): number {
+    return this.ws.bufferedAmount;
   }
 
-  /**
-   * Sends `messages` in slices that keep the unsent bytes within sseMaxBufferedBytes, each slice
-   * corked into one write (the usual small batch is one TCP write, like an SSE batch). Resolves
-   * when more may be sent; rejects when the socket was closed or cut meanwhile.
-   */
-  private async sendPaced(messages: string[]): Promise<void> {
-    const bound = this.context.options.sseMaxBufferedBytes;
-    let slice: string[] = [];
-    let sliceBytes = 0;
-    for (const message of messages) {
-      const bytes = Buffer.byteLength(message);
-      if (slice.length > 0 && this.ws.bufferedAmount + sliceBytes + bytes > bound) {
-        await this.sendSlice(slice);
-        slice = [];
-        sliceBytes = 0;
-      }
-      slice.push(message);
-      sliceBytes += bytes;
-    }
-    if (slice.length > 0) await this.sendSlice(slice);
-  }
-
-  private async sendSlice(slice: string[]): Promise<void> {
+  protected async sendSlice(slice: string[]): Promise<void> {
     if (this.socket.writableNeedDrain) await this.waitForDrain();
     if (this.closed) throw new Error("socket closed");
     // Corked until the next tick, as Node's HTTP response corks each chunked write: the slice
@@ -183,50 +136,28 @@ class WebSocketStream {
     for (const message of slice) this.ws.send(message);
     const { socket } = this;
     process.nextTick(() => socket.uncork());
-    const buffered = this.ws.bufferedAmount;
-    const bound = this.context.options.sseMaxBufferedBytes;
-    this.context.metrics.observeSseBufferedBytes(buffered);
-    if (buffered > bound) {
-      this.cut("buffer-full", `${buffered} bytes unsent exceed the ${bound}-byte bound`);
-      throw new Error("socket cut");
-    }
+    if (!this.withinBound()) throw new Error("socket cut");
     // Full socket: stop here (and so stop reading Redis) until the client takes it.
     if (this.socket.writableNeedDrain) await this.waitForDrain();
   }
 
-  /** Resolves on 'drain'; only a client that took nothing for sseMaxStallMs is cut. */
-  private waitForDrain(): Promise<void> {
-    const stallMs = this.context.options.sseMaxStallMs;
-    return waitForDrainOrStall({
-      emitter: this.socket,
-      unsentBytes: () => this.ws.bufferedAmount,
-      stallMs,
-      onStall: (unsent) =>
-        this.cut("stalled", `client took nothing for ${stallMs} ms (${unsent} bytes unsent)`),
-    });
+  /** A cut closes with 1008 and the reason, e.g. "stalled: client took nothing for ...". */
+  protected closeAfterCut(reason: SseCutReason, detail: string): void {
+    this.sendClose(WS_CLOSE.policy, `${reason}: ${detail}`);
   }
 
-  /** A slow consumer is cut off rather than buffered without bound. */
-  private cut(reason: SseCutReason, detail: string): void {
-    if (this.closed) return;
-    this.context.log(`websocket: closed the socket of user ${this.userId}: ${detail}`);
-    this.context.metrics.sseStreamsCut.inc({ reason });
-    this.close(WS_CLOSE.policy, `${reason}: ${detail}`);
-  }
-
-  /** Sends a close frame (reason cut to the 123 bytes a close frame holds) and frees the slot now. */
+  /** Frees the slot now and closes the socket (shutdown). */
   private close(code: number, reason: string): void {
     if (this.closed) return;
     this.cleanup();
+    this.sendClose(code, reason);
+  }
+
+  /** Sends a close frame (reason cut to the 123 bytes a close frame holds), destroys after a grace. */
+  private sendClose(code: number, reason: string): void {
     this.ws.close(code, reason.slice(0, 123)); // our reasons are ASCII: 1 byte per character
     const timer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     timer.unref();
     this.socket.once("close", () => clearTimeout(timer));
-  }
-
-  private cleanup(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const cleanup of this.cleanups) cleanup();
   }
 }

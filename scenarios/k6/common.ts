@@ -1,8 +1,9 @@
 /**
- * What the three k6 scripts share: the scenario (from scenarios.json, the same resolved
+ * What the k6 scripts share: the scenario (from scenarios.json, the same resolved
  * definitions `npm run bench` uses), the options (a `receivers` scenario, one VU per user, and
- * an open-model `publisher` scenario), the custom metrics, the publisher, receipt recording and
- * handleSummary. Each script (short-polling.ts, long-polling.ts, sse.ts) adds its receive loop.
+ * an open-model `publisher` scenario), the custom metrics, the publisher, receipt recording,
+ * the receive loops (polling, push) and handleSummary. Each script (short-polling.ts,
+ * long-polling.ts, sse.ts, websocket.ts) adds what one request or connection does.
  *
  *   k6 run -e SCENARIO=steady -e BASE_URL=http://127.0.0.1:3000 scenarios/k6/short-polling.ts
  *
@@ -35,6 +36,7 @@ import {
   timelineOf,
   userIdOf,
 } from "./lib/plan.ts";
+import { runPushReceiverLoop } from "./lib/push-receiver.ts";
 import {
   classifyReceipt,
   type PollAnswer,
@@ -267,6 +269,27 @@ export function runPollingReceiver(
     const waitMs = Math.min(request.waitAfterMs(), receiver.endAtMs - Date.now());
     if (waitMs > 0) sleep(waitMs / 1000);
   }
+}
+
+/**
+ * The receive loop of both push strategies (lib/push-receiver.ts) on this VU's receiver: each
+ * connection is counted as a request (a reconnect from the second on) and its first failure as
+ * an error. `connect` holds one stream or socket until it ends.
+ */
+export function runPushReceiver(
+  data: K6SetupData,
+  reconnectDelayMs: number,
+  connect: (receiver: Receiver, fail: (what: string) => void) => void,
+): void {
+  const receiver = startReceiver(data);
+  runPushReceiverLoop({
+    endAtMs: receiver.endAtMs,
+    reconnectDelayMs,
+    onConnect: (isReconnect) => recordRequest(receiver, isReconnect),
+    onError: (what) => recordError(receiver, what),
+    connect: (fail) => connect(receiver, fail),
+    sleepMs: (ms) => sleep(ms / 1000),
+  });
 }
 
 // ---- summary ---------------------------------------------------------------------------------

@@ -11,17 +11,14 @@
  * the receiver's end (heartbeats come every 15 s) or when the receivers scenario's maxDuration
  * interrupts the VU.
  */
-import { sleep } from "k6";
 import sse from "k6/x/sse";
 import {
   BASE_URL,
   buildOptions,
-  recordError,
   recordNotification,
-  recordRequest,
   runPublisher,
+  runPushReceiver,
   runSetup,
-  startReceiver,
   writeSummary,
 } from "./common.ts";
 import type { K6SetupData } from "./lib/metric-names.ts";
@@ -37,20 +34,10 @@ export function setup(): K6SetupData {
 }
 
 export function receive(data: K6SetupData): void {
-  const receiver = startReceiver(data);
-  const url = `${BASE_URL}/api/notifications/${receiver.userId}/sse`;
   let lastEventId = "0-0";
-  let streams = 0;
-  while (Date.now() < receiver.endAtMs) {
-    recordRequest(receiver, streams > 0);
-    streams += 1;
-    let failed = false;
-    const fail = (what: string): void => {
-      if (!failed) recordError(receiver, what);
-      failed = true;
-    };
+  runPushReceiver(data, RETRY_MS, (receiver, fail) => {
     const response = sse.open(
-      url,
+      `${BASE_URL}/api/notifications/${receiver.userId}/sse`,
       {
         headers: { "Last-Event-ID": lastEventId },
         tags: { name: "GET /api/notifications/:userId/sse" },
@@ -76,9 +63,7 @@ export function receive(data: K6SetupData): void {
     if (response.error !== "" || response.status !== 200) {
       fail(`stream answered ${response.status} ${response.error}`);
     }
-    const waitMs = Math.min(RETRY_MS, receiver.endAtMs - Date.now());
-    if (waitMs > 0) sleep(waitMs / 1000);
-  }
+  });
 }
 
 export function publish(data: K6SetupData): void {

@@ -11,17 +11,14 @@
  * (a timer) or when the receivers scenario's maxDuration interrupts the VU. Messages are the
  * server's JSON (servers/websocket-format.ts): push {id, data}, count, reset.
  */
-import { sleep } from "k6";
 import ws from "k6/ws";
 import {
   BASE_URL,
   buildOptions,
-  recordError,
   recordNotification,
-  recordRequest,
   runPublisher,
+  runPushReceiver,
   runSetup,
-  startReceiver,
   writeSummary,
 } from "./common.ts";
 import type { K6SetupData } from "./lib/metric-names.ts";
@@ -37,18 +34,9 @@ export function setup(): K6SetupData {
 }
 
 export function receive(data: K6SetupData): void {
-  const receiver = startReceiver(data);
-  const base = `${BASE_URL.replace(/^http/, "ws")}/api/notifications/${receiver.userId}/ws`;
   let cursor = "0-0";
-  let sockets = 0;
-  while (Date.now() < receiver.endAtMs) {
-    recordRequest(receiver, sockets > 0);
-    sockets += 1;
-    let failed = false;
-    const fail = (what: string): void => {
-      if (!failed) recordError(receiver, what);
-      failed = true;
-    };
+  runPushReceiver(data, RECONNECT_MS, (receiver, fail) => {
+    const base = `${BASE_URL.replace(/^http/, "ws")}/api/notifications/${receiver.userId}/ws`;
     const response = ws.connect(
       `${base}?after=${encodeURIComponent(cursor)}`,
       { tags: { name: "GET /api/notifications/:userId/ws" } },
@@ -70,9 +58,7 @@ export function receive(data: K6SetupData): void {
       },
     );
     if (response.status !== 101) fail(`upgrade answered ${response.status} ${response.error}`);
-    const waitMs = Math.min(RECONNECT_MS, receiver.endAtMs - Date.now());
-    if (waitMs > 0) sleep(waitMs / 1000);
-  }
+  });
 }
 
 export function publish(data: K6SetupData): void {

@@ -4,27 +4,21 @@
  * servers are checked independently of it.
  */
 import { type ClientRequest, type IncomingMessage, request } from "node:http";
+import { PushEventRecorder } from "./push-event-recorder.ts";
 
-export interface ReceivedEvent {
-  event: string;
-  id: string | undefined;
-  data: string;
-}
-
-export class SseTestReader {
-  readonly events: ReceivedEvent[] = [];
+export class SseTestReader extends PushEventRecorder {
   readonly comments: string[] = [];
   readonly retries: number[] = [];
   status = 0;
   headers: IncomingMessage["headers"] = {};
   /** The raw body bytes seen so far, for wire-format assertions. */
   raw = "";
-  ended = false;
   private buffer = "";
   private readonly req: ClientRequest;
   private res: IncomingMessage | undefined;
 
   private constructor(url: string, headers: Record<string, string>) {
+    super("SSE reader");
     this.req = request(url, { headers: { Accept: "text/event-stream", ...headers } });
     this.req.on("error", () => {
       this.ended = true;
@@ -51,19 +45,6 @@ export class SseTestReader {
     });
   }
 
-  pushes(): ReceivedEvent[] {
-    return this.events.filter((e) => e.event === "push");
-  }
-
-  /** Polls `predicate` every 10 ms; rejects with `what` after `timeoutMs`. */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`SSE reader: timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   /**
    * Stops reading: Node stops reading the socket once its small buffers fill, so the server's
    * writes pile up in the kernel and then in the server (a slow consumer).
@@ -75,11 +56,6 @@ export class SseTestReader {
   /** Reads again: what the kernel still holds arrives, then the end if the server cut the stream. */
   resume(): void {
     this.res?.resume();
-  }
-
-  /** The id of the last complete `push` event (what a client resumes from). */
-  lastPushId(): string | undefined {
-    return this.pushes().at(-1)?.id;
   }
 
   close(): void {

@@ -8,10 +8,9 @@
  */
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
-import type { ReceivedEvent } from "./sse-test-reader.ts";
+import { PushEventRecorder } from "./push-event-recorder.ts";
 
-export class WebSocketTestReader {
-  readonly events: ReceivedEvent[] = [];
+export class WebSocketTestReader extends PushEventRecorder {
   /** Text of every message, as received. */
   readonly messages: string[] = [];
   pings = 0;
@@ -20,10 +19,11 @@ export class WebSocketTestReader {
   headers: IncomingMessage["headers"] = {};
   /** The body of a refused upgrade. */
   body = "";
-  ended = false;
   closeCode: number | undefined;
   closeReason = "";
-  private constructor(readonly ws: WebSocket) {}
+  private constructor(readonly ws: WebSocket) {
+    super("WebSocket reader");
+  }
 
   /**
    * Connects and resolves once the upgrade succeeded or was refused (any status). `url` may be
@@ -66,19 +66,6 @@ export class WebSocketTestReader {
     });
   }
 
-  pushes(): ReceivedEvent[] {
-    return this.events.filter((e) => e.event === "push");
-  }
-
-  /** Polls `predicate` every 10 ms; rejects with `what` after `timeoutMs`. */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`WebSocket reader: timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   /** Stops reading the socket (a slow consumer): the server's sends pile up. */
   pause(): void {
     this.ws.pause();
@@ -86,10 +73,6 @@ export class WebSocketTestReader {
 
   resume(): void {
     this.ws.resume();
-  }
-
-  lastPushId(): string | undefined {
-    return this.pushes().at(-1)?.id;
   }
 
   close(): void {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../util/usage-error.ts";
 import { BENCH_HELP, parseBenchOptions } from "./bench-options.ts";
+import { benchUsageErrorOf } from "./test-support/usage-error.ts";
 import { parseRate, WORKLOAD_PARAM_FLAGS } from "./workload-flags.ts";
-
-function errorOf(argv: string[]): string {
-  try {
-    parseBenchOptions(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a UsageError for ${argv.join(" ")}`);
-}
 
 describe("workload flags", () => {
   it("every parameter but --clients/--duration/--instances has a flag, all in --help", () => {
@@ -76,24 +66,26 @@ describe("workload flags", () => {
   });
 
   it("bad values: one line naming the flag, the value and the fix", () => {
-    expect(errorOf(["--rate", "fast"])).toBe(
+    expect(benchUsageErrorOf(["--rate", "fast"])).toBe(
       "--rate 'fast' is not a rate; give notifications per user, e.g. 0.1, 5/s, 1/min or 2/h.",
     );
-    expect(errorOf(["--rate", "-1"])).toMatch(/^--rate '-1' is not a rate/);
-    expect(errorOf(["--rate", "200/s"])).toBe(
+    expect(benchUsageErrorOf(["--rate", "-1"])).toMatch(/^--rate '-1' is not a rate/);
+    expect(benchUsageErrorOf(["--rate", "200/s"])).toBe(
       "--rate 200/s is out of range; give one from 0/s to 100/s (notifications per user per second).",
     );
-    expect(errorOf(["--poll-interval", "5"])).toBe(
+    expect(benchUsageErrorOf(["--poll-interval", "5"])).toBe(
       "--poll-interval 5 is out of range; give one from 10ms to 1m, e.g. --poll-interval 1s.",
     );
-    expect(errorOf(["--payload-bytes", "1MiB"])).toMatch(
+    expect(benchUsageErrorOf(["--payload-bytes", "1MiB"])).toMatch(
       /^--payload-bytes 1MiB is out of range; give one from 0 bytes to 65536 bytes/,
     );
-    expect(errorOf(["--fanout", "everyone"])).toBe(
+    expect(benchUsageErrorOf(["--fanout", "everyone"])).toBe(
       "--fanout 'everyone' is not allowed; use one of per-user, all-users.",
     );
-    expect(errorOf(["--jitter", "2"])).toMatch(/^--jitter 2 is out of range; give one from 0 to 1/);
-    expect(errorOf(["--rate", "1", "--rate", "2"])).toBe(
+    expect(benchUsageErrorOf(["--jitter", "2"])).toMatch(
+      /^--jitter 2 is out of range; give one from 0 to 1/,
+    );
+    expect(benchUsageErrorOf(["--rate", "1", "--rate", "2"])).toBe(
       "--rate was given more than once; give it once.",
     );
   });
@@ -110,19 +102,21 @@ describe("workload flags", () => {
       { label: "200", value: 200 },
       { label: "2KiB", value: 2_048 },
     ]);
-    expect(errorOf(["--sweep", "fanout=a,b"])).toMatch(
+    expect(benchUsageErrorOf(["--sweep", "fanout=a,b"])).toMatch(
       /^--sweep 'fanout' is not numeric; sweep one of/,
     );
-    expect(errorOf(["--sweep", "speed=1"])).toMatch(/^--sweep 'speed' is not a parameter/);
-    expect(errorOf(["--sweep", "rate"])).toMatch(/^--sweep 'rate' has no '='/);
-    expect(errorOf(["--sweep", "rate=1,,2"])).toMatch(/has an empty value/);
-    expect(errorOf(["--sweep", "rate=1,1/s"])).toBe(
+    expect(benchUsageErrorOf(["--sweep", "speed=1"])).toMatch(
+      /^--sweep 'speed' is not a parameter/,
+    );
+    expect(benchUsageErrorOf(["--sweep", "rate"])).toMatch(/^--sweep 'rate' has no '='/);
+    expect(benchUsageErrorOf(["--sweep", "rate=1,,2"])).toMatch(/has an empty value/);
+    expect(benchUsageErrorOf(["--sweep", "rate=1,1/s"])).toBe(
       "--sweep ratePerSec: '1/s' repeats a value; give each once.",
     );
-    expect(errorOf(["--sweep", "rate=1,2", "--rate", "3"])).toBe(
+    expect(benchUsageErrorOf(["--sweep", "rate=1,2", "--rate", "3"])).toBe(
       "--sweep ratePerSec and --rate both set ratePerSec; drop one of them.",
     );
-    expect(errorOf(["--sweep", "clients=10,20", "--clients", "5"])).toBe(
+    expect(benchUsageErrorOf(["--sweep", "clients=10,20", "--clients", "5"])).toBe(
       "--sweep clients and --clients both set clients; drop one of them.",
     );
   });
@@ -138,8 +132,8 @@ describe("workload flags", () => {
       parseBenchOptions(["--scenario-file", file, "--scenario", "steady,chat-unread-badge"])
         .scenarios,
     ).toEqual(["steady", "chat-unread-badge"]);
-    expect(errorOf(["--scenario-file"])).toMatch(/^--scenario-file needs a value/);
-    expect(errorOf(["--scenario-file", file, "--scenario-file", file])).toMatch(
+    expect(benchUsageErrorOf(["--scenario-file"])).toMatch(/^--scenario-file needs a value/);
+    expect(benchUsageErrorOf(["--scenario-file", file, "--scenario-file", file])).toMatch(
       /'chat-unread-badge' is also in examples\/chat-unread-badge\.json/,
     );
   });

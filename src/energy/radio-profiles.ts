@@ -127,42 +127,39 @@ export const UMTS_PARAMETERS = {
   uplinkMbps: 1,
 } as const;
 
-function lteProfile(): RadioProfile {
-  const p = LTE_PARAMETERS;
+/** What every profile takes from its parameter table the same way (promotion, paging, data). */
+interface PublishedRadioParameters {
+  promotionMs: number;
+  promotionMw: number;
+  pagingOnMs: number;
+  pagingOnMw: number;
+  pagingCycleMs: number;
+  alphaUpMwPerMbps: number;
+  alphaDownMwPerMbps: number;
+  betaMw: number;
+  uplinkMbps: number;
+  downlinkMbps: number;
+}
+
+/** A profile from its published values; only the tail phases differ in shape between radios. */
+function buildProfile(
+  id: RadioProfileId,
+  label: string,
+  p: PublishedRadioParameters,
+  tail: readonly TailPhase[],
+): RadioProfile {
   return {
-    id: "lte",
-    label: "LTE (Huang et al., MobiSys 2012)",
+    id,
+    label,
     promotion: { durationMs: p.promotionMs, powerMw: p.promotionMw },
+    // Idle = paging only: the radio sleeps at 0 mW between paging wake-ups (module comment).
     idlePowerMw: drxAveragePowerMw({
       onMs: p.pagingOnMs,
       onMw: p.pagingOnMw,
       cycleMs: p.pagingCycleMs,
       sleepMw: 0,
     }),
-    tail: [
-      // continuous reception without data: the throughput model at zero throughput
-      { state: "continuous", durationMs: p.continuousMs, powerMw: p.betaMw },
-      {
-        state: "short-drx",
-        durationMs: p.shortDrxMs,
-        powerMw: drxAveragePowerMw({
-          onMs: p.shortDrxOnMs,
-          onMw: p.shortDrxOnMw,
-          cycleMs: p.shortDrxCycleMs,
-          sleepMw: p.tailBaseMw,
-        }),
-      },
-      {
-        state: "long-drx",
-        durationMs: p.tailMs - p.continuousMs - p.shortDrxMs,
-        powerMw: drxAveragePowerMw({
-          onMs: p.longDrxOnMs,
-          onMw: p.longDrxOnMw,
-          cycleMs: p.longDrxCycleMs,
-          sleepMw: p.tailBaseMw,
-        }),
-      },
-    ],
+    tail,
     data: {
       alphaUpMwPerMbps: p.alphaUpMwPerMbps,
       alphaDownMwPerMbps: p.alphaDownMwPerMbps,
@@ -173,35 +170,38 @@ function lteProfile(): RadioProfile {
   };
 }
 
-function umtsProfile(): RadioProfile {
-  const p = UMTS_PARAMETERS;
-  return {
-    id: "3g",
-    label: "3G (Huang et al., MobiSys 2012)",
-    promotion: { durationMs: p.promotionMs, powerMw: p.promotionMw },
-    idlePowerMw: drxAveragePowerMw({
-      onMs: p.pagingOnMs,
-      onMw: p.pagingOnMw,
-      cycleMs: p.pagingCycleMs,
-      sleepMw: 0,
-    }),
-    tail: [
-      { state: "dch-tail", durationMs: p.dchTailMs, powerMw: p.dchTailMw },
-      { state: "fach-tail", durationMs: p.fachTailMs, powerMw: p.fachTailMw },
-    ],
-    data: {
-      alphaUpMwPerMbps: p.alphaUpMwPerMbps,
-      alphaDownMwPerMbps: p.alphaDownMwPerMbps,
-      betaMw: p.betaMw,
-      uplinkMbps: p.uplinkMbps,
-      downlinkMbps: p.downlinkMbps,
-    },
-  };
-}
+const lte = LTE_PARAMETERS;
+const umts = UMTS_PARAMETERS;
 
 export const RADIO_PROFILES: Readonly<Record<RadioProfileId, RadioProfile>> = {
-  lte: lteProfile(),
-  "3g": umtsProfile(),
+  lte: buildProfile("lte", "LTE (Huang et al., MobiSys 2012)", lte, [
+    // continuous reception without data: the throughput model at zero throughput
+    { state: "continuous", durationMs: lte.continuousMs, powerMw: lte.betaMw },
+    {
+      state: "short-drx",
+      durationMs: lte.shortDrxMs,
+      powerMw: drxAveragePowerMw({
+        onMs: lte.shortDrxOnMs,
+        onMw: lte.shortDrxOnMw,
+        cycleMs: lte.shortDrxCycleMs,
+        sleepMw: lte.tailBaseMw,
+      }),
+    },
+    {
+      state: "long-drx",
+      durationMs: lte.tailMs - lte.continuousMs - lte.shortDrxMs,
+      powerMw: drxAveragePowerMw({
+        onMs: lte.longDrxOnMs,
+        onMw: lte.longDrxOnMw,
+        cycleMs: lte.longDrxCycleMs,
+        sleepMw: lte.tailBaseMw,
+      }),
+    },
+  ]),
+  "3g": buildProfile("3g", "3G (Huang et al., MobiSys 2012)", umts, [
+    { state: "dch-tail", durationMs: umts.dchTailMs, powerMw: umts.dchTailMw },
+    { state: "fach-tail", durationMs: umts.fachTailMs, powerMw: umts.fachTailMw },
+  ]),
 };
 
 export const DEFAULT_RADIO_PROFILE_ID: RadioProfileId = "lte";

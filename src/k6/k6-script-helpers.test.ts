@@ -16,6 +16,7 @@ import {
   timelineOf,
   userIdOf,
 } from "../../scenarios/k6/lib/plan.ts";
+import { runPushReceiverLoop } from "../../scenarios/k6/lib/push-receiver.ts";
 import {
   classifyReceipt,
   parsePollAnswer,
@@ -213,5 +214,39 @@ describe("metric names and summary text", () => {
     expect(text).toContain("published 10 (errors n/a)");
     expect(text).toContain("p50 2, p90 n/a, p99 7.25");
     expect(text).toContain("npm run report -- --k6 summary.json");
+  });
+});
+
+describe("runPushReceiverLoop", () => {
+  // A real blocking sleep, as k6's sleep blocks the VU.
+  const blockMs = (ms: number): void => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  };
+
+  it("reconnects until the end, one error per failed connection, the last wait cut at the end", () => {
+    const startMs = Date.now();
+    const endAtMs = startMs + 100;
+    const connects: boolean[] = [];
+    const errors: string[] = [];
+    const waitsMs: number[] = [];
+    runPushReceiverLoop({
+      endAtMs,
+      reconnectDelayMs: 30,
+      onConnect: (isReconnect) => connects.push(isReconnect),
+      onError: (what) => errors.push(what),
+      connect: (fail) => {
+        fail(`connection ${connects.length}`);
+        fail("a second failure of the same connection");
+      },
+      sleepMs: (ms) => {
+        waitsMs.push(ms);
+        blockMs(ms);
+      },
+    });
+    expect(Date.now()).toBeGreaterThanOrEqual(endAtMs);
+    expect(connects.length).toBeGreaterThanOrEqual(2);
+    expect(connects).toEqual([false, ...connects.slice(1).map(() => true)]);
+    expect(errors).toEqual(connects.map((_, index) => `connection ${index + 1}`));
+    for (const waitMs of waitsMs) expect(waitMs).toBeLessThanOrEqual(30);
   });
 });

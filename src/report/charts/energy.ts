@@ -12,13 +12,11 @@ import {
   type ChartSpec,
   categoryAxis,
   chartSpec,
-  ERROR_BAR_STYLE,
-  errorBarData,
-  errorBarPoint,
   intervalAxisValues,
   slug,
   valueAxis,
 } from "./chart-spec.ts";
+import { type BarFigure, buildOneBarPerStrategy } from "./strategy-bars.ts";
 
 /** Energy chart titles start with this, so summary.md can place them in the energy section. */
 export const ENERGY_CHART_TITLE_PREFIX = "radio energy, ";
@@ -29,7 +27,7 @@ export function isEnergyChartTitle(title: string): boolean {
 
 const Y_TITLE = "estimated radio energy per user-hour (J)";
 
-function figureOf(row: EnergyRow) {
+function figureOf(row: EnergyRow): BarFigure {
   return { y: row.energyPerUserHourJ, lo: row.energyPerUserHourLoJ, hi: row.energyPerUserHourHiJ };
 }
 
@@ -47,42 +45,29 @@ export function buildEnergyBarChart(
     const rows = first.rows;
     const figures = rows.map(figureOf);
     const hasInterval = figures.some((f) => f.lo !== null);
-    const style = {
-      label: Y_TITLE,
-      backgroundColor: rows.map((r) => strategyFill(r.strategy, 0.85)),
-      borderColor: rows.map((r) => STRATEGY_COLORS[r.strategy]),
-      borderWidth: 1,
-    };
-    const labels = rows.map((r) => (r.fromInvalidRuns ? `${r.strategy} (invalid)` : r.strategy));
-    const scales = {
-      x: categoryAxis("strategy"),
-      y: valueAxis({ title: Y_TITLE, log: false }, intervalAxisValues(figures)),
-    };
-    const common = { id, scenario, title, key, legend: false, subtitle: first.profileLabel };
-    if (!hasInterval) {
-      return chartSpec({
-        ...common,
-        type: "bar",
-        data: { labels, datasets: [{ ...style, data: figures.map((f) => f.y) }] },
-        scales,
-      });
-    }
-    return chartSpec({
-      ...common,
-      subtitle: `${first.profileLabel}; whiskers: 95 % interval of the mean`,
-      type: "barWithErrorBars",
-      data: {
-        labels,
-        datasets: [
-          {
-            ...style,
-            ...ERROR_BAR_STYLE,
-            data: errorBarData(figures.map((f) => errorBarPoint(f, 0))),
-          },
-        ],
+    return buildOneBarPerStrategy(
+      {
+        id,
+        scenario,
+        title,
+        key,
+        legend: false,
+        subtitle: hasInterval
+          ? `${first.profileLabel}; whiskers: 95 % interval of the mean`
+          : first.profileLabel,
       },
-      scales,
-    });
+      {
+        label: Y_TITLE,
+        strategies: rows.map((r) => r.strategy),
+        labels: rows.map((r) => (r.fromInvalidRuns ? `${r.strategy} (invalid)` : r.strategy)),
+        figures,
+        floor: 0,
+      },
+      {
+        x: categoryAxis("strategy"),
+        y: valueAxis({ title: Y_TITLE, log: false }, intervalAxisValues(figures)),
+      },
+    );
   }
   const strategies: StrategyId[] = [];
   for (const g of groups) {

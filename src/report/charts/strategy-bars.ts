@@ -5,12 +5,15 @@
  * interval, chartjs-chart-error-bars' "barWithErrorBars"); with single runs it is a plain bar
  * chart as it always was.
  */
+
+import type { StrategyId } from "../../model/strategies.ts";
 import { chartFigure } from "../model/figures.ts";
 import { NOT_AVAILABLE } from "../model/format.ts";
 import { METRICS, type MetricId } from "../model/metrics.ts";
 import { STRATEGY_COLORS, strategyFill } from "../model/palette.ts";
 import type { RunGroup } from "../model/run-groups.ts";
 import {
+  type ChartParts,
   type ChartSpec,
   categoryAxis,
   chartSpec,
@@ -57,34 +60,73 @@ export function buildStrategyBarChart(
     if (figures[i] === null) return `${group.strategy} (${NOT_AVAILABLE})`;
     return group.valid.length === 0 ? `${group.strategy} (invalid)` : group.strategy;
   });
-  const style = {
-    label: metric.label,
-    backgroundColor: groups.map((group) => strategyFill(group.strategy, 0.85)),
-    borderColor: groups.map((group) => STRATEGY_COLORS[group.strategy]),
-    borderWidth: 1,
-  };
   const yAxis = valueAxis(
     { title: log ? `${metric.axisTitle}, log scale` : metric.axisTitle, log },
     bounds,
   );
-  const common = {
-    id: `${slug(scenario)}-${slug(metric.label.replace(/,/g, ""))}`,
-    scenario,
-    title: `${scenario}: ${metric.label}`,
-    subtitle: errorBarSubtitle(groups, hasInterval),
-    key: options.key ?? false,
-    legend: false,
+  return buildOneBarPerStrategy(
+    {
+      id: `${slug(scenario)}-${slug(metric.label.replace(/,/g, ""))}`,
+      scenario,
+      title: `${scenario}: ${metric.label}`,
+      subtitle: errorBarSubtitle(groups, hasInterval),
+      key: options.key ?? false,
+      legend: false,
+    },
+    {
+      label: metric.label,
+      strategies: groups.map((group) => group.strategy),
+      labels,
+      figures,
+      floor,
+    },
+    { x: categoryAxis("strategy"), y: yAxis },
+  );
+}
+
+/** A bar's value and, with repetitions, its 95 % interval (null bounds without one). */
+export interface BarFigure {
+  y: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+/**
+ * A chart of one dataset, one bar per strategy in its colour (the metric bars above, the energy
+ * bars of charts/energy.ts), so every such chart looks alike: plain bars when no figure has an
+ * interval, as single-run charts always looked; else bars with whiskers ("barWithErrorBars"),
+ * lower bounds under `floor` clamped to it (errorBarPoint). A null figure is a missing bar.
+ */
+export function buildOneBarPerStrategy(
+  parts: Omit<ChartParts<"bar">, "type" | "data" | "scales">,
+  bars: {
+    /** The dataset's label (the metric or the y axis). */
+    label: string;
+    strategies: readonly StrategyId[];
+    /** Tick labels, one per bar. */
+    labels: string[];
+    figures: readonly (BarFigure | null)[];
+    floor: number;
+  },
+  scales: { x: ReturnType<typeof categoryAxis>; y: ReturnType<typeof valueAxis> },
+): ChartSpec {
+  const { labels, figures } = bars;
+  const style = {
+    label: bars.label,
+    backgroundColor: bars.strategies.map((strategy) => strategyFill(strategy, 0.85)),
+    borderColor: bars.strategies.map((strategy) => STRATEGY_COLORS[strategy]),
+    borderWidth: 1,
   };
-  if (!hasInterval) {
+  if (!figures.some((f) => f !== null && f.lo !== null)) {
     return chartSpec({
-      ...common,
+      ...parts,
       type: "bar",
       data: { labels, datasets: [{ ...style, data: figures.map((f) => f?.y ?? null) }] },
-      scales: { x: categoryAxis("strategy"), y: yAxis },
+      scales,
     });
   }
   return chartSpec({
-    ...common,
+    ...parts,
     type: "barWithErrorBars",
     data: {
       labels,
@@ -92,10 +134,10 @@ export function buildStrategyBarChart(
         {
           ...style,
           ...ERROR_BAR_STYLE,
-          data: errorBarData(figures.map((f) => errorBarPoint(f, floor))),
+          data: errorBarData(figures.map((f) => errorBarPoint(f, bars.floor))),
         },
       ],
     },
-    scales: { x: categoryAxis("strategy"), y: yAxis },
+    scales,
   });
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createCanvas, loadImage } from "canvas";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BenchResults } from "../../model/results.ts";
 import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_REASON } from "../../test-support/chromium.ts";
@@ -49,6 +50,42 @@ const CANVAS_INK = `[...document.querySelectorAll("canvas")].map((canvas) => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
   return { id: canvas.id, width: canvas.width, ink };
 })`;
+
+/** A test in headless Chromium, skipped (and named so) where there is none; closes the browser. */
+function chromiumTest(name: string, body: (browser: Browser) => Promise<void>): void {
+  test(`${name}${HAS_CHROMIUM ? "" : ` (SKIPPED: ${NO_CHROMIUM_REASON})`}`, async (context) => {
+    if (!HAS_CHROMIUM) {
+      console.warn(`browser test skipped: ${NO_CHROMIUM_REASON}`);
+      context.skip();
+    }
+    const browser = await launchChromium();
+    try {
+      await body(browser);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+/**
+ * Opens report.html in a 1280 x 900 page and waits until every chart is drawn. `problems`
+ * collects console errors, page errors and any request that leaves the file: the report is
+ * self-contained (Chart.js and its plugin inlined), so it must open offline.
+ */
+async function openReport(browser: Browser, htmlPath: string) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    if (!request.url().startsWith("file:")) problems.push(`network request: ${request.url()}`);
+  });
+  await page.goto(pathToFileURL(htmlPath).href);
+  await page.waitForFunction(CHARTS_DONE);
+  return { page, problems };
+}
 
 /** Minimal well-formedness check: balanced tags, one <svg> root. Enough to catch truncation. */
 function checkWellFormedSvg(text: string): void {
@@ -173,26 +210,10 @@ describe("writeReport", () => {
     );
   });
 
-  test(`report.html in headless Chromium: no console errors, every chart drawn${
-    HAS_CHROMIUM ? "" : ` (SKIPPED: ${NO_CHROMIUM_REASON})`
-  }`, async (context) => {
-    if (!HAS_CHROMIUM) {
-      console.warn(`browser test skipped: ${NO_CHROMIUM_REASON}`);
-      context.skip();
-    }
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error") problems.push(`console: ${message.text()}`);
-      });
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("request", (request) => {
-        if (!request.url().startsWith("file:")) problems.push(`network request: ${request.url()}`);
-      });
-      await page.goto(pathToFileURL(written.htmlPath).href);
-      await page.waitForFunction(CHARTS_DONE);
+  chromiumTest(
+    "report.html in headless Chromium: no console errors, every chart drawn",
+    async (browser) => {
+      const { page, problems } = await openReport(browser, written.htmlPath);
       const drawn = await page.evaluate<{ id: string; width: number; ink: number }[]>(CANVAS_INK);
       const expected = allCharts(results).length;
       expect(problems).toEqual([]);
@@ -207,10 +228,8 @@ describe("writeReport", () => {
       await phone.goto(pathToFileURL(written.htmlPath).href);
       await phone.waitForFunction(CHARTS_DONE);
       expect(await phone.evaluate<number>(SIDEWAYS_OVERFLOW)).toBeLessThanOrEqual(1);
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });
 
 describe("writeReport with repetitions (error bars, bands, pooled latency)", () => {
@@ -239,23 +258,10 @@ describe("writeReport with repetitions (error bars, bands, pooled latency)", () 
     expect(svg).not.toContain("<image");
   });
 
-  test(`report.html in headless Chromium: the inlined error-bars plugin draws every chart${
-    HAS_CHROMIUM ? "" : ` (SKIPPED: ${NO_CHROMIUM_REASON})`
-  }`, async (context) => {
-    if (!HAS_CHROMIUM) {
-      console.warn(`browser test skipped: ${NO_CHROMIUM_REASON}`);
-      context.skip();
-    }
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error") problems.push(`console: ${message.text()}`);
-      });
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      await page.goto(pathToFileURL(out.htmlPath).href);
-      await page.waitForFunction(CHARTS_DONE);
+  chromiumTest(
+    "report.html in headless Chromium: the inlined error-bars plugin draws every chart",
+    async (browser) => {
+      const { page, problems } = await openReport(browser, out.htmlPath);
       expect(problems).toEqual([]);
       expect(await page.evaluate<string>(CHARTS_DRAWN)).toBe(String(allCharts(repeated).length));
       const types = await page.evaluate<string[]>(
@@ -267,8 +273,6 @@ describe("writeReport with repetitions (error bars, bands, pooled latency)", () 
         "['verdict', 'between-strategies'].map((id) => { const w = document.querySelector('#' + id + ' .table-wrap'); return w.scrollWidth - w.clientWidth; })",
       );
       expect(overflow).toEqual([0, 0]);
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });
