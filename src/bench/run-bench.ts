@@ -11,6 +11,7 @@ import { runCapacity } from "../capacity/run-capacity.ts";
 import { type BenchOptions, scenarioOf, workloadPlanOptions } from "../cli/bench-options.ts";
 import { measureInstrumentFloor } from "../driver/instrument-floor.ts";
 import { collectEnvironment } from "../metrics/environment-info.ts";
+import { measureMachineJitter } from "../metrics/machine-jitter.ts";
 import {
   type BenchResults,
   type CapacityResult,
@@ -382,10 +383,12 @@ async function measureFloor(redisUrl: string, progress: Progress): Promise<Instr
   try {
     source = await openNotificationSource({ redisUrl, keyPrefix: `pvp-floor-${process.pid}:` });
     const floor = await measureInstrumentFloor({ source });
+    // after the floor, before any run: the busy loop blocks this process for its length
+    const jitter = measureMachineJitter();
     progress.log(
-      `instrument floor: p50 ${floor.p50Us} µs, p99 ${floor.p99Us} µs over ${floor.samples} probe publishes (driver -> Redis -> driver, no server); publisher issue lag p99 ${floor.issueLagP99Us} µs`,
+      `instrument floor: p50 ${floor.p50Us} µs, p99 ${floor.p99Us} µs over ${floor.samples} probe publishes (driver -> Redis -> driver, no server); publisher issue lag p99 ${floor.issueLagP99Us} µs; machine: a busy loop lost ${(jitter.lostShare * 100).toFixed(1)} % of its time in ${jitter.gapsPerSec} gaps/s over ${jitter.gapThresholdUs} µs (longest ${jitter.maxGapUs} µs)`,
     );
-    return floor;
+    return { ...floor, machineJitter: jitter };
   } catch (error) {
     progress.log(`warning: could not measure the instrument floor: ${String(error)}`);
     return null;

@@ -171,7 +171,20 @@ const samplingSchema = object(
 );
 
 const instrumentFloorSchema = object(
-  { samples: num, p50Us: num, p99Us: num, maxUs: num, issueLagP99Us: num },
+  {
+    samples: num,
+    p50Us: num,
+    p99Us: num,
+    maxUs: num,
+    issueLagP99Us: num,
+    machineJitter: object({
+      probeMs: num,
+      gapThresholdUs: num,
+      gapsPerSec: num,
+      lostShare: num,
+      maxGapUs: num,
+    }).optional(),
+  },
   "an object or null",
 );
 

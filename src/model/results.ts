@@ -129,6 +129,18 @@ export interface InstrumentFloor {
   maxUs: number;
   /** The publisher's own issue lag in that measurement (intended time -> publish issued). */
   issueLagP99Us: number;
+  /**
+   * What the machine takes from a process that never yields (src/metrics/machine-jitter.ts):
+   * no timer can be more precise than these gaps. Absent in files written before it was kept.
+   */
+  machineJitter?: {
+    probeMs: number;
+    /** A gap between two clock reads longer than this counted as time taken away, µs. */
+    gapThresholdUs: number;
+    gapsPerSec: number;
+    lostShare: number;
+    maxGapUs: number;
+  };
 }
 
 /** How late the publisher issued publishes against their intended times, over the whole run. */

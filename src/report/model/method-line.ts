@@ -79,7 +79,12 @@ export function describeRepetitions(results: BenchResults): string {
 export function describeInstrumentFloor(results: BenchResults): string | null {
   const floor = results.method.instrumentFloor;
   if (floor === null) return null;
-  return `instrument floor: p50 ${formatLatencyUs(floor.p50Us)}, p99 ${formatLatencyUs(floor.p99Us)} over ${floor.samples.toLocaleString("en-US")} probe publishes, no server (publisher issue lag p99 ${formatLatencyUs(floor.issueLagP99Us)}); latency differences near it cannot be told apart`;
+  const jitter = floor.machineJitter;
+  const machine =
+    jitter === undefined
+      ? ""
+      : `; the machine took ${(jitter.lostShare * 100).toFixed(1)} % of a busy loop's time in ${jitter.gapsPerSec.toLocaleString("en-US")} gaps/s over ${formatLatencyUs(jitter.gapThresholdUs)} (longest ${formatLatencyUs(jitter.maxGapUs)}), a limit no timer beats`;
+  return `instrument floor: p50 ${formatLatencyUs(floor.p50Us)}, p99 ${formatLatencyUs(floor.p99Us)} over ${floor.samples.toLocaleString("en-US")} probe publishes, no server (publisher issue lag p99 ${formatLatencyUs(floor.issueLagP99Us)})${machine}; latency differences near it cannot be told apart`;
 }
 
 /**

@@ -215,6 +215,19 @@ describe("method line", () => {
     expect(describeInstrumentFloor(repeated)).toBe(
       `instrument floor: p50 ${FIXTURE_INSTRUMENT_FLOOR.p50Us} µs, p99 ${FIXTURE_INSTRUMENT_FLOOR.p99Us} µs over 300 probe publishes, no server (publisher issue lag p99 35.0 µs); latency differences near it cannot be told apart`,
     );
+    // with the machine's own jitter, the line says what no timer can beat
+    const floor = repeated.method.instrumentFloor;
+    if (floor === null) throw new Error("fixture without a floor");
+    floor.machineJitter = {
+      probeMs: 300,
+      gapThresholdUs: 50,
+      gapsPerSec: 430,
+      lostShare: 0.035,
+      maxGapUs: 1_984,
+    };
+    expect(describeInstrumentFloor(repeated)).toMatch(
+      /\(publisher issue lag p99 35\.0 µs\); the machine took 3\.5 % of a busy loop's time in 430 gaps\/s over 50\.0 µs \(longest 1\.98 ms\), a limit no timer beats; latency/,
+    );
     const sampled = createRepeatedFixture({ repeat: 3, seed: 1, sampling: true });
     expect(describeRepetitions(sampled)).toMatch(
       /^repetitions until confident: 3 to 10 per scenario step x strategy/,
