@@ -107,4 +107,30 @@ describe("driverWorkOf", () => {
     s.window = { ...s.window, publisherPollingUs: 0 };
     expect(judge(s).valid).toBe(false);
   });
+
+  it("with driver workers: polling out of the coordinator alone, then the busiest process", () => {
+    const s = cleanSnapshots();
+    const check = (cpuUtilization: number, eventLoopDelayP99Ms: number) => ({
+      ...s.window.driver,
+      cpuUtilization,
+      eventLoopDelayP99Ms,
+    });
+    // the coordinator polled 9 of 10 s; a worker was busy on its own at 95 %
+    s.window = {
+      ...s.window,
+      measuredMs: 10_000,
+      publisherPollingUs: 9_000_000,
+      driver: check(0.97, 2),
+      driverProcesses: { coordinator: check(0.97, 2), workers: [check(0.2, 1), check(0.95, 4)] },
+    };
+    expect(driverWorkOf(s.window)).toEqual({ cpuUtilization: 0.95, eventLoopDelayP99Ms: 4 });
+    expect(judge(s).valid).toBe(false);
+    // the same coordinator with idle workers: only its work (7 %) counts, the run stands
+    s.window = {
+      ...s.window,
+      driverProcesses: { coordinator: check(0.97, 2), workers: [check(0.2, 1), check(0.3, 1)] },
+    };
+    expect(driverWorkOf(s.window).cpuUtilization).toBeCloseTo(0.3, 9);
+    expect(judge(s).valid).toBe(true);
+  });
 });

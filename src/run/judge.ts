@@ -73,8 +73,23 @@ export function driverWorkOf(window: RunSnapshots["window"]): {
   cpuUtilization: number;
   eventLoopDelayP99Ms: number;
 } {
-  const { driver, measuredMs, publisherPollingUs } = window;
+  const { driver, measuredMs, publisherPollingUs, driverProcesses } = window;
   const pollingShare = measuredMs > 0 ? publisherPollingUs / 1000 / measuredMs : 0;
+  if (driverProcesses) {
+    // the publisher polls in the coordinator only; each process is one event loop
+    const { coordinator, workers } = driverProcesses;
+    return {
+      cpuUtilization: Math.max(
+        0,
+        coordinator.cpuUtilization - pollingShare,
+        ...workers.map((w) => w.cpuUtilization),
+      ),
+      eventLoopDelayP99Ms: Math.max(
+        coordinator.eventLoopDelayP99Ms,
+        ...workers.map((w) => w.eventLoopDelayP99Ms),
+      ),
+    };
+  }
   return {
     cpuUtilization: Math.max(0, driver.cpuUtilization - pollingShare),
     eventLoopDelayP99Ms: driver.eventLoopDelayP99Ms,

@@ -46,11 +46,10 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
   const measuredMs = performance.now() - windowStartMs;
   const fleetWindow = (await fleet?.stopWindow()) ?? null;
   const proxyWindow = (await rig.proxy?.stopWindow()) ?? null;
-  // With driver workers the driver is several processes: judged by the busiest one.
+  // With driver workers the driver is several processes: reported merged, judged per process.
+  const own = selfCheck.stop();
   const driver =
-    clients.workerChecks.length === 0
-      ? selfCheck.stop()
-      : mergeChecks([selfCheck.stop(), ...clients.workerChecks]);
+    clients.workerChecks.length === 0 ? own : mergeChecks([own, ...clients.workerChecks]);
   const publisherPollingUs = rig.publisherPollingUs() - pollingStartUs;
   const redisAfter = infoRedisUrl ? await readRedisInfo(infoRedisUrl) : null;
   const notes: string[] = [];
@@ -75,6 +74,9 @@ export async function measureWindow(rig: Rig, progress: RunProgress): Promise<Wi
       h2OpenSessions: clients.h2OpenSessions,
     },
     driver,
+    ...(clients.workerChecks.length > 0
+      ? { driverProcesses: { coordinator: own, workers: clients.workerChecks } }
+      : {}),
     publisherPollingUs,
     redisBefore,
     redisAfter,

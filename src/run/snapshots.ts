@@ -81,6 +81,11 @@ export interface WindowSnapshot {
   };
   driver: SelfCheckResult;
   /**
+   * `--driver-workers`: each process's own self-check (`driver` is their merge). The judge
+   * takes the publisher's polling out of the coordinator's CPU alone, then the busiest process.
+   */
+  driverProcesses?: { coordinator: SelfCheckResult; workers: SelfCheckResult[] };
+  /**
    * Wall time the publisher's precise timer spent polling the clock inside the window, µs:
    * waiting for an intended time, not work (the event loop keeps serving I/O meanwhile).
    */
