@@ -11,7 +11,9 @@ import { startServerProcess } from "../../fleet/server-process.ts";
 import type { RunResult } from "../../model/results.ts";
 import type { StrategyId } from "../../model/strategies.ts";
 import { resolvePlan } from "../../plan/resolve-runs.ts";
+import { HAS_NGINX } from "../../proxy/nginx-proxy.ts";
 import { type RedisHandle, startRedis } from "../../redis/managed-redis.ts";
+import { parseBenchTarget } from "../../target/external-target.ts";
 import { runOne } from "../run-one.ts";
 import { DriverWorkers } from "./worker-pool.ts";
 
@@ -112,6 +114,75 @@ describe("--driver-workers 2 (--quick steady)", () => {
       await server.stop();
     }
   }, 60_000);
+
+  it.skipIf(!HAS_NGINX)(
+    "through nginx, TLS and HTTP/2: each worker its own sessions",
+    async () => {
+      const planned = resolvePlan([getScenario("h2-multiplex")], {
+        quick: true,
+        strategies: ["sse"],
+      }).runs.find((r) => r.step?.label === "HTTP/2");
+      if (!planned) throw new Error("no HTTP/2 run of h2-multiplex");
+      const result = await runOne({
+        planned,
+        redis,
+        target: null,
+        keyPrefix: "pvp:dw:h2:",
+        signal: new AbortController().signal,
+        driverWorkers: 2,
+        onProgress: () => {},
+      });
+      expect(result.driver?.workers).toHaveLength(2);
+      expect(result.delivery.published).toBeGreaterThan(0);
+      expect(result.delivery.lost).toBe(0);
+      expect(result.delivery.duplicates).toBe(0);
+      // one session (at least) per worker: sessions are per process
+      expect(result.deliveryPath?.h2?.openSessions).toBeGreaterThanOrEqual(2);
+      // every stream on a session of its own worker's pool, at most 100 to a session
+      expect(result.deliveryPath?.h2?.maxConcurrentStreams).toBeGreaterThan(1);
+      expect(result.deliveryPath?.h2?.maxConcurrentStreams).toBeLessThanOrEqual(100);
+      expect(reasonsBesidesDriverHealth(result.invalidReasons)).toEqual([]);
+    },
+    120_000,
+  );
+
+  it("against a --target: the workers rebuild its templates and the ledger holds", async () => {
+    const server = await startServerProcess({
+      strategy: "long-polling",
+      redisUrl: redis.url,
+      keyPrefix: "pvp:dw:target:",
+    });
+    try {
+      const base = server.url.href.replace(/\/$/, "");
+      const target = parseBenchTarget({
+        target: `${base}/api/notifications/{userId}/poll?after={cursor}`,
+        targetStrategy: "long-polling",
+        publishUrl: `${base}/api/notifications/{userId}`,
+      });
+      const planned = resolvePlan([getScenario("steady")], {
+        quick: true,
+        strategies: ["long-polling"],
+      }).runs[0];
+      if (planned === undefined) throw new Error("no run planned");
+      const result = await runOne({
+        planned,
+        redis: null,
+        target,
+        keyPrefix: "pvp:dw:target-run:",
+        signal: new AbortController().signal,
+        driverWorkers: 2,
+        onProgress: () => {},
+      });
+      const workers = result.driver?.workers ?? [];
+      expect(workers).toHaveLength(2);
+      expect(result.delivery.published).toBeGreaterThan(0);
+      expect(result.delivery.lost).toBe(0);
+      expect(result.delivery.duplicates).toBe(0);
+      expect(sum(workers.map((w) => w.delivered))).toBe(result.delivery.delivered);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 
   it("without --driver-workers the clients stay in process (no worker shares)", async () => {
     const result = await quickRun("sse", 0);
