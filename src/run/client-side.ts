@@ -25,14 +25,18 @@ export const CONNECT_GRACE_MS = 15_000;
 /** How often the ramp loop wakes to start the clients whose turn has come. */
 const RAMP_TICK_MS = 5;
 
-/** What the clients did inside the measured window. */
-export interface ClientWindow {
+/** What clients counted inside the measured window (one process's, or the merge of all). */
+export interface WindowCounts {
   wire: WireSnapshot;
   timelines: TimelineWindow;
   statsStart: ClientStats;
   statsEnd: ClientStats;
   transport: TransportStats;
   h2OpenSessions: number;
+}
+
+/** What the clients did inside the measured window. */
+export interface ClientWindow extends WindowCounts {
   /** Each driver worker's own health over the window; empty when the clients ran in process. */
   workerChecks: SelfCheckResult[];
 }

@@ -10,15 +10,12 @@
  */
 
 import type { ClientBounds } from "../../driver/clients/client-bounds.ts";
-import type { ClientStats } from "../../driver/clients/client-context.ts";
-import type { TimelineWindow } from "../../driver/traffic-timeline.ts";
-import type { TransportStats } from "../../driver/transport-stats.ts";
-import type { WireSnapshot } from "../../driver/wire-counter.ts";
 import type { SelfCheckResult } from "../../metrics/driver-self-check.ts";
 import type { LatencyStats } from "../../model/latency-stats.ts";
 import type { DeliveryStats } from "../../model/results.ts";
 import type { ScenarioParams } from "../../model/scenario.ts";
 import type { StrategyId } from "../../model/strategies.ts";
+import type { WindowCounts } from "../client-side.ts";
 
 /** Where the worker's clients subscribe: our server's base URL, or a --target's templates. */
 export type WireEndpoint =
@@ -65,14 +62,8 @@ export type CoordinatorMessage =
   | { type: "published"; items: (string | number)[] }
   | { type: "stop" };
 
-export interface WorkerWindow {
-  wire: WireSnapshot;
-  /** Times already on the coordinator's axis; client indexes already the run's. */
-  timelines: TimelineWindow;
-  statsStart: ClientStats;
-  statsEnd: ClientStats;
-  transport: TransportStats;
-  h2OpenSessions: number;
+/** One worker's window; its timelines' times on the coordinator's axis, indexes the run's. */
+export interface WorkerWindow extends WindowCounts {
   check: SelfCheckResult;
 }
 
