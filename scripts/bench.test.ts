@@ -303,8 +303,13 @@ describe("npm run bench: bad input", () => {
     // Safety: refused before anything starts (no plan printed, no server, no Redis).
     [
       ["--clients", "10000", "--scenario", "interval-sweep"],
-      /^bench: plan refused: interval-sweep \[250 ms\] short-polling implies 40000 requests\/s .*MAX_REQUESTS_PER_SEC 20000; lower --clients\.\n$/,
+      /^bench: plan refused: interval-sweep \[250 ms\] short-polling implies 40000 requests\/s .*MAX_REQUESTS_PER_SEC 20000 per driver process; lower --clients or add --driver-workers\.\n$/,
     ],
+    [
+      ["--clients", "20000", "--scenario", "steady"],
+      /^bench: plan refused: steady short-polling has 20000 clients, above MAX_CLIENTS_PER_PROCESS 10000 per driver process .*add --driver-workers 2 or lower --clients\.\n$/,
+    ],
+    [["--driver-workers", "17"], /^bench: --driver-workers 17 is out of range; give one from 0 to 16\.\n$/],
     [["--scenario", "rate-sweep", "--duration", "10m"], /above MAX_PLAN_MS \(60 min\)/],
     [
       ["--redis-url", "redis://203.0.113.7:6379"],
