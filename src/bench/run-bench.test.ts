@@ -13,7 +13,7 @@ import type { StrategyId } from "../model/strategies.ts";
 import type { PlannedRun } from "../plan/resolve-runs.ts";
 import { validateResults } from "../results/validate-results.ts";
 import type { Progress, ProgressState } from "../util/progress.ts";
-import { runBench } from "./run-bench.ts";
+import { driverWorkerNotes, planBench, runBench } from "./run-bench.ts";
 import { fakeRun } from "./test-support/fake-run.ts";
 
 /** p50 (ms) of the n-th run of a strategy (1-based), set per test. */
@@ -53,6 +53,17 @@ vi.mock("../driver/instrument-floor.ts", () => ({
     p99Us: 420,
     maxUs: 900,
     issueLagP99Us: 60,
+  }),
+}));
+
+// The machine-jitter probe spins on performance.now, which this file freezes.
+vi.mock("../metrics/machine-jitter.ts", () => ({
+  measureMachineJitter: () => ({
+    probeMs: 300,
+    gapThresholdUs: 50,
+    gapsPerSec: 200,
+    lostShare: 0.02,
+    maxGapUs: 700,
   }),
 }));
 
@@ -169,5 +180,28 @@ describe("runBench with --until-confident", () => {
       { scenario: "steady", step: null, repetitions: 5, endedBy: "time-budget" },
     ]);
     expect(onDisk.runs).toHaveLength(10);
+  });
+});
+
+describe("planBench with --driver-workers", () => {
+  it("says which runs keep their clients in process, and which have fewer users than workers", () => {
+    const options = parseBenchOptions([
+      "--scenario",
+      "server-restart,steady",
+      "--quick",
+      "--clients",
+      "8",
+      "--driver-workers",
+      "16",
+    ]);
+    const notes = driverWorkerNotes(planBench(options).runs, options.driverWorkers);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(
+      /^--driver-workers 16: \d+ fault runs? keeps? (its|their) clients in the bench process/,
+    );
+    expect(notes[1]).toMatch(
+      /fewer users than workers \(as few as \d+\); they use one worker per user\.$/,
+    );
+    expect(driverWorkerNotes(planBench(options).runs, 0)).toEqual([]);
   });
 });

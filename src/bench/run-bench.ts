@@ -81,6 +81,7 @@ export function planBench(options: BenchOptions): ResolvedPlan {
     deliveryPath: options.deliveryPath,
   });
   skipProxyRunsWithoutNginx(plan);
+  plan.warnings.push(...driverWorkerNotes(plan.runs, options.driverWorkers));
   const confident = options.untilConfident;
   if (confident) {
     const firstRoundsMs = estimatePlanMs(plan.runs);
@@ -91,6 +92,31 @@ export function planBench(options: BenchOptions): ResolvedPlan {
     }
   }
   return plan;
+}
+
+/**
+ * What `--driver-workers` will not do in this plan, in one line each: fault runs keep their
+ * clients in the bench process, and a run with fewer users than workers uses one worker per user.
+ */
+export function driverWorkerNotes(runs: readonly PlannedRun[], driverWorkers: number): string[] {
+  if (driverWorkers <= 0) return [];
+  const notes: string[] = [];
+  const faults = runs.filter((run) => run.fault !== null).length;
+  if (faults > 0) {
+    notes.push(
+      `--driver-workers ${driverWorkers}: ${faults} fault run${faults === 1 ? "" : "s"} ${faults === 1 ? "keeps its" : "keep their"} clients in the bench process (the faults act on the client objects).`,
+    );
+  }
+  const fewer = runs.filter(
+    (run) => run.fault === null && run.capacity === null && run.params.clients < driverWorkers,
+  );
+  if (fewer.length > 0) {
+    const least = Math.min(...fewer.map((run) => run.params.clients));
+    notes.push(
+      `--driver-workers ${driverWorkers}: ${fewer.length} run${fewer.length === 1 ? " has" : "s have"} fewer users than workers (as few as ${least}); they use one worker per user.`,
+    );
+  }
+  return notes;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { measureMachineJitter } from "./machine-jitter.ts";
 
 describe("measureMachineJitter", () => {
@@ -16,5 +16,18 @@ describe("measureMachineJitter", () => {
   it("refuses a probe that would block the loop for long, or not at all", () => {
     expect(() => measureMachineJitter(0)).toThrow(/probeMs/);
     expect(() => measureMachineJitter(10_000)).toThrow(/probeMs/);
+  });
+});
+
+describe("measureMachineJitter with a clock that does not move", () => {
+  it("ends anyway (a test's frozen timers must not hang a bench)", () => {
+    const spy = vi.spyOn(performance, "now").mockReturnValue(1_000);
+    try {
+      const jitter = measureMachineJitter(1);
+      expect(jitter.gapsPerSec).toBe(0);
+      expect(jitter.maxGapUs).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

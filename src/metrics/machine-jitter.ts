@@ -10,6 +10,9 @@
 /** A gap in the busy loop longer than this counts as time taken away, µs. */
 export const GAP_US = 50;
 
+/** Upper bound on clock reads per probe ms: one read every 5 ns, several times faster than real. */
+const MAX_READS_PER_MS = 200_000;
+
 /** Default probe length, ms: short enough to run once per bench, long enough for a p99. */
 export const DEFAULT_JITTER_PROBE_MS = 300;
 
@@ -40,7 +43,10 @@ export function measureMachineJitter(probeMs = DEFAULT_JITTER_PROBE_MS): Machine
   let gaps = 0;
   let lostMs = 0;
   let maxGapMs = 0;
-  for (;;) {
+  // A clock that does not move (a test's fake timers) must not hang the bench: the loop also
+  // ends after far more reads than any real probe makes (one read takes tens of ns).
+  const maxReads = probeMs * MAX_READS_PER_MS;
+  for (let reads = 0; reads < maxReads; reads++) {
     const nowMs = performance.now();
     const gapMs = nowMs - lastMs;
     if (gapMs * 1000 > GAP_US) {
@@ -51,7 +57,7 @@ export function measureMachineJitter(probeMs = DEFAULT_JITTER_PROBE_MS): Machine
     lastMs = nowMs;
     if (nowMs >= endMs) break;
   }
-  const ranMs = lastMs - startMs;
+  const ranMs = Math.max(lastMs - startMs, Number.EPSILON);
   return {
     probeMs: Math.round(ranMs),
     gapThresholdUs: GAP_US,
