@@ -309,7 +309,10 @@ describe("npm run bench: bad input", () => {
       ["--clients", "20000", "--scenario", "steady"],
       /^bench: plan refused: steady short-polling has 20000 clients, above MAX_CLIENTS_PER_PROCESS 10000 per driver process .*add --driver-workers 2 or lower --clients\.\n$/,
     ],
-    [["--driver-workers", "17"], /^bench: --driver-workers 17 is out of range; give one from 0 to 16\.\n$/],
+    [
+      ["--driver-workers", "17"],
+      /^bench: --driver-workers 17 is out of range; give one from 0 to 16\.\n$/,
+    ],
     [["--scenario", "rate-sweep", "--duration", "10m"], /above MAX_PLAN_MS \(60 min\)/],
     [
       ["--redis-url", "redis://203.0.113.7:6379"],
