@@ -10,6 +10,7 @@ import { startServerProcess } from "../../fleet/server-process.ts";
 import { startRedis } from "../../redis/managed-redis.ts";
 import { nchanUrls } from "../../target/nchan-config.ts";
 import { NO_NCHAN_REASON, startNchan } from "../../target/nchan-server.ts";
+import { type BareLoopResult, measureBareHttpLoop } from "./bare-http-loop.ts";
 import { startChildServer } from "./child-server.ts";
 import {
   type DriverThroughput,
@@ -44,6 +45,8 @@ export const DEFAULT_SELF_BENCH = {
 
 export interface SelfBenchResult {
   driver: DriverThroughput;
+  /** The same users with nothing per poll but node:http (bare-http-loop.ts), in this process. */
+  bare: BareLoopResult;
   autocannon: { connections: number; requestsPerSec: number; errors: number };
   /** driver / autocannon requests per second. */
   driverRatio: number;
@@ -64,12 +67,22 @@ export async function runSelfBench(options: SelfBenchOptions): Promise<SelfBench
   );
   const fixed = await startChildServer(FIXED_SERVER);
   let driver: DriverThroughput;
+  let bare: BareLoopResult;
   let autocannon: SelfBenchResult["autocannon"];
   try {
     driver = await measureDriverThroughput({
       port: fixed.port,
       clients: options.clients,
       driverWorkers: options.driverWorkers,
+      intervalMs: options.intervalMs,
+      warmupMs: 2_000,
+      durationMs: options.durationMs,
+      signal,
+    });
+    log("a bare node:http loop, the same users and timers, nothing else per poll...");
+    bare = await measureBareHttpLoop({
+      port: fixed.port,
+      clients: Math.min(options.clients, 10_000),
       intervalMs: options.intervalMs,
       warmupMs: 2_000,
       durationMs: options.durationMs,
@@ -142,6 +155,7 @@ export async function runSelfBench(options: SelfBenchOptions): Promise<SelfBench
   }
   return {
     driver,
+    bare,
     autocannon,
     driverRatio:
       autocannon.requestsPerSec > 0 ? driver.requestsPerSec / autocannon.requestsPerSec : 0,
@@ -154,6 +168,11 @@ const ratio = (a: number | null, b: number | null) =>
   a === null || b === null || b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`;
 const count = (x: number) => Math.round(x).toLocaleString("en-US");
 
+/** The driver's CPU per completed poll, µs (all its processes). */
+function driverUsPerPoll(d: DriverThroughput): number {
+  return d.requestsPerSec > 0 ? (d.driverCpuUtilization * 1e6) / d.requestsPerSec : 0;
+}
+
 /** The result as the terminal shows it, goals beside the ratios. */
 export function formatSelfBench(r: SelfBenchResult): string {
   const d = r.driver;
@@ -162,6 +181,7 @@ export function formatSelfBench(r: SelfBenchResult): string {
   return [
     "Driver vs autocannon (the same fixed endpoint: node:http in its own process)",
     `  driver      ${count(d.requestsPerSec)} req/s from ${count(d.clients)} clients every ${d.intervalMs} ms${d.driverWorkers > 0 ? ` in ${d.driverWorkers} workers` : ""} (offered ${count(d.offeredRequestsPerSec)}), driver CPU ${(d.driverCpuUtilization * 100).toFixed(0)} % of a core, event-loop p99 ${d.eventLoopDelayP99Ms.toFixed(1)} ms, ${count(d.driverRssPerClientBytes / 1024)} KiB RSS per client, ${d.errors} errors`,
+    `  bare loop   ${count(r.bare.requestsPerSec)} req/s from ${count(r.bare.clients)} node:http users in one process, ${count(r.bare.cpuUsPerRequest)} µs CPU per poll (the driver: ${count(driverUsPerPoll(d))} µs, ${ratio(driverUsPerPoll(d), r.bare.cpuUsPerRequest)} of it), ${r.bare.errors} errors`,
     `  autocannon  ${count(r.autocannon.requestsPerSec)} req/s with ${r.autocannon.connections} connections (closed loop), ${r.autocannon.errors} errors`,
     `  ratio       ${r.driverRatio.toFixed(2)} (issue 13's goal: >= 0.4 and >= 25,000 req/s)`,
     "",

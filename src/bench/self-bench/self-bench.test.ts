@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { startServerProcess } from "../../fleet/server-process.ts";
 import { startRedis } from "../../redis/managed-redis.ts";
+import { measureBareHttpLoop } from "./bare-http-loop.ts";
 import { startChildServer } from "./child-server.ts";
 import { measureAutocannon, measureDriverThroughput } from "./driver-throughput.ts";
 import { runRawProbe } from "./raw-probe.ts";
@@ -36,6 +37,25 @@ describe("self-benchmark parts", () => {
       });
       expect(cannon.errors).toBe(0);
       expect(cannon.requestsPerSec).toBeGreaterThan(0);
+    } finally {
+      await fixed.stop();
+    }
+  }, 60_000);
+
+  it("runs the bare node:http reference loop against the fixed endpoint without errors", async () => {
+    const fixed = await startChildServer(FIXED_SERVER);
+    try {
+      const bare = await measureBareHttpLoop({
+        port: fixed.port,
+        clients: 50,
+        intervalMs: 100,
+        warmupMs: 200,
+        durationMs: 1_000,
+        signal: new AbortController().signal,
+      });
+      expect(bare.errors).toBe(0);
+      expect(bare.requestsPerSec).toBeGreaterThan(0);
+      expect(bare.cpuUsPerRequest).toBeGreaterThan(0);
     } finally {
       await fixed.stop();
     }
