@@ -13,74 +13,64 @@ import { runRawProbe } from "./raw-probe.ts";
 
 const FIXED_SERVER = fileURLToPath(new URL("./fixed-answer-server.ts", import.meta.url));
 
+/** A short window of a few clients: the parts work, nothing is measured. */
+const SMALL_LOAD = { clients: 50, intervalMs: 100, warmupMs: 200, durationMs: 1_000 } as const;
+
+/** Runs `body` against a fresh fixed-answer endpoint in its own process, then stops it. */
+async function withFixedEndpoint(body: (port: number, signal: AbortSignal) => Promise<void>) {
+  const fixed = await startChildServer(FIXED_SERVER);
+  try {
+    await body(fixed.port, new AbortController().signal);
+  } finally {
+    await fixed.stop();
+  }
+}
+
 describe("self-benchmark parts", () => {
-  it("drives short polls and autocannon against the fixed endpoint without errors", async () => {
-    const fixed = await startChildServer(FIXED_SERVER);
-    try {
-      const signal = new AbortController().signal;
-      const driver = await measureDriverThroughput({
-        port: fixed.port,
-        clients: 50,
-        intervalMs: 100,
-        warmupMs: 200,
-        durationMs: 1_000,
-        signal,
-      });
-      expect(driver.errors).toBe(0);
-      expect(driver.requestsPerSec).toBeGreaterThan(0);
-      expect(driver.offeredRequestsPerSec).toBe(500);
-      const cannon = await measureAutocannon({
-        port: fixed.port,
-        connections: 4,
-        durationSec: 1,
-        signal,
-      });
-      expect(cannon.errors).toBe(0);
-      expect(cannon.requestsPerSec).toBeGreaterThan(0);
-    } finally {
-      await fixed.stop();
-    }
-  }, 60_000);
+  it(
+    "drives short polls and autocannon against the fixed endpoint without errors",
+    () =>
+      withFixedEndpoint(async (port, signal) => {
+        const driver = await measureDriverThroughput({ port, ...SMALL_LOAD, signal });
+        expect(driver.errors).toBe(0);
+        expect(driver.requestsPerSec).toBeGreaterThan(0);
+        expect(driver.offeredRequestsPerSec).toBe(500);
+        const cannon = await measureAutocannon({ port, connections: 4, durationSec: 1, signal });
+        expect(cannon.errors).toBe(0);
+        expect(cannon.requestsPerSec).toBeGreaterThan(0);
+      }),
+    60_000,
+  );
 
-  it("runs the bare node:http reference loop against the fixed endpoint without errors", async () => {
-    const fixed = await startChildServer(FIXED_SERVER);
-    try {
-      const bare = await measureBareHttpLoop({
-        port: fixed.port,
-        clients: 50,
-        intervalMs: 100,
-        warmupMs: 200,
-        durationMs: 1_000,
-        signal: new AbortController().signal,
-      });
-      expect(bare.errors).toBe(0);
-      expect(bare.requestsPerSec).toBeGreaterThan(0);
-      expect(bare.cpuUsPerRequest).toBeGreaterThan(0);
-    } finally {
-      await fixed.stop();
-    }
-  }, 60_000);
+  it(
+    "runs the bare node:http reference loop against the fixed endpoint without errors",
+    () =>
+      withFixedEndpoint(async (port, signal) => {
+        const bare = await measureBareHttpLoop({ port, ...SMALL_LOAD, signal });
+        expect(bare.errors).toBe(0);
+        expect(bare.requestsPerSec).toBeGreaterThan(0);
+        expect(bare.cpuUsPerRequest).toBeGreaterThan(0);
+      }),
+    60_000,
+  );
 
-  it("drives the same clients from two driver workers, counted through the bench's own merge", async () => {
-    const fixed = await startChildServer(FIXED_SERVER);
-    try {
-      const driver = await measureDriverThroughput({
-        port: fixed.port,
-        clients: 50,
-        driverWorkers: 2,
-        intervalMs: 100,
-        warmupMs: 200,
-        durationMs: 1_000,
-        signal: new AbortController().signal,
-      });
-      expect(driver.driverWorkers).toBe(2);
-      expect(driver.errors).toBe(0);
-      expect(driver.requestsPerSec).toBeGreaterThan(0);
-      expect(driver.driverCpuUtilization).toBeGreaterThan(0);
-    } finally {
-      await fixed.stop();
-    }
-  }, 60_000);
+  it(
+    "drives the same clients from two driver workers, counted through the bench's own merge",
+    () =>
+      withFixedEndpoint(async (port, signal) => {
+        const driver = await measureDriverThroughput({
+          port,
+          ...SMALL_LOAD,
+          driverWorkers: 2,
+          signal,
+        });
+        expect(driver.driverWorkers).toBe(2);
+        expect(driver.errors).toBe(0);
+        expect(driver.requestsPerSec).toBeGreaterThan(0);
+        expect(driver.driverCpuUtilization).toBeGreaterThan(0);
+      }),
+    60_000,
+  );
 
   it("the raw probe receives every measured publish from our SSE server, each once", async () => {
     const redis = await startRedis();

@@ -13,7 +13,7 @@ import type { StrategyId } from "../../model/strategies.ts";
 import { resolvePlan } from "../../plan/resolve-runs.ts";
 import { HAS_NGINX } from "../../proxy/nginx-proxy.ts";
 import { type RedisHandle, startRedis } from "../../redis/managed-redis.ts";
-import { parseBenchTarget } from "../../target/external-target.ts";
+import { type BenchTarget, parseBenchTarget } from "../../target/external-target.ts";
 import { runOne } from "../run-one.ts";
 import { DriverWorkers } from "./worker-pool.ts";
 
@@ -25,15 +25,29 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function quickRun(strategy: StrategyId, driverWorkers: number): Promise<RunResult> {
-  const planned = resolvePlan([getScenario("steady")], { quick: true, strategies: [strategy] })
-    .runs[0];
-  if (planned === undefined) throw new Error("no run planned");
+let runIndex = 0;
+
+/**
+ * One whole run of `scenario`'s quick form for `strategy` (its step `label`, if given), with the
+ * clients in `driverWorkers` processes; against `target` when given (then without our Redis).
+ */
+function quickRun(
+  strategy: StrategyId,
+  driverWorkers: number,
+  options: { scenario?: string; label?: string; target?: BenchTarget } = {},
+): Promise<RunResult> {
+  const { scenario = "steady", label, target = null } = options;
+  const planned = resolvePlan([getScenario(scenario)], {
+    quick: true,
+    strategies: [strategy],
+  }).runs.find((r) => label === undefined || r.step?.label === label);
+  if (planned === undefined) throw new Error(`no ${strategy} run of ${scenario} planned`);
+  runIndex += 1;
   return runOne({
     planned,
-    redis,
-    target: null,
-    keyPrefix: `pvp:dw:${strategy}:${driverWorkers}:`,
+    redis: target === null ? redis : null,
+    target,
+    keyPrefix: `pvp:dw:${runIndex}:`,
     signal: new AbortController().signal,
     driverWorkers,
     onProgress: () => {},
@@ -118,20 +132,7 @@ describe("--driver-workers 2 (--quick steady)", () => {
   it.skipIf(!HAS_NGINX)(
     "through nginx, TLS and HTTP/2: each worker its own sessions",
     async () => {
-      const planned = resolvePlan([getScenario("h2-multiplex")], {
-        quick: true,
-        strategies: ["sse"],
-      }).runs.find((r) => r.step?.label === "HTTP/2");
-      if (!planned) throw new Error("no HTTP/2 run of h2-multiplex");
-      const result = await runOne({
-        planned,
-        redis,
-        target: null,
-        keyPrefix: "pvp:dw:h2:",
-        signal: new AbortController().signal,
-        driverWorkers: 2,
-        onProgress: () => {},
-      });
+      const result = await quickRun("sse", 2, { scenario: "h2-multiplex", label: "HTTP/2" });
       expect(result.driver?.workers).toHaveLength(2);
       expect(result.delivery.published).toBeGreaterThan(0);
       expect(result.delivery.lost).toBe(0);
@@ -159,20 +160,7 @@ describe("--driver-workers 2 (--quick steady)", () => {
         targetStrategy: "long-polling",
         publishUrl: `${base}/api/notifications/{userId}`,
       });
-      const planned = resolvePlan([getScenario("steady")], {
-        quick: true,
-        strategies: ["long-polling"],
-      }).runs[0];
-      if (planned === undefined) throw new Error("no run planned");
-      const result = await runOne({
-        planned,
-        redis: null,
-        target,
-        keyPrefix: "pvp:dw:target-run:",
-        signal: new AbortController().signal,
-        driverWorkers: 2,
-        onProgress: () => {},
-      });
+      const result = await quickRun("long-polling", 2, { target });
       const workers = result.driver?.workers ?? [];
       expect(workers).toHaveLength(2);
       expect(result.delivery.published).toBeGreaterThan(0);
