@@ -15,16 +15,7 @@ import {
   MIN_REPEAT,
   parseBenchOptions,
 } from "./bench-options.ts";
-
-function errorOf(argv: string[]): string {
-  try {
-    parseBenchOptions(argv);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a UsageError for ${argv.join(" ")}`);
-}
+import { benchUsageErrorOf } from "./test-support/usage-error.ts";
 
 describe("parseBenchOptions: defaults", () => {
   it("no flags: the default suite, every strategy, reports/, table output", () => {
@@ -352,7 +343,7 @@ describe("parseBenchOptions: each error names the flag and the fix", () => {
   ];
   for (const [argv, message] of cases) {
     it(argv.join(" ") || "(empty)", () => {
-      const actual = errorOf(argv);
+      const actual = benchUsageErrorOf(argv);
       if (typeof message === "string") expect(actual).toBe(message);
       else expect(actual).toMatch(message);
     });
@@ -380,7 +371,7 @@ describe("parseBenchOptions: --target", () => {
     const options = parseBenchOptions([...SSE_TARGET, "--target-pid", "41", "--target-pid=42,43"]);
     expect(options.target?.pids).toEqual([41, 42, 43]);
     expect(parseBenchOptions(SSE_TARGET).target?.pids).toBeUndefined();
-    expect(errorOf(["--target-pid", "41"])).toBe(
+    expect(benchUsageErrorOf(["--target-pid", "41"])).toBe(
       "--target-pid only applies with --target: the bench samples its own servers already; drop --target-pid or add --target.",
     );
   });
@@ -397,7 +388,7 @@ describe("parseBenchOptions: --target", () => {
       "headers",
     ]);
     expect(options.target?.cursorMode).toBe("headers");
-    expect(errorOf(["--target-cursor", "headers"])).toMatch(
+    expect(benchUsageErrorOf(["--target-cursor", "headers"])).toMatch(
       /^--target-cursor only applies with --target/,
     );
   });
@@ -501,7 +492,7 @@ describe("parseBenchOptions: --target errors name the flag and the fix", () => {
   ];
   for (const [argv, message] of cases) {
     it(argv.join(" "), () => {
-      const actual = errorOf(argv);
+      const actual = benchUsageErrorOf(argv);
       if (typeof message === "string") expect(actual).toBe(message);
       else expect(actual).toMatch(message);
     });
@@ -514,7 +505,7 @@ describe("parseBenchOptions: --target errors name the flag and the fix", () => {
   it("refuses every scenario that needs our servers or Redis, listing the allowed ones", () => {
     const allowedIds = targetScenarioIds(SCENARIOS);
     for (const id of SCENARIO_IDS.filter((i) => !allowedIds.includes(i))) {
-      expect(errorOf(["--scenario", id, ...SSE_TARGET])).toMatch(
+      expect(benchUsageErrorOf(["--scenario", id, ...SSE_TARGET])).toMatch(
         new RegExp(
           `^--scenario ${id} cannot run with --target: it .+; with --target use: ${allowedIds.join(", ")}\\.$`,
         ),
@@ -588,12 +579,12 @@ describe("flag ranges come from PARAM_LIMITS (src/model/param-limits.ts)", () =>
       expect(flagValue(parseBenchOptions([name, arg(min)]))).toBe(min);
       expect(flagValue(parseBenchOptions([name, arg(max)]))).toBe(max);
       // Below a 0 floor the value is negative: not a rate / duration / number at all.
-      expect(errorOf([name, arg(min - 1)])).toMatch(
+      expect(benchUsageErrorOf([name, arg(min - 1)])).toMatch(
         min - 1 < 0
           ? new RegExp(`^${name} '-1(ms)?' is not a `)
           : / is out of range; give one from /,
       );
-      expect(errorOf([name, arg(max + 1)])).toMatch(/ is out of range; give one from /);
+      expect(benchUsageErrorOf([name, arg(max + 1)])).toMatch(/ is out of range; give one from /);
     });
   }
 
@@ -649,25 +640,25 @@ describe("parseBenchOptions: client bounds", () => {
   });
 
   it("refuses what is not a size or a duration, or out of range, in one line naming the flag", () => {
-    expect(errorOf(["--max-body-bytes", "lots"])).toBe(
+    expect(benchUsageErrorOf(["--max-body-bytes", "lots"])).toBe(
       "--max-body-bytes 'lots' is not a size; use e.g. 65536, 64KiB or 1MiB.",
     );
-    expect(errorOf(["--max-header-bytes", "10"])).toBe(
+    expect(benchUsageErrorOf(["--max-header-bytes", "10"])).toBe(
       "--max-header-bytes 10 is out of range; give one from 1KiB to 1024MiB, e.g. --max-header-bytes 64KiB.",
     );
-    expect(errorOf(["--answer-timeout", "soon"])).toBe(
+    expect(benchUsageErrorOf(["--answer-timeout", "soon"])).toBe(
       "--answer-timeout 'soon' is not a duration; use e.g. 500ms, 30s or 2m.",
     );
-    expect(errorOf(["--first-byte-timeout", "0"])).toMatch(
+    expect(benchUsageErrorOf(["--first-byte-timeout", "0"])).toMatch(
       /^--first-byte-timeout 0 is out of range/,
     );
-    expect(errorOf(["--retry-min", "5s", "--retry-max", "1s"])).toBe(
+    expect(benchUsageErrorOf(["--retry-min", "5s", "--retry-max", "1s"])).toBe(
       "--retry-min 5s exceeds --retry-max 1s; give a smaller --retry-min or a larger --retry-max.",
     );
   });
 
   it("an idle bound at or under our servers' 15 s heartbeat is refused, except against --target", () => {
-    expect(errorOf(["--sse-idle-timeout", "15s"])).toBe(
+    expect(benchUsageErrorOf(["--sse-idle-timeout", "15s"])).toBe(
       "--sse-idle-timeout 15s would cut every idle stream of our servers, whose heartbeat comes every 15s; give more, e.g. --sse-idle-timeout 45s.",
     );
     const targeted = parseBenchOptions([...SSE_TARGET, "--sse-idle-timeout", "5s"]);

@@ -4,21 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIO_IDS } from "../../scenarios/index.ts";
 import { PARAM_LIMITS } from "../model/param-limits.ts";
-import { UsageError } from "../util/usage-error.ts";
+import { usageErrorOf } from "../util/test-support/thrown.ts";
 import { resolvePlan } from "./resolve-runs.ts";
 import { parseScenarioFileText, readScenarioFile, readScenarioFiles } from "./scenario-file.ts";
 
 const EXAMPLES = path.resolve(import.meta.dirname, "../../examples");
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
 
 const mine = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -45,27 +35,27 @@ describe("parseScenarioFileText", () => {
   });
 
   it("names the file, the JSON path, the value and the fix", () => {
-    expect(messageOf(() => parseScenarioFileText(mine({ ratePerSec: -1 }), "mine.json"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText(mine({ ratePerSec: -1 }), "mine.json"))).toBe(
       "mine.json: scenarios[0].params.ratePerSec: -1 is out of range; use 0..100 (notifications per user per second)",
     );
-    expect(messageOf(() => parseScenarioFileText(mine({ rate: 1 }), "f.json"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText(mine({ rate: 1 }), "f.json"))).toMatch(
       /^f\.json: scenarios\[0\]\.params\.rate: is not a parameter; known: clients, ratePerSec/,
     );
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         parseScenarioFileText(
           mine({}, { fault: { kind: "redis-blip", atMs: 1_000, durationMs: 20_000 } }),
           "f.json",
         ),
       ),
     ).toMatch(/^f\.json: scenarios\[0\]\.fault\.atMs: the fault \(atMs 1000 \+ durationMs 20000\)/);
-    expect(messageOf(() => parseScenarioFileText("{", "f.json"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText("{", "f.json"))).toMatch(
       /^f\.json: not valid JSON \(.+\); a scenario file is JSON like \{"scenarios"/,
     );
-    expect(messageOf(() => parseScenarioFileText("[]", "f.json"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText("[]", "f.json"))).toMatch(
       /^f\.json: is a list; wrap it as \{"scenarios": \[\.\.\.\]\}/,
     );
-    expect(messageOf(() => parseScenarioFileText('{"scenarios": []}', "f.json"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText('{"scenarios": []}', "f.json"))).toBe(
       "f.json: scenarios: is empty; give at least one scenario",
     );
     const twice = JSON.stringify({
@@ -74,7 +64,7 @@ describe("parseScenarioFileText", () => {
         { id: "a", description: "y" },
       ],
     });
-    expect(messageOf(() => parseScenarioFileText(twice, "f.json"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText(twice, "f.json"))).toBe(
       "f.json: scenarios[1].id: 'a' is used twice in this file; give each scenario its own id",
     );
   });
@@ -125,14 +115,14 @@ describe("readScenarioFiles", () => {
   it("reads files in order; ids are unique across files and apart from the built-ins", () => {
     const a = path.join(dir, "a.json");
     expect(readScenarioFiles([a], SCENARIO_IDS).map((s) => s.id)).toEqual(["my-app"]);
-    expect(messageOf(() => readScenarioFiles([a, a], SCENARIO_IDS))).toBe(
+    expect(usageErrorOf(() => readScenarioFiles([a, a], SCENARIO_IDS))).toBe(
       `${a}: scenarios[0].id: 'my-app' is also in ${a}; give each scenario its own id.`,
     );
     const steady = path.join(dir, "steady.json");
-    expect(messageOf(() => readScenarioFiles([steady], SCENARIO_IDS))).toBe(
+    expect(usageErrorOf(() => readScenarioFiles([steady], SCENARIO_IDS))).toBe(
       `${steady}: scenarios[0].id: 'steady' is a built-in scenario's id; give yours another, e.g. 'my-steady'.`,
     );
-    expect(messageOf(() => readScenarioFiles([path.join(dir, "none.json")], []))).toMatch(
+    expect(usageErrorOf(() => readScenarioFiles([path.join(dir, "none.json")], []))).toMatch(
       /cannot read it \(ENOENT\); give the path of a JSON or YAML scenario file/,
     );
   });
@@ -176,13 +166,13 @@ describe("YAML scenario files", () => {
       parseScenarioFileText(mine({ clients: 4_000, shortPollIntervalMs: 5_000 }), "mine.json")[0],
     );
     expect(
-      messageOf(() => parseScenarioFileText(mineYaml("      ratePerSec: -1"), "mine.yaml")),
+      usageErrorOf(() => parseScenarioFileText(mineYaml("      ratePerSec: -1"), "mine.yaml")),
     ).toBe(
       "mine.yaml: scenarios[0].params.ratePerSec: -1 is out of range; use 0..100 (notifications per user per second)",
     );
     const bad = path.join(dir, "bad.YAML");
     await writeFile(bad, mineYaml("      rate: 1"));
-    expect(messageOf(() => readScenarioFiles([bad], SCENARIO_IDS))).toMatch(
+    expect(usageErrorOf(() => readScenarioFiles([bad], SCENARIO_IDS))).toMatch(
       new RegExp(
         `^${bad.replaceAll(".", "\\.")}: scenarios\\[0\\]\\.params\\.rate: is not a parameter; known: clients,`,
       ),
@@ -201,27 +191,27 @@ describe("YAML scenario files", () => {
 
   it("a YAML syntax error is one line naming the file, the line and the column", () => {
     const misindented = ["scenarios:", "  - id: my-app", "   description: x", ""].join("\n");
-    expect(messageOf(() => parseScenarioFileText(misindented, "f.yaml"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText(misindented, "f.yaml"))).toBe(
       "f.yaml: not valid YAML at line 3, column 1 (Sequence item without - indicator); a scenario file is YAML like 'scenarios: [{id: my-app, description: ..., params: {...}}]' (see docs/scenario.schema.json).",
     );
     const twice = mineYaml("      clients: 10\n      clients: 20");
-    expect(messageOf(() => parseScenarioFileText(twice, "f.yml"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText(twice, "f.yml"))).toMatch(
       /^f\.yml: not valid YAML at line 6, column 7 \(Map keys must be unique\); /,
     );
     expect(
-      messageOf(() => parseScenarioFileText("scenarios: []\n---\nmore: 1\n", "f.yaml")),
+      usageErrorOf(() => parseScenarioFileText("scenarios: []\n---\nmore: 1\n", "f.yaml")),
     ).toMatch(/^f\.yaml: not valid YAML at line 2, column 1 \(Source contains multiple documents/);
-    expect(messageOf(() => parseScenarioFileText("scenarios: [1, 2\n", "f.yaml"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText("scenarios: [1, 2\n", "f.yaml"))).toMatch(
       /^f\.yaml: not valid YAML at line \d+, column \d+ \(.+\); a scenario file is YAML like/,
     );
-    expect(messageOf(() => parseScenarioFileText("scenarios: *nowhere\n", "f.yaml"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText("scenarios: *nowhere\n", "f.yaml"))).toMatch(
       /^f\.yaml: not valid YAML \(.*nowhere.*\); a scenario file is YAML like/,
     );
   });
 
   it("YAML 1.2: what JSON cannot say is refused by name, and `yes` is no boolean", () => {
     expect(
-      messageOf(() => parseScenarioFileText(mineYaml("      ratePerSec: .inf"), "f.yaml")),
+      usageErrorOf(() => parseScenarioFileText(mineYaml("      ratePerSec: .inf"), "f.yaml")),
     ).toBe(
       "f.yaml: scenarios[0].params.ratePerSec: Infinity is not a finite number; write a number",
     );
@@ -230,18 +220,18 @@ describe("YAML scenario files", () => {
       "    defaultSuite: yes",
       "",
     ];
-    expect(messageOf(() => parseScenarioFileText(yes.join("\n"), "f.yaml"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText(yes.join("\n"), "f.yaml"))).toBe(
       "f.yaml: scenarios[0].defaultSuite: must be true or false",
     );
-    expect(messageOf(() => parseScenarioFileText("# nothing here\n", "f.yaml"))).toMatch(
+    expect(usageErrorOf(() => parseScenarioFileText("# nothing here\n", "f.yaml"))).toMatch(
       /^f\.yaml: is empty; a scenario file is YAML like/,
     );
-    expect(messageOf(() => parseScenarioFileText("- id: my-app\n", "f.yaml"))).toBe(
+    expect(usageErrorOf(() => parseScenarioFileText("- id: my-app\n", "f.yaml"))).toBe(
       "f.yaml: is a list; put it under a 'scenarios:' key (see docs/scenario.schema.json).",
     );
     // the name decides the format: YAML in a .json file is refused as JSON
-    expect(messageOf(() => parseScenarioFileText(mineYaml("      clients: 10"), "f.json"))).toMatch(
-      /^f\.json: not valid JSON/,
-    );
+    expect(
+      usageErrorOf(() => parseScenarioFileText(mineYaml("      clients: 10"), "f.json")),
+    ).toMatch(/^f\.json: not valid JSON/);
   });
 });

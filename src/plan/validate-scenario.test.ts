@@ -3,7 +3,7 @@ import { capacity } from "../../scenarios/capacity.ts";
 import { steady } from "../../scenarios/steady.ts";
 import { PARAM_LIMITS, PARAM_NAMES } from "../model/param-limits.ts";
 import type { Scenario, ScenarioParams } from "../model/scenario.ts";
-import { UsageError } from "../util/usage-error.ts";
+import { usageErrorOf } from "../util/test-support/thrown.ts";
 import {
   PARAM_RULES,
   parseScenario,
@@ -28,16 +28,6 @@ const sweep = parseScenario({
 
 function withParams(overrides: Record<string, unknown>): Scenario {
   return { ...steady, params: { ...steady.params, ...overrides } as ScenarioParams };
-}
-
-function messageOf(fn: () => void): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
 }
 
 describe("validateScenario: every field names the path, the value, the range and the unit", () => {
@@ -85,7 +75,7 @@ describe("validateScenario: every field names the path, the value, the range and
   });
   for (const [field, bad, expected] of cases) {
     it(`${field} = ${String(bad)}`, () => {
-      expect(messageOf(() => validateScenario(withParams({ [field]: bad })))).toBe(
+      expect(usageErrorOf(() => validateScenario(withParams({ [field]: bad })))).toBe(
         `scenario 'steady': ${expected}`,
       );
     });
@@ -96,7 +86,7 @@ describe("validateScenario: every field names the path, the value, the range and
     expect(parseScenario({ ...steady, params: rest }).params.payloadBytes).toBe(
       PARAM_LIMITS.payloadBytes.default,
     );
-    expect(messageOf(() => validateScenario(withParams({ clientz: 5 })))).toMatch(
+    expect(usageErrorOf(() => validateScenario(withParams({ clientz: 5 })))).toMatch(
       /^scenario 'steady': params\.clientz: is not a parameter; known: clients, ratePerSec, /,
     );
   });
@@ -114,40 +104,42 @@ describe("validateScenario: every field names the path, the value, the range and
   });
 
   it("a total notification rate the machine cannot drive", () => {
-    expect(messageOf(() => validateScenario(withParams({ clients: 10_000, ratePerSec: 10 })))).toBe(
+    expect(
+      usageErrorOf(() => validateScenario(withParams({ clients: 10_000, ratePerSec: 10 }))),
+    ).toBe(
       "scenario 'steady': params: 100000 notifications/s (clients 10000 x ratePerSec 10) is more than 20000; lower clients or ratePerSec",
     );
   });
 
   it("id, description, strategies, unknown fields", () => {
-    expect(messageOf(() => validateScenario({ ...steady, id: "Steady State" }))).toMatch(
+    expect(usageErrorOf(() => validateScenario({ ...steady, id: "Steady State" }))).toMatch(
       /^scenario 'Steady State': id: "Steady State" is not kebab-case/,
     );
-    expect(messageOf(() => validateScenario({ ...steady, description: " " }))).toBe(
+    expect(usageErrorOf(() => validateScenario({ ...steady, description: " " }))).toBe(
       "scenario 'steady': description: is empty; say in one sentence what question the scenario answers",
     );
-    expect(messageOf(() => validateScenario({ ...steady, strategies: [] }))).toMatch(
+    expect(usageErrorOf(() => validateScenario({ ...steady, strategies: [] }))).toMatch(
       /strategies: is empty; leave it out for all \(short-polling, long-polling, sse/,
     );
     expect(
-      messageOf(() => validateScenario({ ...steady, strategies: ["websockt" as never] })),
+      usageErrorOf(() => validateScenario({ ...steady, strategies: ["websockt" as never] })),
     ).toMatch(
       /^scenario 'steady': strategies\[0\]: "websockt" is not allowed; use one of short-polling, /,
     );
-    expect(messageOf(() => validateScenario({ ...steady, strategies: ["sse", "sse"] }))).toBe(
+    expect(usageErrorOf(() => validateScenario({ ...steady, strategies: ["sse", "sse"] }))).toBe(
       "scenario 'steady': strategies[1]: lists 'sse' twice; give each strategy once",
     );
-    expect(messageOf(() => parseScenario({ ...steady, colour: "red" }))).toMatch(
+    expect(usageErrorOf(() => parseScenario({ ...steady, colour: "red" }))).toMatch(
       /^scenario 'steady': colour: is not a scenario field; known: id, description, params, /,
     );
   });
 
   it("the quick form is checked, merged and alone", () => {
     expect(
-      messageOf(() => validateScenario({ ...steady, quick: { params: { clients: -3 } } })),
+      usageErrorOf(() => validateScenario({ ...steady, quick: { params: { clients: -3 } } })),
     ).toBe("scenario 'steady': quick.params.clients: -3 is out of range; use 1..40000 (clients)");
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         validateScenario({ ...steady, quick: { params: {}, steps: sweep.sweep?.steps ?? [] } }),
       ),
     ).toBe(
@@ -192,33 +184,33 @@ describe("validateScenario: sweeps", () => {
 
   it("names the bad step and field", () => {
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         parseScenario(withSweep({ steps: [{ label: "x", value: 0, overrides: { clients: 0 } }] })),
       ),
     ).toBe(
       "scenario 'my-sweep': sweep.steps[0].overrides.clients: 0 is out of range; use 1..40000 (clients)",
     );
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         parseScenario(withSweep({ steps: [{ label: "x", value: 5, overrides: { clients: 6 } }] })),
       ),
     ).toBe(
       "scenario 'my-sweep': sweep.steps[0].value: 5 differs from overrides.clients 6; make them equal",
     );
     const twice = { label: "x", value: 5 };
-    expect(messageOf(() => parseScenario(withSweep({ steps: [twice, twice] })))).toBe(
+    expect(usageErrorOf(() => parseScenario(withSweep({ steps: [twice, twice] })))).toBe(
       "scenario 'my-sweep': sweep.steps[1].label: 'x' is used twice; give each step its own",
     );
-    expect(messageOf(() => parseScenario(withSweep({ steps: [] })))).toBe(
+    expect(usageErrorOf(() => parseScenario(withSweep({ steps: [] })))).toBe(
       "scenario 'my-sweep': sweep.steps: is empty; a sweep needs at least one step",
     );
   });
 
   it("rejects a non-numeric swept parameter and an empty axis title", () => {
-    expect(messageOf(() => parseScenario(withSweep({ parameter: "fanout" })))).toMatch(
+    expect(usageErrorOf(() => parseScenario(withSweep({ parameter: "fanout" })))).toMatch(
       /sweep\.parameter: "fanout" is not a numeric parameter; use one of clients, ratePerSec/,
     );
-    expect(messageOf(() => parseScenario(withSweep({ axisTitle: "" })))).toMatch(
+    expect(usageErrorOf(() => parseScenario(withSweep({ axisTitle: "" })))).toMatch(
       /sweep\.axisTitle: is empty/,
     );
   });
@@ -227,7 +219,7 @@ describe("validateScenario: sweeps", () => {
     const heavy = withSweep({
       steps: [{ label: "10k", value: 10_000, overrides: { clients: 10_000, ratePerSec: 5 } }],
     });
-    expect(messageOf(() => parseScenario(heavy))).toMatch(
+    expect(usageErrorOf(() => parseScenario(heavy))).toMatch(
       /^scenario 'my-sweep': sweep\.steps\[0\]\.overrides: 50000 notifications\/s/,
     );
   });
@@ -236,7 +228,7 @@ describe("validateScenario: sweeps", () => {
 describe("validateParams", () => {
   it("prefixes the message with where the params came from", () => {
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         validateParams({ ...steady.params, durationMs: 50 }, "scenario 'x' step '1 s'"),
       ),
     ).toBe("scenario 'x' step '1 s': params.durationMs: 50 is out of range; use 100..600000 (ms)");
@@ -282,21 +274,21 @@ describe("validateScenario: capacity specs", () => {
     [{ rate: 5 }, "capacity.rate: is not a capacity field; known: connections, saturationMs"],
   ];
   it.each(cases)("%j -> names field, value and range", (overrides, expected) => {
-    expect(messageOf(() => parseScenario(withCapacity(overrides)))).toContain(
+    expect(usageErrorOf(() => parseScenario(withCapacity(overrides)))).toContain(
       `scenario 'capacity': ${expected}`,
     );
   });
 
   it("checks quick overrides and a missing field", () => {
-    expect(messageOf(() => parseScenario(withCapacity({}, { stepMs: 0 })))).toBe(
+    expect(usageErrorOf(() => parseScenario(withCapacity({}, { stepMs: 0 })))).toBe(
       "scenario 'capacity': quick.capacity.stepMs: 0 is out of range; use 1000..60000 (ms)",
     );
     const { p99BoundMs: _, ...withoutBound } = capacity.capacity ?? ({} as never);
-    expect(messageOf(() => parseScenario({ ...capacity, capacity: withoutBound }))).toBe(
+    expect(usageErrorOf(() => parseScenario({ ...capacity, capacity: withoutBound }))).toBe(
       "scenario 'capacity': capacity.p99BoundMs: is missing; give 1..10000 (ms)",
     );
     expect(
-      messageOf(() =>
+      usageErrorOf(() =>
         parseScenario({ ...steady, quick: { ...steady.quick, capacity: { stepMs: 1000 } } }),
       ),
     ).toBe(
@@ -306,12 +298,12 @@ describe("validateScenario: capacity specs", () => {
 
   it("allows only the polling strategies, and requires the list", () => {
     expect(
-      messageOf(() => validateScenario({ ...capacity, strategies: ["short-polling", "sse"] })),
+      usageErrorOf(() => validateScenario({ ...capacity, strategies: ["short-polling", "sse"] })),
     ).toBe(
       "scenario 'capacity': strategies[1]: 'sse' cannot be driven by a capacity run (no request/response route); use short-polling, long-polling",
     );
     const { strategies: _, ...withoutStrategies } = capacity;
-    expect(messageOf(() => parseScenario(withoutStrategies))).toContain(
+    expect(usageErrorOf(() => parseScenario(withoutStrategies))).toContain(
       "strategies: is missing; a capacity scenario drives request/response routes",
     );
   });

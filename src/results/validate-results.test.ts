@@ -10,6 +10,7 @@ import { benchResultsSchema, formatResultsPath } from "../model/results-schema.t
 import type { RunSummary } from "../model/summaries.ts";
 import { createFixtureResults } from "../report/test-support/fixture.ts";
 import { createFixtureWithFaults } from "../report/test-support/fixture-faults.ts";
+import { messageThrownBy } from "../util/test-support/thrown.ts";
 import { readResults } from "./read-results.ts";
 import { ResultsError, validateResults } from "./validate-results.ts";
 
@@ -20,15 +21,7 @@ function fixtureJson(): Record<string, unknown> & { runs: Record<string, unknown
   return JSON.parse(JSON.stringify(createFixtureResults()));
 }
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ResultsError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ResultsError");
-}
+const messageOf = (fn: () => unknown): string => messageThrownBy(fn, ResultsError);
 
 describe("validateResults", () => {
   test("accepts a complete results file and returns it", () => {

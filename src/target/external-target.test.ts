@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STRATEGIES } from "../model/strategies.ts";
-import { UsageError } from "../util/usage-error.ts";
+import { usageErrorOf } from "../util/test-support/thrown.ts";
 import {
   PUBLISH_EXAMPLE,
   parseBenchTarget,
@@ -10,15 +10,8 @@ import {
 
 const PUBLISH = "http://127.0.0.1:3000/api/notifications/{userId}";
 
-function errorOf(input: Parameters<typeof parseBenchTarget>[0]): string {
-  try {
-    parseBenchTarget(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
+const errorOf = (input: Parameters<typeof parseBenchTarget>[0]): string =>
+  usageErrorOf(() => parseBenchTarget(input), input.target);
 
 describe("parseBenchTarget", () => {
   it("accepts each strategy's example, and records the templates as given", () => {

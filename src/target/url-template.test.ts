@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { usageErrorOf } from "../util/test-support/thrown.ts";
 import { UsageError } from "../util/usage-error.ts";
 import { parseUrlTemplate, type TemplateVarRules } from "./url-template.ts";
 
@@ -7,16 +8,10 @@ const POLLING: TemplateVarRules = { required: ["userId", "cursor"], optional: []
 const USER_ONLY: TemplateVarRules = { required: ["userId"], optional: [] };
 
 function errorOf(text: string, vars: TemplateVarRules = USER_ONLY): string {
-  try {
-    parseUrlTemplate(text, "--target", vars);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    const message = (error as Error).message;
-    expect(message).not.toMatch(/[\r\n]/);
-    expect(message).toMatch(/^--target /);
-    return message;
-  }
-  throw new Error(`expected a UsageError for '${text}'`);
+  const message = usageErrorOf(() => parseUrlTemplate(text, "--target", vars), `'${text}'`);
+  expect(message).not.toMatch(/[\r\n]/);
+  expect(message).toMatch(/^--target /);
+  return message;
 }
 
 describe("parseUrlTemplate: valid templates", () => {
