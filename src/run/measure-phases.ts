@@ -124,12 +124,15 @@ async function holdWindow(
   }
 }
 
-/** Stops publishing, then waits (bounded by drainMs) until every published seq has arrived. */
+/**
+ * Stops publishing, then waits (bounded by drainMs) until every published seq has arrived;
+ * with the final ledger, what arrived that it could not take.
+ */
 export async function drainDeliveries(
   rig: Rig,
   progress: RunProgress,
   publisher: RunningPublisher,
-): Promise<DrainSnapshot> {
+): Promise<{ drain: DrainSnapshot; receipts: ReceiptSnapshot }> {
   const { clientSide, signal } = rig;
   progress.report("draining", deliveredSoFar(rig));
   const publisherStats = await publisher.stop();
@@ -142,19 +145,14 @@ export async function drainDeliveries(
   }
   const drainedMs = performance.now() - drainStartMs;
   const final = await clientSide.final();
-  return {
+  const drain: DrainSnapshot = {
     drainedMs,
     publisher: publisherStats,
     delivery: final.delivery,
     latency: final.latency,
-    receipts: final.receipts,
     ...(final.workers ? { workers: final.workers } : {}),
   };
-}
-
-/** What arrived that the ledger could not take, at the very end (read by the drain). */
-export function readReceipts(drain: DrainSnapshot): ReceiptSnapshot {
-  return drain.receipts;
+  return { drain, receipts: final.receipts };
 }
 
 /**

@@ -198,8 +198,6 @@ export class Rig {
   readonly clients: readonly SimulatedClient[];
   /** Where the phases reach the clients: this process's, or the driver workers'. */
   readonly clientSide: ClientSide;
-  /** Driver worker processes holding the clients; 0 = this process. */
-  readonly driverWorkers: number;
   readonly #serverSide: ServerSide;
   #publisher: RunningPublisher | null = null;
   #closing: Promise<string[]> | null = null;
@@ -283,8 +281,6 @@ export class Rig {
             createClient(planned.strategy, this.clientContext, userId, params, i),
           )
         : [];
-    this.driverWorkers =
-      workers === null ? 0 : Math.min(options.driverWorkers ?? 0, params.clients);
     this.clientSide =
       workers ??
       new InProcessClients({

@@ -20,7 +20,6 @@ import { judgeRun } from "./judge.ts";
 import {
   drainDeliveries,
   measureWindow,
-  readReceipts,
   redisWindowCost,
   warmUpPublishing,
 } from "./measure-phases.ts";
@@ -77,9 +76,8 @@ async function measure(
   const ramp = await rampUp(rig, progress);
   const publisher = await warmUpPublishing(rig, progress);
   const window = await measureWindow(rig, progress);
-  const drain = await drainDeliveries(rig, progress, publisher);
+  const { drain, receipts } = await drainDeliveries(rig, progress, publisher);
   const fault = (await rig.faultRun?.finish(drain.delivery)) ?? null;
-  const receipts = readReceipts(drain);
   const restartsRedis = rig.faultRun?.kind.restartsRedis ?? false;
   const redis = redisWindowCost(window.redisBefore, window.redisAfter, restartsRedis);
   const snapshots: RunSnapshots = {

@@ -106,8 +106,6 @@ export interface DrainSnapshot {
   delivery: DeliveryStats;
   /** Receipts inside the window. */
   latency: LatencyStats;
-  /** What arrived that the ledger could not take. */
-  receipts: ReceiptSnapshot;
   /** `--driver-workers`: each worker's share; absent when the clients ran in process. */
   workers?: DriverWorkerShare[];
 }

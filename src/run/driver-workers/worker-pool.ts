@@ -58,7 +58,8 @@ export interface DriverWorkersOptions {
 interface Worker {
   index: number;
   child: ChildProcess;
-  clients: number;
+  /** Its share of the run's users, each with its place among all of them. */
+  users: { userId: string; index: number }[];
   stderrTail: string[];
   live: LiveCounters;
   exited: Promise<void>;
@@ -66,7 +67,12 @@ interface Worker {
   window: WorkerWindow | null;
 }
 
-type Pending = { resolve(value: WorkerReplyValue): void; reject(error: Error): void };
+interface Pending {
+  /** Whom the request went to: its exit fails only its own requests. */
+  worker: Worker;
+  resolve(value: WorkerReplyValue): void;
+  reject(error: Error): void;
+}
 
 /** The clients in N worker processes, behind the same interface as the in-process ones. */
 export class DriverWorkers implements ClientSide {
@@ -91,9 +97,7 @@ export class DriverWorkers implements ClientSide {
             init: {
               strategy: options.strategy,
               params: options.params,
-              users: options.userIds
-                .map((userId, index) => ({ userId, index }))
-                .filter(({ index }) => index % options.workers === worker.index),
+              users: worker.users,
               endpoints: options.endpoints,
               bounds: options.bounds,
               transport: options.transport,
@@ -112,12 +116,12 @@ export class DriverWorkers implements ClientSide {
 
   private constructor(options: DriverWorkersOptions) {
     this.clientCount = options.userIds.length;
-    this.#workers = Array.from({ length: options.workers }, (_, index) =>
-      this.#spawn(index, options),
-    );
-    for (const [i, userId] of options.userIds.entries()) {
-      const worker = this.#workers[i % options.workers];
-      if (worker) this.#owner.set(userId, worker);
+    this.#workers = Array.from({ length: options.workers }, (_, index) => this.#spawn(index));
+    for (const [index, userId] of options.userIds.entries()) {
+      const worker = this.#workers[index % options.workers];
+      if (!worker) continue;
+      worker.users.push({ userId, index });
+      this.#owner.set(userId, worker);
     }
   }
 
@@ -126,7 +130,7 @@ export class DriverWorkers implements ClientSide {
     return this.#workers.map((w) => w.child.pid ?? -1);
   }
 
-  #spawn(index: number, options: DriverWorkersOptions): Worker {
+  #spawn(index: number): Worker {
     const child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
@@ -136,7 +140,7 @@ export class DriverWorkers implements ClientSide {
     const worker: Worker = {
       index,
       child,
-      clients: Math.ceil((options.userIds.length - index) / options.workers),
+      users: [],
       stderrTail: [],
       live: { requests: 0, errors: 0, delivered: 0, connected: 0 },
       exited: new Promise((resolve) => child.once("exit", () => resolve())),
@@ -155,7 +159,7 @@ export class DriverWorkers implements ClientSide {
       }`;
       // Only requests to this worker fail; the others' answers still count.
       for (const [id, pending] of this.#pending) {
-        if ((pending as Pending & { worker?: Worker }).worker === worker) {
+        if (pending.worker === worker) {
           this.#pending.delete(id);
           pending.reject(new Error(why));
         }
@@ -197,7 +201,7 @@ export class DriverWorkers implements ClientSide {
         reject(new Error(`driver worker ${worker.index + 1} is not running`));
         return;
       }
-      this.#pending.set(id, Object.assign({ resolve, reject }, { worker }));
+      this.#pending.set(id, { worker, resolve, reject });
       const message: CoordinatorMessage = { id, request };
       worker.child.send(message);
     });
@@ -326,7 +330,7 @@ function shareOf(worker: Worker, final: WorkerFinal | undefined): DriverWorkerSh
   const statsStart = window?.statsStart;
   const statsEnd = window?.statsEnd;
   return {
-    clients: worker.clients,
+    clients: worker.users.length,
     published: final?.delivery.published ?? 0,
     delivered: final?.delivery.delivered ?? 0,
     lost: final?.delivery.lost ?? 0,

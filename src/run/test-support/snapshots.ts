@@ -103,7 +103,6 @@ export function cleanSnapshots(): RunSnapshots {
         maxUs: 9_000,
         histogram: "HISTFAKE",
       },
-      receipts: { foreignNotifications: 0, unrecognized: 0 },
     },
     fault: null,
     receipts: { foreignNotifications: 0, unrecognized: 0 },
