@@ -10,7 +10,7 @@ import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { chunkBytes, type TimelineRecorder } from "./traffic-timeline.ts";
 import type { TransportStats } from "./transport-stats.ts";
-import type { WireCounter } from "./wire-counter.ts";
+import { countedAgentPool, type WireCounter } from "./wire-counter.ts";
 
 export interface TlsClientOptions {
   /** The run's certificate (PEM): the only one trusted; nothing is accepted unverified. */
@@ -69,10 +69,7 @@ export function createCountedHttpsAgent(
 ): https.Agent {
   const recorder = wire.openTimeline();
   const agent = new https.Agent({
-    keepAlive: options.keepAlive,
-    maxSockets: Number.POSITIVE_INFINITY,
-    maxFreeSockets: options.maxFreeSockets,
-    scheduling: "lifo",
+    ...countedAgentPool(options),
     ca: options.ca,
     maxCachedSessions: options.resumption ? 100 : 0,
   });

@@ -16,7 +16,7 @@ import { getJson } from "./clients/get-json.ts";
 import { ReadThrottle } from "./clients/read-throttle.ts";
 import { H2SessionPool } from "./h2-transport.ts";
 import { createCountedHttpsAgent } from "./tls-agent.ts";
-import { createTransportStats } from "./transport-stats.ts";
+import { createTransportStats, type TransportStats } from "./transport-stats.ts";
 import { WireCounter } from "./wire-counter.ts";
 
 let upstream: http.Server;
@@ -55,6 +55,20 @@ async function proxy(path: Partial<DeliveryPath>): Promise<RunningNginx> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The driver's HTTP/2 session pool to `nginx` (its own certificate, resumption on). */
+function h2PoolTo(nginx: RunningNginx, wire: WireCounter, stats: TransportStats): H2SessionPool {
+  return new H2SessionPool(
+    {
+      origin: nginx.url,
+      ca: nginx.certificate?.certPem ?? "",
+      resumption: true,
+      maxHeaderBytes: DEFAULT_CLIENT_BOUNDS.maxHeaderBytes,
+    },
+    wire,
+    stats,
+  );
+}
 
 describe.skipIf(!HAS_NGINX)("TLS and HTTP/2 transports through nginx", () => {
   it.each([
@@ -101,16 +115,7 @@ describe.skipIf(!HAS_NGINX)("TLS and HTTP/2 transports through nginx", () => {
     const nginx = await proxy({ http2: true });
     const wire = new WireCounter();
     const stats = createTransportStats();
-    const pool = new H2SessionPool(
-      {
-        origin: nginx.url,
-        ca: nginx.certificate?.certPem ?? "",
-        resumption: true,
-        maxHeaderBytes: DEFAULT_CLIENT_BOUNDS.maxHeaderBytes,
-      },
-      wire,
-      stats,
-    );
+    const pool = h2PoolTo(nginx, wire, stats);
     // Held streams (SSE-like) first, so the sessions really carry them at the same time.
     const streams = Array.from({ length: 150 }, (_, i) =>
       pool.request(new URL(`/stream/${i}`, nginx.url), { accept: "text/event-stream" }),
@@ -151,16 +156,7 @@ describe.skipIf(!HAS_NGINX)("TLS and HTTP/2 transports through nginx", () => {
   it("a stopped nginx fails an h2 request as a network error, not a hang", async () => {
     const nginx = await proxy({ http2: true });
     const stats = createTransportStats();
-    const pool = new H2SessionPool(
-      {
-        origin: nginx.url,
-        ca: nginx.certificate?.certPem ?? "",
-        resumption: true,
-        maxHeaderBytes: DEFAULT_CLIENT_BOUNDS.maxHeaderBytes,
-      },
-      new WireCounter(),
-      stats,
-    );
+    const pool = h2PoolTo(nginx, new WireCounter(), stats);
     await nginx.stop();
     const outcome = await getJson({
       stats: createClientStats(),

@@ -99,12 +99,7 @@ export class WireCounter {
    */
   createAgent(options: { keepAlive: boolean; maxFreeSockets: number }): http.Agent {
     const recorder = this.openTimeline();
-    const agent = new http.Agent({
-      keepAlive: options.keepAlive,
-      maxSockets: Number.POSITIVE_INFINITY,
-      maxFreeSockets: options.maxFreeSockets,
-      scheduling: "lifo",
-    });
+    const agent = new http.Agent(countedAgentPool(options));
     const createConnection = agent.createConnection.bind(agent);
     agent.createConnection = (connectOptions, callback) => {
       const socket = createConnection(connectOptions, callback) as Duplex | null | undefined;
@@ -131,6 +126,24 @@ function recordChunks(socket: Socket, recorder: TimelineRecorder): void {
 }
 
 /** Difference of two snapshots (end - start); open connections are taken from `end`. */
+/**
+ * The pool every counted agent (HTTP here, TLS in tls-agent.ts) keeps: no socket cap, the free
+ * pool the caller asks for, the most recently used socket first.
+ */
+export function countedAgentPool(options: { keepAlive: boolean; maxFreeSockets: number }): {
+  keepAlive: boolean;
+  maxSockets: number;
+  maxFreeSockets: number;
+  scheduling: "lifo";
+} {
+  return {
+    keepAlive: options.keepAlive,
+    maxSockets: Number.POSITIVE_INFINITY,
+    maxFreeSockets: options.maxFreeSockets,
+    scheduling: "lifo",
+  };
+}
+
 export function diffWire(start: WireSnapshot, end: WireSnapshot): WireSnapshot {
   return {
     connectionsOpened: end.connectionsOpened - start.connectionsOpened,

@@ -17,40 +17,33 @@ import {
 const flag = (what: string) =>
   z.boolean({ error: () => `must be true or false (${what})` }).optional();
 
+/** A whole number of ms within `limits`, each way out named with the bound it crossed. */
+const wholeMsWithin = (limits: { min: number; max: number }) =>
+  z
+    .number({ error: () => "must be a number of ms" })
+    .int({ error: () => "must be a whole number of ms" })
+    .min(limits.min, { error: () => `must be at least ${limits.min} ms` })
+    .max(limits.max, { error: () => `must be at most ${limits.max} ms` })
+    .optional();
+
 const pathShape = {
   proxy: z
     .enum(PROXY_KINDS, { error: () => `must be one of ${PROXY_KINDS.join(", ")}` })
     .optional()
     .describe("A reverse proxy in front of every instance: none (default) or nginx."),
   proxyBuffering: flag("nginx proxy_buffering").describe("nginx proxy_buffering on (true) or off."),
-  proxyReadTimeoutMs: z
-    .number({ error: () => "must be a number of ms" })
-    .int({ error: () => "must be a whole number of ms" })
-    .min(PROXY_READ_TIMEOUT_LIMITS.min, {
-      error: () => `must be at least ${PROXY_READ_TIMEOUT_LIMITS.min} ms`,
-    })
-    .max(PROXY_READ_TIMEOUT_LIMITS.max, {
-      error: () => `must be at most ${PROXY_READ_TIMEOUT_LIMITS.max} ms`,
-    })
-    .optional()
-    .describe("nginx proxy_read_timeout, ms: upstream silence longer than this cuts."),
+  proxyReadTimeoutMs: wholeMsWithin(PROXY_READ_TIMEOUT_LIMITS).describe(
+    "nginx proxy_read_timeout, ms: upstream silence longer than this cuts.",
+  ),
   honourAccelBuffering: flag("honour the upstream's X-Accel-Buffering").describe(
     "false: nginx ignores the servers' X-Accel-Buffering: no (proxy_ignore_headers).",
   ),
   upstreamKeepAlive: flag("HTTP/1.1 keep-alive to the upstream").describe(
     "false: nginx's default HTTP/1.0 upstream, one connection per request.",
   ),
-  clientKeepAliveTimeoutMs: z
-    .number({ error: () => "must be a number of ms" })
-    .int({ error: () => "must be a whole number of ms" })
-    .min(CLIENT_KEEPALIVE_LIMITS.min, {
-      error: () => `must be at least ${CLIENT_KEEPALIVE_LIMITS.min} ms`,
-    })
-    .max(CLIENT_KEEPALIVE_LIMITS.max, {
-      error: () => `must be at most ${CLIENT_KEEPALIVE_LIMITS.max} ms`,
-    })
-    .optional()
-    .describe("nginx keepalive_timeout towards the clients, ms (default 75000)."),
+  clientKeepAliveTimeoutMs: wholeMsWithin(CLIENT_KEEPALIVE_LIMITS).describe(
+    "nginx keepalive_timeout towards the clients, ms (default 75000).",
+  ),
   tls: flag("TLS to the proxy").describe("TLS between the clients and nginx."),
   http2: flag("HTTP/2 to the proxy").describe("HTTP/2 between the clients and nginx (needs tls)."),
   tlsResumption: flag("TLS session resumption").describe(
