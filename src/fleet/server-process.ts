@@ -8,6 +8,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StrategyId } from "../model/strategies.ts";
+import { nodeArgsFor } from "../util/compiled-script.ts";
 import { sleep } from "../util/sleep.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -63,9 +64,8 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
     );
   }
   const args = [
-    "--import",
-    "tsx",
-    SERVER_SCRIPT,
+    // Compiled JavaScript, not tsx's loader (src/util/compiled-script.ts says why).
+    ...(await nodeArgsFor(SERVER_SCRIPT)),
     "--strategy",
     options.strategy,
     "--port",

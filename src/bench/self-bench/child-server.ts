@@ -1,5 +1,6 @@
 /** Starts a helper server script of the self-benchmark as a child process and waits for its port. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { nodeArgsFor } from "../../util/compiled-script.ts";
 
 export interface ChildServer {
   port: number;
@@ -7,9 +8,12 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Runs `script` with tsx; it must print "listening <port>" on stdout within `timeoutMs`. */
-export function startChildServer(script: string, timeoutMs = 15_000): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", script], {
+/**
+ * Runs `script` compiled to JavaScript, as the bench runs our servers
+ * (src/util/compiled-script.ts); it must print "listening <port>" on stdout within `timeoutMs`.
+ */
+export async function startChildServer(script: string, timeoutMs = 15_000): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, await nodeArgsFor(script), {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

@@ -18,6 +18,7 @@ import { DEFAULT_TIMELINE_LIMITS } from "../../driver/traffic-timeline.ts";
 import type { DriverWorkerShare } from "../../model/results.ts";
 import type { ScenarioParams } from "../../model/scenario.ts";
 import type { StrategyId } from "../../model/strategies.ts";
+import { nodeArgsFor } from "../../util/compiled-script.ts";
 import type { ClientFinal, ClientSide, ClientWindow, LiveCounters } from "../client-side.ts";
 import {
   mergeClientStats,
@@ -86,7 +87,9 @@ export class DriverWorkers implements ClientSide {
 
   /** Spawns the workers and hands each its share of the users; rejects if any fails to start. */
   static async start(options: DriverWorkersOptions): Promise<DriverWorkers> {
-    const pool = new DriverWorkers(options);
+    // Compiled JavaScript, as our servers run (src/util/compiled-script.ts says why).
+    const nodeArgs = await nodeArgsFor(WORKER_SCRIPT);
+    const pool = new DriverWorkers(options, nodeArgs);
     try {
       const origin = clockOriginNs().toString();
       const perWorkerSample = Math.ceil(DEFAULT_TIMELINE_LIMITS.maxClients / options.workers);
@@ -114,9 +117,11 @@ export class DriverWorkers implements ClientSide {
     }
   }
 
-  private constructor(options: DriverWorkersOptions) {
+  private constructor(options: DriverWorkersOptions, nodeArgs: readonly string[]) {
     this.clientCount = options.userIds.length;
-    this.#workers = Array.from({ length: options.workers }, (_, index) => this.#spawn(index));
+    this.#workers = Array.from({ length: options.workers }, (_, index) =>
+      this.#spawn(index, nodeArgs),
+    );
     for (const [index, userId] of options.userIds.entries()) {
       const worker = this.#workers[index % options.workers];
       if (!worker) continue;
@@ -130,8 +135,8 @@ export class DriverWorkers implements ClientSide {
     return this.#workers.map((w) => w.child.pid ?? -1);
   }
 
-  #spawn(index: number): Worker {
-    const child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], {
+  #spawn(index: number, nodeArgs: readonly string[]): Worker {
+    const child = spawn(process.execPath, [...nodeArgs], {
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
