@@ -52,13 +52,24 @@ describe("scenario content", () => {
     });
   });
 
-  it("burst: one fixed all-users event every 5 s to 1,000 clients", () => {
-    expect(getScenario("burst").params).toMatchObject({
+  it("burst: one fixed all-users event every 4 s to 1,000 clients, three in the window", () => {
+    const { params } = getScenario("burst");
+    expect(params).toMatchObject({
       clients: 1_000,
-      ratePerSec: 0.2,
+      ratePerSec: 0.25,
       publishModel: "fixed",
       fanout: "all-users",
     });
+    // Fixed broadcasts fall at k / rate after warm-up starts; the window is
+    // [warm-up, warm-up + duration). Three inside it, the last a second before its end (what
+    // arrives after the end is counted by the drain, which covers a short-polling interval).
+    const gapMs = 1_000 / params.ratePerSec;
+    const end = params.warmupMs + params.durationMs;
+    const inWindow: number[] = [];
+    for (let at = 0; at < end; at += gapMs) if (at >= params.warmupMs) inWindow.push(at);
+    expect(inWindow).toHaveLength(3);
+    expect(end - (inWindow.at(-1) ?? end)).toBeGreaterThanOrEqual(1_000);
+    expect(params.drainMs).toBeGreaterThan(params.shortPollIntervalMs * 1.1);
   });
 
   it("idle: 2,000 clients, nothing published, window long enough for a hold to expire", () => {

@@ -8,7 +8,7 @@ import { defineScenario } from "./define-scenario.ts";
 const STEPS: readonly { intervalMs: number; label: string; durationMs: number }[] = [
   { intervalMs: 250, label: "250 ms", durationMs: 5_000 },
   { intervalMs: 1_000, label: "1 s", durationMs: 5_000 },
-  { intervalMs: 5_000, label: "5 s", durationMs: 15_000 },
+  { intervalMs: 5_000, label: "5 s", durationMs: 10_000 },
   { intervalMs: 10_000, label: "10 s", durationMs: 20_000 },
 ];
 

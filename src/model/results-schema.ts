@@ -183,6 +183,7 @@ const instrumentFloorSchema = object(
       gapsPerSec: num,
       lostShare: num,
       maxGapUs: num,
+      issueLagFloorP99Us: num.optional(),
     }).optional(),
   },
   "an object or null",

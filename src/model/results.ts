@@ -140,6 +140,11 @@ export interface InstrumentFloor {
     gapsPerSec: number;
     lostShare: number;
     maxGapUs: number;
+    /**
+     * The p99 issue lag a perfect publisher could reach against those gaps, µs (at most
+     * `gapThresholdUs` when it is that value). Absent in files written before it was kept.
+     */
+    issueLagFloorP99Us?: number;
   };
 }
 

@@ -382,8 +382,9 @@ describe("plans with repetitions", () => {
     const lines = formatPlan(runs).split("\n");
     expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+reps\s+clients\s+window\s+est\. time$/);
     expect(lines).toHaveLength(4 + 2);
-    // steady: 19.5 s per run (shown as 0:20 below), three of them.
-    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+3\s+1000\s+0:12\s+0:59$/);
+    // steady: 13.5 s per run (1 s ramp + 1 s warm-up + 8 s window + 2 s drain + overhead),
+    // three of them.
+    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+3\s+1000\s+0:08\s+0:41$/);
     expect(lines.at(-1)).toMatch(/^plan: 12 runs \(4 x 3 repetitions\), about \d+ min, peak /);
   });
 });
@@ -398,7 +399,7 @@ describe("formatPlan", () => {
     const lines = formatPlan(runs).split("\n");
     expect(lines[0]).toMatch(/^scenario\s+step\s+strategy\s+clients\s+window\s+est\. time$/);
     expect(lines).toHaveLength(runs.length + 2);
-    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+1000\s+0:12\s+0:20$/);
+    expect(lines[1]).toMatch(/^steady\s+-\s+short-polling\s+1000\s+0:08\s+0:14$/);
     expect(lines.at(-2)).toMatch(/^capacity\s+-\s+short-polling\s+50 conn\s+capacity\s+\d+:\d\d$/);
     const totals = planTotals(runs);
     expect(totals).toMatchObject({ runs: 3, peakClients: 1000, peakRequestsPerSec: 1000 });

@@ -228,6 +228,15 @@ describe("method line", () => {
     expect(describeInstrumentFloor(repeated)).toMatch(
       /\(publisher issue lag p99 35\.0 µs\); the machine took 3\.5 % of a busy loop's time in 430 gaps\/s over 50\.0 µs \(longest 1\.98 ms\), a limit no timer beats; latency/,
     );
+    // and what that costs a perfect publisher, when the file has it
+    floor.machineJitter.issueLagFloorP99Us = 180;
+    expect(describeInstrumentFloor(repeated)).toContain(
+      "a limit no timer beats (a publisher that never slept would still issue 1 % of its publishes more than 180 µs late here); latency",
+    );
+    floor.machineJitter.issueLagFloorP99Us = 50;
+    expect(describeInstrumentFloor(repeated)).toContain(
+      "(a publisher that never slept could reach an issue lag p99 of 50.0 µs or less here)",
+    );
     const sampled = createRepeatedFixture({ repeat: 3, seed: 1, sampling: true });
     expect(describeRepetitions(sampled)).toMatch(
       /^repetitions until confident: 3 to 10 per scenario step x strategy/,
