@@ -64,7 +64,6 @@ vi.mock("../metrics/machine-jitter.ts", () => ({
     gapsPerSec: 200,
     lostShare: 0.02,
     maxGapUs: 700,
-    issueLagFloorP99Us: 120,
   }),
 }));
 

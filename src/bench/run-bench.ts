@@ -412,7 +412,7 @@ async function measureFloor(redisUrl: string, progress: Progress): Promise<Instr
     // after the floor, before any run: the busy loop blocks this process for its length
     const jitter = measureMachineJitter();
     progress.log(
-      `instrument floor: p50 ${floor.p50Us} µs, p99 ${floor.p99Us} µs over ${floor.samples} probe publishes (driver -> Redis -> driver, no server); publisher issue lag p99 ${floor.issueLagP99Us} µs; machine: a busy loop lost ${(jitter.lostShare * 100).toFixed(1)} % of its time in ${jitter.gapsPerSec} gaps/s over ${jitter.gapThresholdUs} µs (longest ${jitter.maxGapUs} µs), so a publisher that never slept would still reach an issue lag p99 of ${jitter.issueLagFloorP99Us <= jitter.gapThresholdUs ? `${jitter.gapThresholdUs} µs or less` : `${jitter.issueLagFloorP99Us} µs`}`,
+      `instrument floor: p50 ${floor.p50Us} µs, p99 ${floor.p99Us} µs over ${floor.samples} probe publishes (driver -> Redis -> driver, no server); publisher issue lag p99 ${floor.issueLagP99Us} µs at ${floor.ratePerSec ?? "?"} publishes/s; machine: a busy loop lost ${(jitter.lostShare * 100).toFixed(1)} % of its time in ${jitter.gapsPerSec} gaps/s over ${jitter.gapThresholdUs} µs (longest ${jitter.maxGapUs} µs)`,
     );
     return { ...floor, machineJitter: jitter };
   } catch (error) {

@@ -25,6 +25,7 @@ describe("measureInstrumentFloor", () => {
   it("times every probe publish through Redis and back, with no server in between", async () => {
     const floor = await measureInstrumentFloor({ source, samples: 60, ratePerSec: 200 });
     expect(floor.samples).toBe(60);
+    expect(floor.ratePerSec).toBe(200);
     expect(floor.p50Us).toBeGreaterThan(0);
     expect(floor.p50Us).toBeLessThanOrEqual(floor.p99Us);
     expect(floor.p99Us).toBeLessThanOrEqual(floor.maxUs * 1.001 + 1);

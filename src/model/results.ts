@@ -129,6 +129,8 @@ export interface InstrumentFloor {
   maxUs: number;
   /** The publisher's own issue lag in that measurement (intended time -> publish issued). */
   issueLagP99Us: number;
+  /** The probe's publish rate, per second. Absent in files written before it was kept (300/s). */
+  ratePerSec?: number;
   /**
    * What the machine takes from a process that never yields (src/metrics/machine-jitter.ts):
    * no timer can be more precise than these gaps. Absent in files written before it was kept.
@@ -140,11 +142,6 @@ export interface InstrumentFloor {
     gapsPerSec: number;
     lostShare: number;
     maxGapUs: number;
-    /**
-     * The p99 issue lag a perfect publisher could reach against those gaps, µs (at most
-     * `gapThresholdUs` when it is that value). Absent in files written before it was kept.
-     */
-    issueLagFloorP99Us?: number;
   };
 }
 

@@ -3,7 +3,7 @@
  * Plain text; the HTML and Markdown renderers escape it.
  */
 import { DIRECT_PATH, describeDeliveryPath } from "../../model/delivery-path.ts";
-import type { BenchResults, InstrumentFloor, ResolvedParams } from "../../model/results.ts";
+import type { BenchResults, ResolvedParams } from "../../model/results.ts";
 import { groupKey } from "../../results/summarize-runs.ts";
 import {
   formatBytes,
@@ -83,21 +83,8 @@ export function describeInstrumentFloor(results: BenchResults): string | null {
   const machine =
     jitter === undefined
       ? ""
-      : `; the machine took ${(jitter.lostShare * 100).toFixed(1)} % of a busy loop's time in ${jitter.gapsPerSec.toLocaleString("en-US")} gaps/s over ${formatLatencyUs(jitter.gapThresholdUs)} (longest ${formatLatencyUs(jitter.maxGapUs)}), a limit no timer beats${describeLagFloor(jitter)}`;
-  return `instrument floor: p50 ${formatLatencyUs(floor.p50Us)}, p99 ${formatLatencyUs(floor.p99Us)} over ${floor.samples.toLocaleString("en-US")} probe publishes, no server (publisher issue lag p99 ${formatLatencyUs(floor.issueLagP99Us)})${machine}; latency differences near it cannot be told apart`;
-}
-
-/**
- * ": a publisher that never slept would still issue 1 % of publishes more than 180 µs late";
- * empty for files written before the floor was kept.
- */
-function describeLagFloor(jitter: NonNullable<InstrumentFloor["machineJitter"]>): string {
-  const floorUs = jitter.issueLagFloorP99Us;
-  if (floorUs === undefined) return "";
-  if (floorUs <= jitter.gapThresholdUs) {
-    return ` (a publisher that never slept could reach an issue lag p99 of ${formatLatencyUs(jitter.gapThresholdUs)} or less here)`;
-  }
-  return ` (a publisher that never slept would still issue 1 % of its publishes more than ${formatLatencyUs(floorUs)} late here)`;
+      : `; the machine took ${(jitter.lostShare * 100).toFixed(1)} % of a busy loop's time in ${jitter.gapsPerSec.toLocaleString("en-US")} gaps/s over ${formatLatencyUs(jitter.gapThresholdUs)} (longest ${formatLatencyUs(jitter.maxGapUs)}), a limit no timer beats`;
+  return `instrument floor: p50 ${formatLatencyUs(floor.p50Us)}, p99 ${formatLatencyUs(floor.p99Us)} over ${floor.samples.toLocaleString("en-US")} probe publishes, no server (publisher issue lag p99 ${formatLatencyUs(floor.issueLagP99Us)}${floor.ratePerSec === undefined ? "" : ` at ${floor.ratePerSec.toLocaleString("en-US")} publishes/s`})${machine}; latency differences near it cannot be told apart`;
 }
 
 /**
