@@ -310,7 +310,7 @@ ${clientBoundsHelp()}
 ${energyFlagsHelp()}
 ${deliveryFlagsHelp()}
 Examples:
-  npm run bench                                   # the full suite, about 13 minutes
+  npm run bench                                   # the full suite, about 11 minutes
   npm run bench -- --quick                        # everything, in under a minute
   npm run bench -- --scenario steady,idle --strategies sse,long-polling
   npm run bench -- --scenario steady --clients 5000 --duration 1m

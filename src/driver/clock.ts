@@ -44,3 +44,22 @@ export function createManualClock(startUs = 0): ManualClock {
     },
   };
 }
+
+/**
+ * Where this thread's `performance.now()` starts on the machine's monotonic clock
+ * (`process.hrtime`), ns. Each process and each worker thread has its own performance origin;
+ * two of them put their times on one axis by exchanging these (see `clockOnAxisOf`).
+ */
+export function clockOriginNs(): bigint {
+  return process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
+}
+
+/**
+ * A monotonic clock on the axis of the process or thread whose `clockOriginNs()` was
+ * `originNs` (a decimal string, as it crosses a message channel): the same instant reads the
+ * same there and here.
+ */
+export function clockOnAxisOf(originNs: string): Clock {
+  const offsetUs = Number(clockOriginNs() - BigInt(originNs)) / 1000;
+  return { nowUs: () => performance.now() * 1000 + offsetUs };
+}

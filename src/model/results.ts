@@ -133,7 +133,8 @@ export interface InstrumentFloor {
   ratePerSec?: number;
   /**
    * What the machine takes from a process that never yields (src/metrics/machine-jitter.ts):
-   * no timer can be more precise than these gaps. Absent in files written before it was kept.
+   * a spinning timer cannot be more precise than these gaps (one that sleeps between events
+   * can). Absent in files written before it was kept.
    */
   machineJitter?: {
     probeMs: number;

@@ -20,6 +20,7 @@ import { LatencyRecorder } from "../driver/latency-recorder.ts";
 import { Ledger } from "../driver/ledger.ts";
 import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
 import { type RunningPublisher, startPublisher } from "../driver/publisher.ts";
+import { PublisherThread } from "../driver/publisher-thread/publisher-thread.ts";
 import { createTransportStats, type TransportStats } from "../driver/transport-stats.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
 import { FaultRun } from "../faults/fault-run.ts";
@@ -163,6 +164,32 @@ function sampledServersOf(side: ServerSide): SampledServers | null {
   };
 }
 
+/**
+ * With `PVP_PUBLISHER=thread`, the publisher runs on its own thread
+ * (src/driver/publisher-thread/) in runs against our servers; by default it runs on the bench's
+ * loop. Opt-in because on the 2-core reference machine the thread halved the issue lag p99 of
+ * SSE runs but did not lower any latency figure and cost the driver 0.04 cores more
+ * (docs/methodology.md, "What the machine takes from a busy process"); with cores to spare it
+ * is the more precise instrument. Never for fault runs (their faults restart the Redis the
+ * in-process publisher shares with the source) nor --target runs (an HTTP publisher).
+ */
+async function startPublisherThread(options: RigOptions): Promise<PublisherThread | null> {
+  const { planned, redis, target } = options;
+  if (planned.fault || target !== null || redis === null) return null;
+  const mode = process.env.PVP_PUBLISHER;
+  if (mode === undefined || mode === "" || mode === "inline") return null;
+  if (mode !== "thread") {
+    throw new Error(
+      `PVP_PUBLISHER must be "inline" (the default) or "thread", got ${JSON.stringify(mode)}`,
+    );
+  }
+  return PublisherThread.start({
+    redisUrl: redis.url,
+    keyPrefix: options.keyPrefix,
+    ...(planned.historyMaxLen !== undefined ? { historyMaxLen: planned.historyMaxLen } : {}),
+  });
+}
+
 /** A run's parts, from the servers up to the clients; `Rig.start()` builds one, `close()` ends it. */
 export class Rig {
   readonly planned: PlannedRun;
@@ -200,16 +227,22 @@ export class Rig {
   readonly clientSide: ClientSide;
   readonly #serverSide: ServerSide;
   #publisher: RunningPublisher | null = null;
+  /** The publisher's own thread (`PVP_PUBLISHER=thread`); null = it runs on this loop. */
+  readonly #publisherThread: PublisherThread | null;
   #closing: Promise<string[]> | null = null;
 
   /** Starts the servers (or connects to --target) and builds everything else around them. */
   static async start(options: RigOptions): Promise<Rig> {
     const serverSide = await startServerSide(options);
+    const thread = await startPublisherThread(options).catch(async (error: unknown) => {
+      await stopServerSide(serverSide);
+      throw error;
+    });
     // no more workers than users (a worker without users would only add a process)
     const workers = options.planned.fault
       ? 0
       : Math.min(options.driverWorkers ?? 0, options.planned.params.clients);
-    if (workers <= 0) return new Rig(options, serverSide, null);
+    if (workers <= 0) return new Rig(options, serverSide, null, thread);
     const pool = await DriverWorkers.start({
       workers,
       strategy: options.planned.strategy,
@@ -219,14 +252,21 @@ export class Rig {
       bounds: options.clientBounds ?? DEFAULT_CLIENT_BOUNDS,
       transport: workerTransport(options.planned, serverSide.proxy),
     }).catch(async (error: unknown) => {
+      await thread?.close();
       await stopServerSide(serverSide);
       throw error;
     });
-    return new Rig(options, serverSide, pool);
+    return new Rig(options, serverSide, pool, thread);
   }
 
-  private constructor(options: RigOptions, serverSide: ServerSide, workers: DriverWorkers | null) {
+  private constructor(
+    options: RigOptions,
+    serverSide: ServerSide,
+    workers: DriverWorkers | null,
+    publisherThread: PublisherThread | null,
+  ) {
     const { planned } = options;
+    this.#publisherThread = publisherThread;
     const params = planned.params;
     this.planned = planned;
     this.signal = options.signal;
@@ -302,6 +342,29 @@ export class Rig {
     const startUs = this.clock.nowUs();
     const totalRatePerSec =
       params.fanout === "per-user" ? params.ratePerSec * params.clients : params.ratePerSec;
+    const onPublished = (userId: string, seq: number, intendedAtUs: number): void => {
+      this.clientSide.recordPublished(userId, seq, intendedAtUs);
+      this.faultRun?.tracker.published(userId, seq, intendedAtUs);
+    };
+    const userChoice = params.publishModel === "poisson" ? "random" : "round-robin";
+    const endUs = startUs + (params.warmupMs + params.durationMs) * 1000;
+    if (this.#publisherThread !== null) {
+      this.#publisher = this.#publisherThread.begin(
+        {
+          userIds: this.userIds,
+          fanout: params.fanout,
+          userChoice,
+          userChoiceSeed: USER_CHOICE_SEED,
+          ratePerSec: totalRatePerSec,
+          model: params.publishModel,
+          startUs,
+          endUs,
+          payloadBytes: params.payloadBytes,
+        },
+        onPublished,
+      );
+      return this.#publisher;
+    }
     this.#publisher = startPublisher({
       publish: (userId, payload) =>
         source
@@ -309,20 +372,17 @@ export class Rig {
           : (httpPublisher?.publish(userId, payload) ?? Promise.resolve()),
       userIds: this.userIds,
       fanout: params.fanout,
-      userChoice: params.publishModel === "poisson" ? "random" : "round-robin",
+      userChoice,
       random: createRng(USER_CHOICE_SEED),
       schedule: createPublishSchedule({
         ratePerSec: totalRatePerSec,
         model: params.publishModel,
         startUs,
-        endUs: startUs + (params.warmupMs + params.durationMs) * 1000,
+        endUs,
       }),
       clock: this.clock,
       payloadBytes: params.payloadBytes,
-      onPublished: (userId, seq, intendedAtUs) => {
-        this.clientSide.recordPublished(userId, seq, intendedAtUs);
-        this.faultRun?.tracker.published(userId, seq, intendedAtUs);
-      },
+      onPublished,
     });
     return this.#publisher;
   }
@@ -353,7 +413,9 @@ export class Rig {
     // Idempotent: after a normal run these return the memoized window; after a failure they
     // only stop the timers.
     this.selfCheck.stop();
-    await this.#publisher?.stop();
+    // A publisher thread that failed has said so in the drain already; here it only ends.
+    await this.#publisher?.stop().catch(() => {});
+    await this.#publisherThread?.close();
     httpPublisher?.close();
     this.#h2Pool?.close();
     const proxyNotes = await this.#stopProxy();

@@ -83,7 +83,7 @@ export function describeInstrumentFloor(results: BenchResults): string | null {
   const machine =
     jitter === undefined
       ? ""
-      : `; the machine took ${(jitter.lostShare * 100).toFixed(1)} % of a busy loop's time in ${jitter.gapsPerSec.toLocaleString("en-US")} gaps/s over ${formatLatencyUs(jitter.gapThresholdUs)} (longest ${formatLatencyUs(jitter.maxGapUs)}), a limit no timer beats`;
+      : `; the machine took ${(jitter.lostShare * 100).toFixed(1)} % of a busy loop's time in ${jitter.gapsPerSec.toLocaleString("en-US")} gaps/s over ${formatLatencyUs(jitter.gapThresholdUs)} (longest ${formatLatencyUs(jitter.maxGapUs)}), what a loop that never yields loses`;
   return `instrument floor: p50 ${formatLatencyUs(floor.p50Us)}, p99 ${formatLatencyUs(floor.p99Us)} over ${floor.samples.toLocaleString("en-US")} probe publishes, no server (publisher issue lag p99 ${formatLatencyUs(floor.issueLagP99Us)}${floor.ratePerSec === undefined ? "" : ` at ${floor.ratePerSec.toLocaleString("en-US")} publishes/s`})${machine}; latency differences near it cannot be told apart`;
 }
 

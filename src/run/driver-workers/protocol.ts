@@ -93,8 +93,3 @@ export type WorkerMessage =
       errors: number;
       delivered: number;
     };
-
-/** The machine's monotonic clock origin of this process's performance.now(), ns. */
-export function clockOriginNs(): bigint {
-  return process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
-}

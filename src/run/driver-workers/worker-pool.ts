@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClientBounds } from "../../driver/clients/client-bounds.ts";
+import { clockOriginNs } from "../../driver/clock.ts";
 import { DEFAULT_TIMELINE_LIMITS } from "../../driver/traffic-timeline.ts";
 import type { DriverWorkerShare } from "../../model/results.ts";
 import type { ScenarioParams } from "../../model/scenario.ts";
@@ -27,15 +28,14 @@ import {
   mergeTransport,
   mergeWire,
 } from "./merge.ts";
-import {
-  type CoordinatorMessage,
-  type CoordinatorRequest,
-  clockOriginNs,
-  type WireEndpoint,
-  type WorkerFinal,
-  type WorkerMessage,
-  type WorkerReplyValue,
-  type WorkerWindow,
+import type {
+  CoordinatorMessage,
+  CoordinatorRequest,
+  WireEndpoint,
+  WorkerFinal,
+  WorkerMessage,
+  WorkerReplyValue,
+  WorkerWindow,
 } from "./protocol.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

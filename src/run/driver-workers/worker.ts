@@ -17,7 +17,7 @@ import type {
 } from "../../driver/clients/client-context.ts";
 import { createClientStats } from "../../driver/clients/client-context.ts";
 import { createClient } from "../../driver/clients/create-client.ts";
-import type { Clock } from "../../driver/clock.ts";
+import { type Clock, clockOnAxisOf } from "../../driver/clock.ts";
 import { H2SessionPool } from "../../driver/h2-transport.ts";
 import { LatencyRecorder } from "../../driver/latency-recorder.ts";
 import { Ledger } from "../../driver/ledger.ts";
@@ -29,14 +29,13 @@ import { startSelfCheck } from "../../metrics/driver-self-check.ts";
 import { parseBenchTarget } from "../../target/external-target.ts";
 import { InProcessClients } from "../client-side.ts";
 import { runClientContext } from "../run-client-context.ts";
-import {
-  type CoordinatorMessage,
-  type CoordinatorRequest,
-  clockOriginNs,
-  type WireEndpoint,
-  type WorkerInit,
-  type WorkerMessage,
-  type WorkerReplyValue,
+import type {
+  CoordinatorMessage,
+  CoordinatorRequest,
+  WireEndpoint,
+  WorkerInit,
+  WorkerMessage,
+  WorkerReplyValue,
 } from "./protocol.ts";
 
 /** How often the worker tells the coordinator its live counters (progress, error-rate bound). */
@@ -66,8 +65,8 @@ function toEndpoint(wire: WireEndpoint): Endpoint {
 }
 
 function build(init: WorkerInit): WorkerState {
-  const offsetUs = Number(clockOriginNs() - BigInt(init.clockOriginNs)) / 1000;
-  const clock: Clock = { nowUs: () => performance.now() * 1000 + offsetUs };
+  const clock: Clock = clockOnAxisOf(init.clockOriginNs);
+  const offsetUs = clock.nowUs() - performance.now() * 1000;
   const wire = new WireCounter({
     ...DEFAULT_TIMELINE_LIMITS,
     maxClients: Math.max(0, init.timelineClients),

@@ -1,0 +1,48 @@
+/**
+ * What the bench and its publisher thread say to each other (plain data: it crosses a
+ * worker_threads message port). The thread owns its own Redis connection and fires the
+ * schedule; the bench learns each accepted publish in batches, for the ledger.
+ */
+import type { Fanout, PublishModel } from "../../model/scenario.ts";
+import type { PublisherStats } from "../publisher.ts";
+
+/** Given to the thread at its start (`workerData`). */
+export interface PublisherThreadInit {
+  redisUrl: string;
+  keyPrefix: string;
+  /** The run's stream retention; absent = the source's default. */
+  historyMaxLen?: number;
+  /** The bench's `clockOriginNs()`, so intended times are on the bench's axis. */
+  clockOriginNs: string;
+}
+
+/** The schedule, sent when publishing should start (the thread is connected by then). */
+export interface PublisherThreadStart {
+  userIds: readonly string[];
+  fanout: Fanout;
+  userChoice: "random" | "round-robin";
+  /** Seed of the user choice ("random"); the schedule's own seed is its default. */
+  userChoiceSeed: number;
+  ratePerSec: number;
+  model: PublishModel;
+  /** On the bench's axis, µs. */
+  startUs: number;
+  endUs: number;
+  payloadBytes: number;
+}
+
+export type ToPublisherThread =
+  | { type: "start"; start: PublisherThreadStart }
+  | { type: "stop" }
+  | { type: "close" };
+
+/** One accepted publish: user, seq, intended time (µs, the bench's axis). */
+export type PublishRecord = [userId: string, seq: number, intendedAtUs: number];
+
+export type FromPublisherThread =
+  | { type: "ready" }
+  | { type: "published"; records: PublishRecord[] }
+  | { type: "stats"; stats: PublisherStats }
+  /** After stop: every record of the run was posted before this. */
+  | { type: "stopped"; stats: PublisherStats }
+  | { type: "failed"; message: string };
