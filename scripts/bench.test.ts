@@ -243,7 +243,8 @@ describe("npm run bench -- --quick --repeat 3 --scenario steady --strategies sse
     expect(results.method.sampling).toBeNull();
     // The floor is measured once per bench through the bench's own Redis.
     const floor = results.method.instrumentFloor;
-    expect(floor?.samples).toBe(300);
+    expect(floor?.samples).toBe(1_000);
+    expect(floor?.ratePerSec).toBe(1_000);
     expect(floor?.p50Us).toBeGreaterThan(0);
     expect(floor?.p50Us).toBeLessThanOrEqual(floor?.p99Us ?? 0);
     // Every run records its publisher's issue lag as a distribution.

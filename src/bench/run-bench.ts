@@ -365,7 +365,7 @@ export async function runBench(
       source: "bench",
       tool: target
         ? "push-vs-poll driver: node:http clients in one process, publishing over HTTP POST to the target"
-        : `push-vs-poll driver: node:http clients in one process, ${process.env.PVP_PUBLISHER === "thread" ? "the publisher on its own thread (PVP_PUBLISHER=thread; fault runs keep it in process)" : "in-process publisher"} through the shared Redis source`,
+        : `push-vs-poll driver: node:http clients in one process, ${process.env.PVP_PUBLISHER === "thread" ? "the publisher on its own thread (PVP_PUBLISHER=thread; fault runs keep it in process)" : "in-process publisher"} through the shared Redis source${process.env.PVP_LOADER === "tsx" ? "; servers and driver workers run from source through tsx (PVP_LOADER=tsx)" : ""}`,
       quick: options.quick,
       argv,
       scenarios: options.scenarios,

@@ -58,11 +58,11 @@ describe("selectRun", () => {
 describe("plan", () => {
   it("lays out ramp, warm-up, window and drain", () => {
     expect(timelineOf(steady())).toEqual({
-      rampMs: 2000,
-      publishStartMs: 2000,
-      windowStartMs: 4000,
-      windowEndMs: 16_000,
-      endMs: 18_000,
+      rampMs: 1000,
+      publishStartMs: 1000,
+      windowStartMs: 2000,
+      windowEndMs: 10_000,
+      endMs: 12_000,
     });
   });
 
@@ -81,14 +81,14 @@ describe("plan", () => {
       exec: "receive",
       vus: 1000,
       iterations: 1,
-      maxDuration: "23000ms",
+      maxDuration: "17000ms",
       gracefulStop: "0s",
     });
     expect(scenarios.publisher).toMatchObject({
       executor: "constant-arrival-rate",
       exec: "publish",
-      startTime: "2000ms",
-      duration: "14000ms",
+      startTime: "1000ms",
+      duration: "9000ms",
       rate: 100, // 0.1/s per user x 1,000 users
       timeUnit: "1s",
     });
@@ -96,7 +96,8 @@ describe("plan", () => {
 
   it("publishes broadcasts as events and leaves the publisher out when nothing is published", () => {
     const burst = buildK6Scenarios(selectRun(FILE, "burst", undefined).params);
-    expect(burst.publisher).toMatchObject({ rate: 2, timeUnit: "10s" });
+    // one broadcast every 4 s: 0.25 events/s
+    expect(burst.publisher).toMatchObject({ rate: 25, timeUnit: "100s" });
     expect(buildK6Scenarios(selectRun(FILE, "idle", undefined).params).publisher).toBeUndefined();
   });
 

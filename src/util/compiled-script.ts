@@ -5,10 +5,11 @@
  *
  * Why: tsx transpiles with esbuild's `keepNames`, which wraps every function and class in a
  * `__name(fn, "name")` call. Each closure a connection creates then costs 256 B instead of
- * 105 B, and a server holding an SSE stream carried ~8.7 KiB of its ~23 KiB per connection in
- * that wrapping alone (docs/methodology.md, "What the process runs"). That is our loader's cost,
- * not the strategy's; a production server runs compiled JavaScript. Loading compiled code also
- * skips tsx's per-file transpile at every server start (49 starts in the default suite).
+ * 105 B: a driver process holding SSE streams carried ~8.7 KiB of its 22.9 KiB of heap per
+ * stream in that wrapping alone, and our servers ran through the same loader
+ * (docs/methodology.md, "What the measured processes run"). That is our loader's cost, not the
+ * strategy's; a production server runs compiled JavaScript. Loading compiled code also skips
+ * tsx's per-file transpile at every server start (49 starts in the default suite).
  *
  * The bundle holds our code only (`packages: "external"`: express, ioredis and the rest load
  * from node_modules as in production) and is written under node_modules/.cache, named by a hash
