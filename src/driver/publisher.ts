@@ -71,11 +71,9 @@ export interface RunningPublisher {
   stats(): PublisherStats;
 }
 
-export function startPublisher(options: PublisherOptions): RunningPublisher {
-  const { clock, userIds } = options;
-  const message = "x".repeat(options.payloadBytes);
-  const random = options.random ?? Math.random;
-  const stats: PublisherStats = {
+/** A publisher's stats before its first event. */
+export function emptyPublisherStats(): PublisherStats {
+  return {
     events: 0,
     published: 0,
     errors: 0,
@@ -85,6 +83,13 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     issueLagP99Us: 0,
     timerPollingUs: 0,
   };
+}
+
+export function startPublisher(options: PublisherOptions): RunningPublisher {
+  const { clock, userIds } = options;
+  const message = "x".repeat(options.payloadBytes);
+  const random = options.random ?? Math.random;
+  const stats = emptyPublisherStats();
   const issueLag = createLatencyHistogram();
   const timer = createPreciseTimer(clock);
   const inFlight = new Set<Promise<void>>();

@@ -7,7 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { compiledScript } from "../../util/compiled-script.ts";
 import { clockOriginNs } from "../clock.ts";
-import type { PublisherStats, RunningPublisher } from "../publisher.ts";
+import { emptyPublisherStats, type PublisherStats, type RunningPublisher } from "../publisher.ts";
 import type {
   FromPublisherThread,
   PublisherThreadInit,
@@ -20,17 +20,6 @@ const THREAD_SCRIPT = "src/driver/publisher-thread/thread-main.ts";
 /** Longest wait for the thread to connect to Redis, and for it to end once closed, ms. */
 export const PUBLISHER_THREAD_TIMEOUT_MS = 10_000;
 
-const EMPTY_STATS: PublisherStats = {
-  events: 0,
-  published: 0,
-  errors: 0,
-  firstError: null,
-  maxIssueLagUs: 0,
-  issueLagP50Us: 0,
-  issueLagP99Us: 0,
-  timerPollingUs: 0,
-};
-
 export interface PublisherThreadOptions {
   redisUrl: string;
   keyPrefix: string;
@@ -39,7 +28,7 @@ export interface PublisherThreadOptions {
 
 export class PublisherThread {
   readonly #worker: Worker;
-  #stats: PublisherStats = EMPTY_STATS;
+  #stats: PublisherStats = emptyPublisherStats();
   #onPublished: ((userId: string, seq: number, intendedAtUs: number) => void) | null = null;
   #stopped: ((stats: PublisherStats) => void) | null = null;
   #failure: Error | null = null;
