@@ -12,6 +12,8 @@ export interface PublisherThreadInit {
   keyPrefix: string;
   /** The run's stream retention; absent = the source's default. */
   historyMaxLen?: number;
+  /** How long the thread's source waits for Redis, ms (absent: the source's default, 5 s). */
+  readyTimeoutMs?: number;
   /** The bench's `clockOriginNs()`, so intended times are on the bench's axis. */
   clockOriginNs: string;
 }

@@ -81,7 +81,7 @@ describe("PublisherThread", () => {
 
   it("a Redis it cannot reach is refused with a line saying so", async () => {
     await expect(
-      PublisherThread.start({ redisUrl: "redis://127.0.0.1:1", keyPrefix }),
+      PublisherThread.start({ redisUrl: "redis://127.0.0.1:1", keyPrefix, readyTimeoutMs: 300 }),
     ).rejects.toThrow(/the publisher thread could not open Redis: /);
   });
 });

@@ -24,6 +24,8 @@ export interface PublisherThreadOptions {
   redisUrl: string;
   keyPrefix: string;
   historyMaxLen?: number;
+  /** How long the thread waits for Redis before it gives up, ms (default: the source's 5 s). */
+  readyTimeoutMs?: number;
 }
 
 export class PublisherThread {
@@ -40,6 +42,7 @@ export class PublisherThread {
       redisUrl: options.redisUrl,
       keyPrefix: options.keyPrefix,
       ...(options.historyMaxLen !== undefined ? { historyMaxLen: options.historyMaxLen } : {}),
+      ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
       clockOriginNs: clockOriginNs().toString(),
     };
     const worker = new Worker(await compiledScript(THREAD_SCRIPT), { workerData: init });

@@ -108,6 +108,7 @@ openNotificationSource({
   redisUrl: init.redisUrl,
   keyPrefix: init.keyPrefix,
   ...(init.historyMaxLen !== undefined ? { historyMaxLen: init.historyMaxLen } : {}),
+  ...(init.readyTimeoutMs !== undefined ? { readyTimeoutMs: init.readyTimeoutMs } : {}),
 }).then(
   (opened) => {
     source = opened;
