@@ -18,8 +18,8 @@ import { type Clock, monotonicClock } from "../driver/clock.ts";
 import { H2SessionPool } from "../driver/h2-transport.ts";
 import { LatencyRecorder } from "../driver/latency-recorder.ts";
 import { Ledger } from "../driver/ledger.ts";
-import { createPublishSchedule, createRng } from "../driver/publish-schedule.ts";
-import { type RunningPublisher, startPublisher } from "../driver/publisher.ts";
+import { type PublishPlan, startPlannedPublisher } from "../driver/publish-plan.ts";
+import type { RunningPublisher } from "../driver/publisher.ts";
 import { PublisherThread } from "../driver/publisher-thread/publisher-thread.ts";
 import { createTransportStats, type TransportStats } from "../driver/transport-stats.ts";
 import { WireCounter } from "../driver/wire-counter.ts";
@@ -346,44 +346,27 @@ export class Rig {
       this.clientSide.recordPublished(userId, seq, intendedAtUs);
       this.faultRun?.tracker.published(userId, seq, intendedAtUs);
     };
-    const userChoice = params.publishModel === "poisson" ? "random" : "round-robin";
-    const endUs = startUs + (params.warmupMs + params.durationMs) * 1000;
-    if (this.#publisherThread !== null) {
-      this.#publisher = this.#publisherThread.begin(
-        {
-          userIds: this.userIds,
-          fanout: params.fanout,
-          userChoice,
-          userChoiceSeed: USER_CHOICE_SEED,
-          ratePerSec: totalRatePerSec,
-          model: params.publishModel,
-          startUs,
-          endUs,
-          payloadBytes: params.payloadBytes,
-        },
-        onPublished,
-      );
-      return this.#publisher;
-    }
-    this.#publisher = startPublisher({
-      publish: (userId, payload) =>
-        source
-          ? source.publish(userId, payload)
-          : (httpPublisher?.publish(userId, payload) ?? Promise.resolve()),
+    const plan: PublishPlan = {
       userIds: this.userIds,
       fanout: params.fanout,
-      userChoice,
-      random: createRng(USER_CHOICE_SEED),
-      schedule: createPublishSchedule({
-        ratePerSec: totalRatePerSec,
-        model: params.publishModel,
-        startUs,
-        endUs,
-      }),
-      clock: this.clock,
+      userChoice: params.publishModel === "poisson" ? "random" : "round-robin",
+      userChoiceSeed: USER_CHOICE_SEED,
+      ratePerSec: totalRatePerSec,
+      model: params.publishModel,
+      startUs,
+      endUs: startUs + (params.warmupMs + params.durationMs) * 1000,
       payloadBytes: params.payloadBytes,
-      onPublished,
-    });
+    };
+    this.#publisher =
+      this.#publisherThread?.begin(plan, onPublished) ??
+      startPlannedPublisher(plan, {
+        publish: (userId, payload) =>
+          source
+            ? source.publish(userId, payload)
+            : (httpPublisher?.publish(userId, payload) ?? Promise.resolve()),
+        clock: this.clock,
+        onPublished,
+      });
     return this.#publisher;
   }
 

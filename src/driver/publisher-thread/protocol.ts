@@ -3,7 +3,7 @@
  * worker_threads message port). The thread owns its own Redis connection and fires the
  * schedule; the bench learns each accepted publish in batches, for the ledger.
  */
-import type { Fanout, PublishModel } from "../../model/scenario.ts";
+import type { PublishPlan } from "../publish-plan.ts";
 import type { PublisherStats } from "../publisher.ts";
 
 /** Given to the thread at its start (`workerData`). */
@@ -18,25 +18,9 @@ export interface PublisherThreadInit {
   clockOriginNs: string;
 }
 
-/** The schedule, sent when publishing should start (the thread is connected by then). */
-export interface PublisherThreadStart {
-  userIds: readonly string[];
-  fanout: Fanout;
-  userChoice: "random" | "round-robin";
-  /** Seed of the user choice ("random"); the schedule's own seed is its default. */
-  userChoiceSeed: number;
-  ratePerSec: number;
-  model: PublishModel;
-  /** On the bench's axis, µs. */
-  startUs: number;
-  endUs: number;
-  payloadBytes: number;
-}
-
 export type ToPublisherThread =
-  | { type: "start"; start: PublisherThreadStart }
-  | { type: "stop" }
-  | { type: "close" };
+  /** Sent when publishing should start (the thread is connected by then); times on the bench's axis. */
+  { type: "start"; plan: PublishPlan } | { type: "stop" } | { type: "close" };
 
 /** One accepted publish: user, seq, intended time (µs, the bench's axis). */
 export type PublishRecord = [userId: string, seq: number, intendedAtUs: number];

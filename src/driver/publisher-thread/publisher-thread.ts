@@ -7,13 +7,9 @@
 import { Worker } from "node:worker_threads";
 import { compiledScript } from "../../util/compiled-script.ts";
 import { clockOriginNs } from "../clock.ts";
+import type { PublishPlan } from "../publish-plan.ts";
 import { emptyPublisherStats, type PublisherStats, type RunningPublisher } from "../publisher.ts";
-import type {
-  FromPublisherThread,
-  PublisherThreadInit,
-  PublisherThreadStart,
-  ToPublisherThread,
-} from "./protocol.ts";
+import type { FromPublisherThread, PublisherThreadInit, ToPublisherThread } from "./protocol.ts";
 
 const THREAD_SCRIPT = "src/driver/publisher-thread/thread-main.ts";
 
@@ -119,15 +115,15 @@ export class PublisherThread {
   }
 
   /**
-   * Starts the schedule (intended times on this process's clock) and returns its handle;
+   * Starts the plan (intended times on this process's clock) and returns its handle;
    * `onPublished` is called here, in order, for every publish Redis accepted.
    */
   begin(
-    start: PublisherThreadStart,
+    plan: PublishPlan,
     onPublished: (userId: string, seq: number, intendedAtUs: number) => void,
   ): RunningPublisher {
     this.#onPublished = onPublished;
-    this.#send({ type: "start", start });
+    this.#send({ type: "start", plan });
     return {
       stats: () => this.#stats,
       stop: () => this.#stop(),

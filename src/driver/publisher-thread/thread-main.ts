@@ -16,12 +16,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openNotificationSource } from "../../notifications/notification-source.ts";
 import type { NotificationSource } from "../../notifications/types.ts";
 import { clockOnAxisOf } from "../clock.ts";
-import { createPublishSchedule, createRng } from "../publish-schedule.ts";
-import { type RunningPublisher, startPublisher } from "../publisher.ts";
+import { type PublishPlan, startPlannedPublisher } from "../publish-plan.ts";
+import type { RunningPublisher } from "../publisher.ts";
 import type {
   FromPublisherThread,
   PublisherThreadInit,
-  PublisherThreadStart,
   PublishRecord,
   ToPublisherThread,
 } from "./protocol.ts";
@@ -52,23 +51,12 @@ const flush = (): void => {
   records = [];
 };
 
-function begin(start: PublisherThreadStart): void {
+function begin(plan: PublishPlan): void {
   const opened = source;
   if (opened === null || publisher !== null) return;
-  publisher = startPublisher({
+  publisher = startPlannedPublisher(plan, {
     publish: (userId, payload) => opened.publish(userId, payload),
-    userIds: start.userIds,
-    fanout: start.fanout,
-    userChoice: start.userChoice,
-    random: createRng(start.userChoiceSeed),
-    schedule: createPublishSchedule({
-      ratePerSec: start.ratePerSec,
-      model: start.model,
-      startUs: start.startUs,
-      endUs: start.endUs,
-    }),
     clock,
-    payloadBytes: start.payloadBytes,
     onPublished: (userId, seq, intendedAtUs) => {
       records.push([userId, seq, intendedAtUs]);
       flushTimer ??= setTimeout(flush, FLUSH_MS);
@@ -94,7 +82,7 @@ async function stopPublishing(): Promise<void> {
 }
 
 port.on("message", (message: ToPublisherThread) => {
-  if (message.type === "start") begin(message.start);
+  if (message.type === "start") begin(message.plan);
   else if (message.type === "stop") void stop();
   else {
     // process.exit in a worker thread ends the thread, not the bench.
