@@ -363,9 +363,7 @@ export async function runBench(
     environment,
     method: {
       source: "bench",
-      tool: target
-        ? "push-vs-poll driver: node:http clients in one process, publishing over HTTP POST to the target"
-        : `push-vs-poll driver: node:http clients in one process, ${process.env.PVP_PUBLISHER === "thread" ? "the publisher on its own thread (PVP_PUBLISHER=thread; fault runs keep it in process)" : "in-process publisher"} through the shared Redis source${process.env.PVP_LOADER === "tsx" ? "; servers and driver workers run from source through tsx (PVP_LOADER=tsx)" : ""}`,
+      tool: describeDriver(target !== null),
       quick: options.quick,
       argv,
       scenarios: options.scenarios,
@@ -397,6 +395,24 @@ async function pointLatestAt(outDir: string, stamp: string): Promise<void> {
   const latest = path.join(outDir, "latest");
   await rm(latest, { force: true, recursive: false });
   await symlink(stamp, latest, "dir");
+}
+
+/**
+ * The results' `method.tool`: how the driver publishes, and the two diagnostic environment
+ * variables (PVP_PUBLISHER, PVP_LOADER) when they changed what ran.
+ */
+function describeDriver(external: boolean): string {
+  const clients = "push-vs-poll driver: node:http clients in one process";
+  if (external) return `${clients}, publishing over HTTP POST to the target`;
+  const publisher =
+    process.env.PVP_PUBLISHER === "thread"
+      ? "the publisher on its own thread (PVP_PUBLISHER=thread; fault runs keep it in process)"
+      : "in-process publisher";
+  const loader =
+    process.env.PVP_LOADER === "tsx"
+      ? "; servers and driver workers run from source through tsx (PVP_LOADER=tsx)"
+      : "";
+  return `${clients}, ${publisher} through the shared Redis source${loader}`;
 }
 
 /**

@@ -54,12 +54,18 @@ export function clockOriginNs(): bigint {
   return process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
 }
 
+/** A clock on another process's or thread's axis, and how far it is shifted from this one's. */
+export interface AxisClock extends Clock {
+  /** What is added to this thread's `performance.now()` (as µs) to read the other axis. */
+  readonly offsetUs: number;
+}
+
 /**
  * A monotonic clock on the axis of the process or thread whose `clockOriginNs()` was
  * `originNs` (a decimal string, as it crosses a message channel): the same instant reads the
  * same there and here.
  */
-export function clockOnAxisOf(originNs: string): Clock {
+export function clockOnAxisOf(originNs: string): AxisClock {
   const offsetUs = Number(clockOriginNs() - BigInt(originNs)) / 1000;
-  return { nowUs: () => performance.now() * 1000 + offsetUs };
+  return { offsetUs, nowUs: () => performance.now() * 1000 + offsetUs };
 }

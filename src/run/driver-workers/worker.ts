@@ -17,7 +17,7 @@ import type {
 } from "../../driver/clients/client-context.ts";
 import { createClientStats } from "../../driver/clients/client-context.ts";
 import { createClient } from "../../driver/clients/create-client.ts";
-import { type Clock, clockOnAxisOf } from "../../driver/clock.ts";
+import { clockOnAxisOf } from "../../driver/clock.ts";
 import { H2SessionPool } from "../../driver/h2-transport.ts";
 import { LatencyRecorder } from "../../driver/latency-recorder.ts";
 import { Ledger } from "../../driver/ledger.ts";
@@ -65,8 +65,7 @@ function toEndpoint(wire: WireEndpoint): Endpoint {
 }
 
 function build(init: WorkerInit): WorkerState {
-  const clock: Clock = clockOnAxisOf(init.clockOriginNs);
-  const offsetUs = clock.nowUs() - performance.now() * 1000;
+  const clock = clockOnAxisOf(init.clockOriginNs);
   const wire = new WireCounter({
     ...DEFAULT_TIMELINE_LIMITS,
     maxClients: Math.max(0, init.timelineClients),
@@ -126,7 +125,7 @@ function build(init: WorkerInit): WorkerState {
     clients,
     ledger,
     stats,
-    offsetMs: offsetUs / 1000,
+    offsetMs: clock.offsetUs / 1000,
     userIndexes: init.users.map((u) => u.index),
     stop() {
       void clients.close();
