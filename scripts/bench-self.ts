@@ -10,6 +10,7 @@ import {
   runSelfBench,
 } from "../src/bench/self-bench/run-self-bench.ts";
 import { runCli } from "../src/cli/run-cli.ts";
+import { checkEnvSwitches } from "../src/util/env-switches.ts";
 import { parseDurationMs, parseFlags, parseIntegerFlag } from "../src/util/parse-flags.ts";
 import { UsageError } from "../src/util/usage-error.ts";
 
@@ -53,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  checkEnvSwitches();
   const quick = values.quick ?? false;
   const driverWorkers =
     values["driver-workers"] === undefined

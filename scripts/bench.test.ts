@@ -19,10 +19,14 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BENCH = ["--import", "tsx", path.join(ROOT, "scripts/bench.ts")];
 
-async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function bench(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [...BENCH, ...args], {
       cwd: ROOT,
+      env,
       timeout: 360_000,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -331,6 +335,30 @@ describe("npm run bench: bad input", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe("");
   });
+
+  it.each([
+    [
+      "PVP_PUBLISHER",
+      "worker",
+      /^bench: PVP_PUBLISHER must be "inline" \(the default\) or "thread", got "worker"; unset it for the default\.\n$/,
+    ],
+    [
+      "PVP_LOADER",
+      "ts-node",
+      /^bench: PVP_LOADER must be "compiled" \(the default\) or "tsx", got "ts-node"; unset it for the default\.\n$/,
+    ],
+  ])(
+    "%s=%s -> refused before anything starts, one line, exit code 2",
+    async (name, value, message) => {
+      const { code, stderr, stdout } = await bench(["--quick", "--scenario", "steady"], {
+        ...process.env,
+        [name]: value,
+      });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stdout).toBe("");
+    },
+  );
 
   it("--help lists the flags and exits 0", async () => {
     const { code, stdout } = await bench(["--help"]);

@@ -16,6 +16,7 @@ import {
   formatPlan,
 } from "../src/plan/safety.ts";
 import { renderAnswerText, writeReport } from "../src/report/index.ts";
+import { checkEnvSwitches } from "../src/util/env-switches.ts";
 import { createProgress } from "../src/util/progress.ts";
 
 runCli(async () => {
@@ -25,6 +26,7 @@ runCli(async () => {
     process.stdout.write(`${BENCH_HELP}\n`);
     return 0;
   }
+  checkEnvSwitches();
   // Refuse an unsafe plan or target before anything starts; then show what will run.
   const plan = planBench(options);
   checkPlanBounds(plan.runs, {

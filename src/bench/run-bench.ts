@@ -43,6 +43,7 @@ import { validateResults } from "../results/validate-results.ts";
 import { energyAssumptions } from "../run/build-result.ts";
 import { runOne } from "../run/run-one.ts";
 import { toResultsTarget } from "../target/external-target.ts";
+import { loaderMode, publisherMode } from "../util/env-switches.ts";
 import type { Progress, ProgressState } from "../util/progress.ts";
 import { UsageError } from "../util/usage-error.ts";
 import {
@@ -405,11 +406,11 @@ function describeDriver(external: boolean): string {
   const clients = "push-vs-poll driver: node:http clients in one process";
   if (external) return `${clients}, publishing over HTTP POST to the target`;
   const publisher =
-    process.env.PVP_PUBLISHER === "thread"
+    publisherMode() === "thread"
       ? "the publisher on its own thread (PVP_PUBLISHER=thread; fault runs keep it in process)"
       : "in-process publisher";
   const loader =
-    process.env.PVP_LOADER === "tsx"
+    loaderMode() === "tsx"
       ? "; servers and driver workers run from source through tsx (PVP_LOADER=tsx)"
       : "";
   return `${clients}, ${publisher} through the shared Redis source${loader}`;

@@ -37,6 +37,7 @@ import { type RunningNginx, startNginx } from "../proxy/nginx-proxy.ts";
 import type { RedisHandle } from "../redis/managed-redis.ts";
 import type { BenchTarget } from "../target/external-target.ts";
 import { createHttpPublisher, type HttpPublisher } from "../target/http-publisher.ts";
+import { publisherMode } from "../util/env-switches.ts";
 import { type ClientSide, InProcessClients } from "./client-side.ts";
 import type { WireEndpoint, WorkerInit } from "./driver-workers/protocol.ts";
 import { DriverWorkers } from "./driver-workers/worker-pool.ts";
@@ -176,13 +177,7 @@ function sampledServersOf(side: ServerSide): SampledServers | null {
 async function startPublisherThread(options: RigOptions): Promise<PublisherThread | null> {
   const { planned, redis, target } = options;
   if (planned.fault || target !== null || redis === null) return null;
-  const mode = process.env.PVP_PUBLISHER;
-  if (mode === undefined || mode === "" || mode === "inline") return null;
-  if (mode !== "thread") {
-    throw new Error(
-      `PVP_PUBLISHER must be "inline" (the default) or "thread", got ${JSON.stringify(mode)}`,
-    );
-  }
+  if (publisherMode() === "inline") return null;
   return PublisherThread.start({
     redisUrl: redis.url,
     keyPrefix: options.keyPrefix,

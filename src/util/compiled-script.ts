@@ -23,6 +23,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { loaderMode } from "./env-switches.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -40,13 +41,7 @@ const compiled = new Map<string, Promise<string>>();
  * loaders, or to debug a server from its source lines).
  */
 export async function nodeArgsFor(entry: string): Promise<string[]> {
-  const loader = process.env.PVP_LOADER;
-  if (loader === "tsx") return ["--import", "tsx", path.resolve(PROJECT_ROOT, entry)];
-  if (loader !== undefined && loader !== "" && loader !== "compiled") {
-    throw new Error(
-      `PVP_LOADER must be "compiled" (the default) or "tsx", got ${JSON.stringify(loader)}`,
-    );
-  }
+  if (loaderMode() === "tsx") return ["--import", "tsx", path.resolve(PROJECT_ROOT, entry)];
   return [await compiledScript(entry)];
 }
 
