@@ -45,16 +45,37 @@ export abstract class PushStreamLifecycle {
    * Counts the stream as open until cleanup, registers `onShutdown` for graceful shutdown and
    * calls `heartbeat` every heartbeatMs, except while the socket is full: the client is not
    * reading then, and the buffer must not grow.
+   *
+   * The first heartbeat comes at a random point of the first interval, not a whole interval
+   * after the stream opened. Streams opened together (a ramp, a deploy, a reconnect storm)
+   * would otherwise beat in step forever: a spike of writes every heartbeatMs on the server and
+   * of radio wake-ups on the clients. And a measured window shorter than the interval would
+   * count heartbeats by phase, not rate: with every stream opened in a 2 s ramp, a 25 s window
+   * saw exactly one heartbeat per stream where the rate gives 25 / 15 = 1.67, and an 8 s window
+   * saw none. Never later than a whole interval, so what a heartbeat keeps alive (a proxy's
+   * read timeout, the client's idle bound) is kept as before.
    */
   protected startLifecycle(onShutdown: () => void, heartbeat: () => void): void {
     const { context } = this;
     context.metrics.openStreams.inc();
     this.cleanups.push(() => context.metrics.openStreams.dec());
     this.cleanups.push(context.onShutdown(onShutdown));
-    const timer = setInterval(() => {
+    const beat = (): void => {
       if (!this.transport.writableNeedDrain) heartbeat();
-    }, context.options.heartbeatMs);
-    this.cleanups.push(() => clearInterval(timer));
+    };
+    const { heartbeatMs } = context.options;
+    let interval: NodeJS.Timeout | undefined;
+    const first = setTimeout(
+      () => {
+        beat();
+        interval = setInterval(beat, heartbeatMs);
+      },
+      Math.max(1, Math.floor(Math.random() * heartbeatMs)),
+    );
+    this.cleanups.push(() => {
+      clearTimeout(first);
+      if (interval !== undefined) clearInterval(interval);
+    });
   }
 
   /** Sends one batch's messages paced (sendPaced), then counts what it delivered. */

@@ -16,6 +16,15 @@ const FIXED_SERVER = fileURLToPath(new URL("./fixed-answer-server.ts", import.me
 /** A short window of a few clients: the parts work, nothing is measured. */
 const SMALL_LOAD = { clients: 50, intervalMs: 100, warmupMs: 200, durationMs: 1_000 } as const;
 
+/**
+ * The most polls per second SMALL_LOAD can make whatever the machine's speed: each client
+ * pauses at least 0.9 x the interval after every answer (the 10 % jitter), so in the window it
+ * polls at most window / (0.9 x interval) times, plus one in flight at the window's start.
+ * A client that polled twice per pause (a doubled timer) would pass this by about 2x.
+ */
+const MAX_POLLS_PER_SEC =
+  SMALL_LOAD.clients * (1000 / (0.9 * SMALL_LOAD.intervalMs) + 1000 / SMALL_LOAD.durationMs);
+
 /** Runs `body` against a fresh fixed-answer endpoint in its own process, then stops it. */
 async function withFixedEndpoint(body: (port: number, signal: AbortSignal) => Promise<void>) {
   const fixed = await startChildServer(FIXED_SERVER);
@@ -34,6 +43,7 @@ describe("self-benchmark parts", () => {
         const driver = await measureDriverThroughput({ port, ...SMALL_LOAD, signal });
         expect(driver.errors).toBe(0);
         expect(driver.requestsPerSec).toBeGreaterThan(0);
+        expect(driver.requestsPerSec).toBeLessThanOrEqual(MAX_POLLS_PER_SEC);
         expect(driver.offeredRequestsPerSec).toBe(500);
         const cannon = await measureAutocannon({ port, connections: 4, durationSec: 1, signal });
         expect(cannon.errors).toBe(0);
@@ -49,6 +59,7 @@ describe("self-benchmark parts", () => {
         const bare = await measureBareHttpLoop({ port, ...SMALL_LOAD, signal });
         expect(bare.errors).toBe(0);
         expect(bare.requestsPerSec).toBeGreaterThan(0);
+        expect(bare.requestsPerSec).toBeLessThanOrEqual(MAX_POLLS_PER_SEC);
         expect(bare.cpuUsPerRequest).toBeGreaterThan(0);
       }),
     60_000,
@@ -67,6 +78,7 @@ describe("self-benchmark parts", () => {
         expect(driver.driverWorkers).toBe(2);
         expect(driver.errors).toBe(0);
         expect(driver.requestsPerSec).toBeGreaterThan(0);
+        expect(driver.requestsPerSec).toBeLessThanOrEqual(MAX_POLLS_PER_SEC);
         expect(driver.driverCpuUtilization).toBeGreaterThan(0);
       }),
     60_000,
@@ -94,6 +106,9 @@ describe("self-benchmark parts", () => {
         },
       );
       expect(result.sent).toBeGreaterThan(0);
+      // one publish per 20 ms tick on a fixed schedule: at most the 600 ms window's 30 ticks,
+      // plus one at its edge, however late the timer ran (a late tick catches up, never adds)
+      expect(result.sent).toBeLessThanOrEqual(600 / 20 + 1);
       expect(result.received).toBe(result.sent);
       expect(result.p50Us).not.toBeNull();
     } finally {
