@@ -51,7 +51,8 @@ export function figureInterval(
     .map((run) => figureOf(run, figure))
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length === 0) return null;
-  const interval = summarize(values);
+  // every headline figure is a latency, a count, bytes, CPU, memory, energy or a time
+  const interval = summarize(values, 0.95, "non-negative");
   return { n: interval.n, mean: interval.mean, lo: interval.lo, hi: interval.hi, values };
 }
 

@@ -45,7 +45,7 @@ export {
   studentTQuantile,
   studentTTwoSidedPValue,
 } from "./student-t.ts";
-export { type Interval, summarize } from "./summarize.ts";
+export { type FigureDomain, type Interval, summarize } from "./summarize.ts";
 export {
   pooledStandardDeviation,
   type WelchInterval,

@@ -21,6 +21,36 @@ describe("summarize", () => {
     expect(interval.hi).toBeCloseTo(3 + 2.131847 * Math.sqrt(0.5), 5);
   });
 
+  it("cuts a non-negative figure's interval at 0, and only there", () => {
+    // three widely spread p99s of one group (ms), as a `burst` long-polling group had
+    const p99s = [116, 20, 1_950];
+    const real = summarize(p99s);
+    const cut = summarize(p99s, 0.95, "non-negative");
+    expect(real.lo).toBeLessThan(0);
+    expect(cut.lo).toBe(0);
+    expect(cut.hi).toBe(real.hi);
+    expect(cut.mean).toBe(real.mean);
+    expect(cut.sd).toBe(real.sd);
+    // an interval already above zero is untouched
+    expect(summarize([1, 2, 3, 4, 5], 0.95, "non-negative")).toEqual(summarize([1, 2, 3, 4, 5]));
+    // a single run has no interval in either domain
+    expect(summarize([5], 0.95, "non-negative").lo).toBeNull();
+  });
+
+  it("property: a non-negative figure's interval never goes below 0 and still holds the mean", () => {
+    const values = fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), {
+      minLength: 2,
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(values, (sample) => {
+        const { mean, lo, hi } = summarize(sample, 0.95, "non-negative");
+        return lo !== null && hi !== null && lo >= 0 && lo <= mean && mean <= hi;
+      }),
+      { seed: 20261201, numRuns: 500 },
+    );
+  });
+
   it("has no interval for a single run", () => {
     expect(summarize([42])).toEqual({ n: 1, mean: 42, lo: null, hi: null, sd: null });
   });

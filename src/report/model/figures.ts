@@ -59,7 +59,8 @@ export function groupFigure(group: RunGroup, id: MetricId): GroupFigure | null {
     .map((run) => metric.rawValue(run))
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length === 0) return null;
-  const interval = summarize(values);
+  // every metric of the tables is zero or more (metrics.ts)
+  const interval = summarize(values, 0.95, "non-negative");
   return {
     n: interval.n,
     mean: interval.mean,
