@@ -52,7 +52,7 @@ export function figureInterval(
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length === 0) return null;
   // every headline figure is a latency, a count, bytes, CPU, memory, energy or a time
-  const interval = summarize(values, 0.95, "non-negative");
+  const interval = summarize(values, { domain: "non-negative" });
   return { n: interval.n, mean: interval.mean, lo: interval.lo, hi: interval.hi, values };
 }
 

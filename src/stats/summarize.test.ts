@@ -17,7 +17,7 @@ describe("summarize", () => {
   });
 
   it("uses the requested confidence (90 %: t_{0.95,4} = 2.131847)", () => {
-    const interval = summarize([1, 2, 3, 4, 5], 0.9);
+    const interval = summarize([1, 2, 3, 4, 5], { confidence: 0.9 });
     expect(interval.hi).toBeCloseTo(3 + 2.131847 * Math.sqrt(0.5), 5);
   });
 
@@ -25,16 +25,18 @@ describe("summarize", () => {
     // three widely spread p99s of one group (ms), as a `burst` long-polling group had
     const p99s = [116, 20, 1_950];
     const real = summarize(p99s);
-    const cut = summarize(p99s, 0.95, "non-negative");
+    const cut = summarize(p99s, { domain: "non-negative" });
     expect(real.lo).toBeLessThan(0);
     expect(cut.lo).toBe(0);
     expect(cut.hi).toBe(real.hi);
     expect(cut.mean).toBe(real.mean);
     expect(cut.sd).toBe(real.sd);
     // an interval already above zero is untouched
-    expect(summarize([1, 2, 3, 4, 5], 0.95, "non-negative")).toEqual(summarize([1, 2, 3, 4, 5]));
+    expect(summarize([1, 2, 3, 4, 5], { domain: "non-negative" })).toEqual(
+      summarize([1, 2, 3, 4, 5]),
+    );
     // a single run has no interval in either domain
-    expect(summarize([5], 0.95, "non-negative").lo).toBeNull();
+    expect(summarize([5], { domain: "non-negative" }).lo).toBeNull();
   });
 
   it("property: a non-negative figure's interval never goes below 0 and still holds the mean", () => {
@@ -44,7 +46,7 @@ describe("summarize", () => {
     });
     fc.assert(
       fc.property(values, (sample) => {
-        const { mean, lo, hi } = summarize(sample, 0.95, "non-negative");
+        const { mean, lo, hi } = summarize(sample, { domain: "non-negative" });
         return lo !== null && hi !== null && lo >= 0 && lo <= mean && mean <= hi;
       }),
       { seed: 20261201, numRuns: 500 },
@@ -63,7 +65,7 @@ describe("summarize", () => {
     expect(() => summarize([1, Number.NaN, 3])).toThrow("values[1] is NaN");
     expect(() => summarize([1, Number.POSITIVE_INFINITY])).toThrow("values[1] is Infinity");
     expect(() => summarize([])).toThrow(/empty/);
-    expect(() => summarize([1, 2], 1.5)).toThrow(/confidence/);
+    expect(() => summarize([1, 2], { confidence: 1.5 })).toThrow(/confidence/);
   });
 
   it("property: the interval contains the mean and the sd is non-negative", () => {

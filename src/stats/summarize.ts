@@ -35,9 +35,9 @@ export type FigureDomain = "real" | "non-negative";
  */
 export function summarize(
   values: readonly number[],
-  confidence = 0.95,
-  domain: FigureDomain = "real",
+  options: { confidence?: number; domain?: FigureDomain } = {},
 ): Interval {
+  const { confidence = 0.95, domain = "real" } = options;
   assertNonEmptyFinite(values, "values");
   assertConfidence(confidence);
   const n = values.length;

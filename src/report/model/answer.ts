@@ -293,7 +293,7 @@ function buildRows(groups: readonly RunGroup[]): AnswerRow[] {
   const pending = ANSWER_FIGURES.map((figure) => {
     const ranked = groups.map((group) => {
       const values = valuesOf(group, figure);
-      const interval = values.length > 0 ? summarize(values, 0.95, "non-negative") : null;
+      const interval = values.length > 0 ? summarize(values, { domain: "non-negative" }) : null;
       return { group, values, mean: interval?.mean ?? null, interval };
     });
     const measurable = ranked.filter(
@@ -513,7 +513,7 @@ function buildFaultRows(results: BenchResults): FaultAnswerRow[] {
       const duplicates = group.runs.reduce((n, run) => n + run.delivery.duplicates, 0);
       const times = faults.map((f) => f.timeToRecoverMs).filter((t): t is number => t !== null);
       const recovered = times.length === faults.length && faults.length > 0;
-      const interval = times.length > 0 ? summarize(times, 0.95, "non-negative") : null;
+      const interval = times.length > 0 ? summarize(times, { domain: "non-negative" }) : null;
       const time =
         interval === null
           ? "did not recover"

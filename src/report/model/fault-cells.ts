@@ -210,7 +210,7 @@ function range(values: readonly number[], format: (value: number) => string): st
 
 /** A time over the runs that have it: "1.48 s [1.40, 1.56]", "(n = 2)" when some lack it. */
 function meanTime(values: readonly number[], of: number): string {
-  const interval = summarize(values, 0.95, "non-negative"); // a time
+  const interval = summarize(values, { domain: "non-negative" }); // a time
   const text = formatIntervalCompact(
     formatInterval(interval.mean, interval.lo, interval.hi, "durationMs"),
   );

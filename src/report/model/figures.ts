@@ -60,7 +60,7 @@ export function groupFigure(group: RunGroup, id: MetricId): GroupFigure | null {
     .filter((v): v is number => v !== null && Number.isFinite(v));
   if (values.length === 0) return null;
   // every metric of the tables is zero or more (metrics.ts)
-  const interval = summarize(values, 0.95, "non-negative");
+  const interval = summarize(values, { domain: "non-negative" });
   return {
     n: interval.n,
     mean: interval.mean,
