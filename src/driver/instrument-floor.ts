@@ -13,8 +13,7 @@ import { CursorFollower } from "../notifications/cursor-follower.ts";
 import type { NotificationSource } from "../notifications/types.ts";
 import { createLatencyHistogram } from "../results/latency-histogram.ts";
 import { monotonicClock } from "./clock.ts";
-import { createPublishSchedule } from "./publish-schedule.ts";
-import { startPublisher } from "./publisher.ts";
+import { startPlannedPublisher } from "./publish-plan.ts";
 
 export interface FloorOptions {
   source: NotificationSource;
@@ -67,22 +66,25 @@ async function probe(options: FloorOptions, samples: number): Promise<Instrument
   follower.run();
   try {
     const startUs = clock.nowUs() + 20_000;
-    const publisher = startPublisher({
-      publish: (user, payload) => options.source.publish(user, payload),
-      userIds: [userId],
-      fanout: "per-user",
-      userChoice: "round-robin",
-      // Evenly spaced, exactly `samples` of them: nothing here can phase-lock with it.
-      schedule: createPublishSchedule({
+    // Evenly spaced, exactly `samples` of them: nothing here can phase-lock with it.
+    const publisher = startPlannedPublisher(
+      {
+        userIds: [userId],
+        fanout: "per-user",
+        userChoice: "round-robin",
+        userChoiceSeed: 0, // one user: no choice to make
         ratePerSec,
         model: "fixed",
         startUs,
         endUs: startUs + ((samples - 0.5) / ratePerSec) * 1_000_000,
-      }),
-      clock,
-      payloadBytes: 200,
-      onPublished: () => {},
-    });
+        payloadBytes: 200,
+      },
+      {
+        publish: (user, payload) => options.source.publish(user, payload),
+        clock,
+        onPublished: () => {},
+      },
+    );
     const deadlineMs = performance.now() + (samples / ratePerSec) * 1_000 + 5_000;
     while (publisher.stats().events < samples && performance.now() < deadlineMs) {
       await new Promise((resolve) => setTimeout(resolve, 10));
